@@ -1,0 +1,90 @@
+export type TensorDType = 'F32' | 'F64' | 'I32' | 'U8';
+export type TensorData = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** One named tensor as stored in a safetensors file (row-major, little-endian). */
+export interface TensorRecord {
+  dtype: TensorDType;
+  shape: number[];
+  data: TensorData;
+}
+
+export interface InputSpec {
+  channels: number;
+  height: number;
+  width: number;
+}
+
+/** `manifest.json` beside `model.safetensors`; written last, so its presence means the version is whole. */
+export interface Manifest {
+  formatVersion: 1;
+  name: string;
+  version: number;
+  task: string;
+  architecture: { type: string } & Record<string, unknown>;
+  inputSpec: InputSpec;
+  preprocessing: Record<string, unknown>;
+  labels: string[];
+  metrics: Record<string, number>;
+  trainingJobId: string | null;
+  created: string;
+  weights: { file: 'model.safetensors'; sha256: string; bytes: number };
+  extra: Record<string, unknown>;
+}
+
+export type PublishInput = Pick<
+  Manifest,
+  'task' | 'architecture' | 'inputSpec' | 'preprocessing' | 'labels' | 'metrics'
+> & {
+  tensors: Record<string, TensorRecord>;
+  trainingJobId?: string | null;
+  extra?: Record<string, unknown>;
+};
+
+export interface ModelSummary {
+  name: string;
+  task: string;
+  architecture: { type: string } & Record<string, unknown>;
+  versions: number[];
+  aliases: Record<string, number>;
+}
+
+export interface VersionSelector {
+  version?: number;
+  alias?: string;
+}
+
+export type RegistryEvent =
+  | { kind: 'published'; name: string; version: number }
+  | { kind: 'deleted'; name: string; version: number }
+  | { kind: 'alias'; name: string; alias: string; version: number };
+
+export interface Registry {
+  readonly root: string;
+  listModels(): Promise<ModelSummary[]>;
+  describe(name: string): Promise<ModelSummary & { manifests: Manifest[] }>;
+  manifest(name: string, version: number): Promise<Manifest>;
+  /** Reads the weights and verifies their sha256 against the manifest before returning them. */
+  load(name: string, version: number): Promise<{ manifest: Manifest; tensors: Record<string, TensorRecord> }>;
+  weightsPath(name: string, version: number): string;
+  /** Atomic; with the same `trainingJobId` twice it returns the first version instead of writing another. */
+  publish(name: string, input: PublishInput): Promise<Manifest>;
+  resolve(name: string, selector: VersionSelector): Promise<number>;
+  aliases(name: string): Promise<Record<string, number>>;
+  setAlias(name: string, alias: string, version: number): Promise<void>;
+  /** Refused with CONFLICT while an alias points at the version. */
+  deleteVersion(name: string, version: number): Promise<void>;
+  /** Calls the listener for changes made by any process (file-system watch); returns an unsubscribe. */
+  watch(listener: (event: RegistryEvent) => void): () => void;
+}
+
+export type RegistryErrorCode = 'NOT_FOUND' | 'INVALID_NAME' | 'CHECKSUM_MISMATCH' | 'CONFLICT' | 'CORRUPT';
+
+export class RegistryError extends Error {
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
