@@ -1,0 +1,25 @@
+import { noGrad } from '../autograd.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, exp, log, sub } from './arithmetic.js';
+import { max, sum } from './reduce.js';
+import { squeeze } from './shape-ops.js';
+
+/** Max along `axis` as a constant: shifting by it changes nothing mathematically but keeps exp finite. */
+function shift(x: Tensor, axis: number): Tensor {
+  return noGrad(() => max(x, axis, true)).detach();
+}
+
+export function logsumexp(x: Tensor, axis = -1, keepDims = false): Tensor {
+  const m = shift(x, axis);
+  const out = add(log(sum(exp(sub(x, m)), axis, true)), m);
+  return keepDims ? out : squeeze(out, axis);
+}
+
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return sub(x, logsumexp(x, axis, true));
+}
+
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const e = exp(sub(x, shift(x, axis)));
+  return div(e, sum(e, axis, true));
+}

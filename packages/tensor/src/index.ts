@@ -1,0 +1,27 @@
+export { backward, isGradEnabled, noGrad } from './autograd.js';
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  ones,
+  rand,
+  randint,
+  randn,
+  shuffle,
+  tensor,
+  zeros,
+} from './creation.js';
+export * from './functional/arithmetic.js';
+export { reduceTo } from './functional/broadcast.js';
+export { scalar, type TensorLike } from './functional/lift.js';
+export { matmul } from './functional/matmul.js';
+export * from './functional/reduce.js';
+export * from './functional/shape-ops.js';
+export { logSoftmax, logsumexp, softmax } from './functional/softmax.js';
+export { type GradCheckOptions, type GradCheckResult, gradCheck } from './grad-check.js';
+export { type OpAttrs, type OpName, ops } from './ops/registry.js';
+export { Rng, type RngState } from './rng.js';
+export { broadcastShapes, type Shape, sizeOf } from './shape.js';
+export { allocate, type DType, type Storage } from './storage.js';
+export { type GraphNode, type NestedArray, Tensor } from './tensor.js';

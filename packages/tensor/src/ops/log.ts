@@ -1,0 +1,15 @@
+import { div } from '../functional/arithmetic.js';
+import type { Tensor } from '../tensor.js';
+import { unaryForward } from './elementwise.js';
+import { defineOp, input, type NoAttrs } from './op.js';
+
+export const logOp = defineOp<NoAttrs, { x: Tensor }>({
+  saves: ['x'],
+  forward(inputs) {
+    const x = input(inputs, 0);
+    return { out: unaryForward('log', x), saved: { x } };
+  },
+  backward(g, { x }) {
+    return [div(g, x)];
+  },
+});

@@ -1,0 +1,20 @@
+import { mul } from '../functional/arithmetic.js';
+import { reduceTo } from '../functional/broadcast.js';
+import type { Tensor } from '../tensor.js';
+import { binaryForward } from './elementwise.js';
+import { defineOp, input, type NoAttrs } from './op.js';
+
+export const mulOp = defineOp<NoAttrs, { a: Tensor; b: Tensor }>({
+  saves: ['a', 'b'],
+  forward(inputs) {
+    const a = input(inputs, 0);
+    const b = input(inputs, 1);
+    return { out: binaryForward('mul', a, b), saved: { a, b } };
+  },
+  backward(g, { a, b }) {
+    return [
+      a.requiresGrad ? reduceTo(mul(g, b), a.shape) : null,
+      b.requiresGrad ? reduceTo(mul(g, a), b.shape) : null,
+    ];
+  },
+});
