@@ -1,0 +1,15 @@
+export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+export {
+  type InputSpec,
+  type Manifest,
+  type ModelSummary,
+  type PublishInput,
+  type Registry,
+  RegistryError,
+  type RegistryErrorCode,
+  type RegistryEvent,
+  type TensorData,
+  type TensorDType,
+  type TensorRecord,
+  type VersionSelector,
+} from './types.js';
