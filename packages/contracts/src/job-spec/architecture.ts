@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import {
+  activationSchema,
+  anchorsSchema,
+  convStackSchema,
+  hiddenLayersSchema,
+  maskHeadSchema,
+  proposalsSchema,
+  roiAlignSchema,
+  roiHeadsSchema,
+  rpnSchema,
+} from './layers.js';
+
+const unitInterval = z.number().min(0).max(1);
+
+/** k by cross-validation over `kChoices` unless `k` is given (CS231n assignment 1's list). */
+export const knnSchema = z.object({
+  type: z.literal('knn'),
+  k: z.int().min(1).max(1000).optional(),
+  kChoices: z.array(z.int().min(1).max(1000)).min(1).max(32).default([1, 3, 5, 8, 10, 12, 15, 20, 50, 100]),
+  distance: z.enum(['l1', 'l2']).default('l2'),
+});
+
+export const linearSchema = z.object({
+  type: z.literal('linear'),
+  loss: z.enum(['svm', 'softmax']),
+  margin: z.number().positive().default(1).describe('multiclass SVM margin (delta)'),
+});
+
+export const mlpSchema = z.object({
+  type: z.literal('mlp'),
+  hidden: hiddenLayersSchema([300]),
+  activation: activationSchema,
+  batchNorm: z.boolean().default(true),
+});
+
+export const cnnSchema = z.object({
+  type: z.literal('cnn'),
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([128]),
+  activation: activationSchema,
+});
+
+/** Classification + box regression heads on one backbone; L = L_cls + boxWeight * L_box. */
+export const localizerSchema = z.object({
+  type: z.literal('localizer'),
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([256]),
+  activation: activationSchema,
+  boxLoss: z.enum(['smooth-l1', 'l2']).default('smooth-l1'),
+  boxWeight: z.number().positive().default(1),
+});
+
+export const slidingWindowSchema = z.object({
+  type: z.literal('sliding-window'),
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([128]),
+  activation: activationSchema,
+  window: z
+    .object({
+      sizes: z.array(z.int().min(4).max(512)).min(1).max(8).default([28]),
+      stride: z.int().min(1).max(256).default(8),
+    })
+    .prefault({}),
+  scoreThreshold: unitInterval.default(0.05),
+  nmsIou: unitInterval.default(0.5),
+  detectionsPerImage: z.int().min(1).max(1000).default(100),
+});
+
+/** R-CNN: each proposal warped to `warpSize` and classified by its own forward pass. */
+export const rcnnSchema = z.object({
+  type: z.literal('rcnn'),
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([128]),
+  activation: activationSchema,
+  proposals: proposalsSchema,
+  warpSize: z.int().min(8).max(256).default(28),
+  roiHeads: roiHeadsSchema,
+});
+
+/** Fast R-CNN: one backbone pass, RoI pooling of the proposals, two FC layers. */
+export const fastRcnnSchema = z.object({
+  type: z.literal('fast-rcnn'),
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([256, 256]),
+  activation: activationSchema,
+  proposals: proposalsSchema,
+  roiPool: z
+    .object({
+      method: z.enum(['pool', 'align']).default('pool'),
+      output: z.int().min(1).max(32).default(7),
+      samplingRatio: z.int().min(0).max(8).default(2),
+    })
+    .prefault({}),
+  roiHeads: roiHeadsSchema,
+});
+
+const fasterRcnnFields = {
+  layers: convStackSchema,
+  fc: hiddenLayersSchema([256, 256]),
+  activation: activationSchema,
+  anchors: anchorsSchema,
+  rpn: rpnSchema,
+  roiAlign: roiAlignSchema,
+  roiHeads: roiHeadsSchema,
+  lambda: z
+    .number()
+    .positive()
+    .default(10)
+    .describe('weight of the box loss (Faster R-CNN paper, lambda = 10)'),
+};
+
+export const fasterRcnnSchema = z.object({ type: z.literal('faster-rcnn'), ...fasterRcnnFields });
+
+export const maskRcnnSchema = z.object({
+  type: z.literal('mask-rcnn'),
+  ...fasterRcnnFields,
+  maskHead: maskHeadSchema,
+});
+
+/** CS231n assignment 3 CaptioningRNN: image features -> h0, word embeddings, rnn/lstm, optional attention. */
+export const captionerSchema = z.object({
+  type: z.literal('captioner'),
+  cell: z.enum(['rnn', 'lstm']).default('lstm'),
+  attention: z.boolean().default(false),
+  layers: convStackSchema,
+  wordvecDim: z.int().min(1).max(2048).default(128),
+  hiddenDim: z.int().min(1).max(4096).default(128),
+  maxLength: z.int().min(1).max(64).default(16),
+});
+
+export const architectureSchema = z.discriminatedUnion('type', [
+  knnSchema,
+  linearSchema,
+  mlpSchema,
+  cnnSchema,
+  localizerSchema,
+  slidingWindowSchema,
+  rcnnSchema,
+  fastRcnnSchema,
+  fasterRcnnSchema,
+  maskRcnnSchema,
+  captionerSchema,
+]);
+export type Architecture = z.infer<typeof architectureSchema>;

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { idSchema } from '../names.js';
+
+const count = (fallback: number) => z.int().min(1).max(1_000_000).default(fallback);
+const seed = z
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(1);
+
+/** Counts are upper bounds drawn from the canonical split (REFERENCE.md "Data"); test defaults to all of it. */
+const mnistSchema = z.object({
+  name: z.literal('mnist'),
+  train: count(8000),
+  validation: count(1000),
+  test: z.int().min(1).max(1_000_000).optional(),
+  seed,
+});
+
+/** Canvases of digits: training-split digits for training, test-split digits for evaluation. */
+const digitScenesSchema = z.object({
+  name: z.literal('digit-scenes'),
+  train: count(4000),
+  validation: count(500),
+  test: count(500),
+  seed,
+  size: z
+    .object({ height: z.int().min(28).max(1024).default(96), width: z.int().min(28).max(1024).default(96) })
+    .prefault({}),
+  digits: z
+    .object({ min: z.int().min(1).max(20).default(1), max: z.int().min(1).max(20).default(5) })
+    .prefault({})
+    .refine((d) => d.min <= d.max, { message: 'digits.min must not exceed digits.max' }),
+});
+
+const uploadedSchema = <N extends string>(name: N) =>
+  z.object({
+    name: z.literal(name),
+    upload: idSchema.describe('id of an uploaded archive'),
+    validationFraction: z.number().min(0).lt(1).default(0.1),
+    seed,
+  });
+
+export const datasetSchema = z.discriminatedUnion('name', [
+  mnistSchema,
+  digitScenesSchema,
+  uploadedSchema('image-folder'),
+  uploadedSchema('coco'),
+]);
+export type Dataset = z.infer<typeof datasetSchema>;
+
+export const preprocessingSchema = z
+  .object({
+    normalize: z.enum(['none', 'standard', 'minmax']).default('standard'),
+    pca: z
+      .object({
+        components: z.int().min(1).max(4096),
+        whiten: z.enum(['none', 'pca', 'zca']).default('none'),
+        epsilon: z.number().positive().default(1e-5),
+      })
+      .optional(),
+  })
+  .prefault({});
+export type Preprocessing = z.infer<typeof preprocessingSchema>;
+
+export const augmentationSchema = z
+  .object({
+    flip: z.boolean().default(false),
+    randomCrop: z.object({ padding: z.int().min(0).max(32).default(2) }).optional(),
+    colorJitter: z
+      .object({
+        brightness: z.number().min(0).max(1).default(0),
+        contrast: z.number().min(0).max(1).default(0),
+      })
+      .optional(),
+  })
+  .prefault({});
+export type Augmentation = z.infer<typeof augmentationSchema>;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { aliasNameSchema, modelNameSchema } from '../names.js';
+import { TASK_OF_ARCHITECTURE, taskSchema } from '../tasks.js';
+import { architectureSchema } from './architecture.js';
+import { augmentationSchema, datasetSchema, preprocessingSchema } from './data.js';
+import { optimizerSchema } from './optimizer.js';
+import {
+  DEFAULT_MAX_EPOCHS,
+  initSchema,
+  regularizationSchema,
+  scheduleSchema,
+  searchSchema,
+  transferFromSchema,
+} from './training.js';
+
+/** Which tasks each dataset can train. */
+const TASKS_OF_DATASET = {
+  mnist: ['classify'],
+  'image-folder': ['classify'],
+  'digit-scenes': ['localize', 'detect', 'segment', 'caption'],
+  coco: ['detect', 'segment'],
+} as const;
+
+export interface JobSpecLimits {
+  maxEpochs: number;
+}
+
+/** The training job spec (API.md "Training jobs"), with the epoch cap of the deployment. */
+export function jobSpecSchema({ maxEpochs }: JobSpecLimits) {
+  return z
+    .object({
+      task: taskSchema,
+      model: modelNameSchema,
+      architecture: architectureSchema,
+      dataset: datasetSchema.prefault({ name: 'mnist' }),
+      preprocessing: preprocessingSchema,
+      augmentation: augmentationSchema,
+      init: initSchema,
+      optimizer: optimizerSchema.prefault({ type: 'adam' }),
+      regularization: regularizationSchema,
+      schedule: scheduleSchema(maxEpochs),
+      search: searchSchema.optional(),
+      transferFrom: transferFromSchema.optional(),
+      promote: aliasNameSchema.optional().describe('alias to move to the new version once it is published'),
+      seed: z
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(1),
+    })
+    .superRefine((spec, ctx) => {
+      const expected = TASK_OF_ARCHITECTURE[spec.architecture.type];
+      if (expected !== spec.task) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['architecture', 'type'],
+          message: `architecture '${spec.architecture.type}' solves '${expected}', not '${spec.task}'`,
+        });
+      }
+      const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
+      if (!datasetTasks.includes(spec.task)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dataset', 'name'],
+          message: `dataset '${spec.dataset.name}' trains ${datasetTasks.join(' | ')}, not '${spec.task}'`,
+        });
+      }
+    });
+}
+
+export const defaultJobSpecSchema = jobSpecSchema({ maxEpochs: DEFAULT_MAX_EPOCHS });
+export type JobSpec = z.infer<typeof defaultJobSpecSchema>;
+export type JobSpecInput = z.input<typeof defaultJobSpecSchema>;
