@@ -1,4 +1,7 @@
+export { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
 export { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from './conv-geometry.js';
 export { type ConvScratch, convScratch } from './conv-scratch.js';
 export { type ConvGrads, conv2dBackward, conv2dForward } from './conv2d.js';
 export { col2im, im2col } from './im2col.js';
+export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
+export { type Pool2dGeometry, type Pool2dParams, pool2dGeometry } from './pool-geometry.js';
