@@ -41,7 +41,7 @@ export function smallRandom(shape: Shape, rng: Rng, options: { dtype?: DType; st
 
 /** Glorot & Bengio 2010: U(±sqrt(6 / (fan_in + fan_out))). */
 export function xavierUniform(shape: Shape, rng: Rng, f: Fans, options: InitOptions = {}): Tensor {
-  const bound = Math.sqrt(6 / (f().fanIn + f.fanOut));
+  const bound = Math.sqrt(6 / (f.fanIn + f.fanOut));
   return rand(shape, rng, { low: -bound, high: bound, dtype: options.dtype ?? 'float32' });
 }
 
