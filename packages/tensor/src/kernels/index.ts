@@ -1,6 +1,12 @@
 export { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
 export { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from './conv-geometry.js';
 export { type ConvScratch, convScratch } from './conv-scratch.js';
+export {
+  type ConvTranspose2dGeometry,
+  type ConvTranspose2dParams,
+  convTranspose2dGeometry,
+} from './conv-transpose-geometry.js';
+export { convTranspose2dBackward, convTranspose2dForward } from './conv-transpose2d.js';
 export { type ConvGrads, conv2dBackward, conv2dForward } from './conv2d.js';
 export { col2im, im2col } from './im2col.js';
 export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
