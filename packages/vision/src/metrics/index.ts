@@ -1,0 +1,8 @@
+export {
+  accuracy,
+  confusionMatrix,
+  perClassAccuracy,
+  perClassAccuracyFromMatrix,
+  topKAccuracy,
+} from './classification.js';
+export { renderConfusionMatrix } from './table.js';
