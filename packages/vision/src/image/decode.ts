@@ -1,0 +1,103 @@
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { ImageError } from './errors.js';
+
+/** 4096 x 4096: REFERENCE.md "Limits and safety". */
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+export const DEFAULT_MIN_SIDE = 8;
+
+/** Raster formats served; vector and document formats (svg, pdf, magick) are refused. */
+export const ACCEPTED_FORMATS: ReadonlySet<string> = new Set([
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'tiff',
+  'heif',
+  'avif',
+]);
+
+export interface DecodeOptions {
+  /** Largest width x height accepted, checked from the header before any pixel is decoded. */
+  maxPixels?: number;
+  /** Smallest width or height accepted. */
+  minSide?: number;
+  /** When set, larger images are shrunk (area average) so neither side exceeds it. */
+  maxSide?: number;
+}
+
+export interface DecodedImage {
+  /** Pixel grid of `data`, interleaved HWC, 8 bits per channel. */
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  data: Uint8Array;
+  /** The upload as the user sees it (after EXIF orientation), before any shrinking. */
+  source: { width: number; height: number; format: string };
+}
+
+async function readMetadata(input: Buffer, options: SharpOptions): Promise<Metadata> {
+  try {
+    return await sharp(input, options).metadata();
+  } catch (err) {
+    throw new ImageError('decode-failed', `not a readable image: ${(err as Error).message}`);
+  }
+}
+
+/** Decodes an untrusted upload with sharp: header checks first, then a strict (`failOn: 'warning'`) decode. */
+export async function decodeImage(input: Buffer, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
+  if (input.length === 0) throw new ImageError('decode-failed', 'the image is empty');
+  const sharpOptions: SharpOptions = { failOn: 'warning', limitInputPixels: maxPixels, pages: 1 };
+  const meta = await readMetadata(input, { ...sharpOptions, limitInputPixels: false });
+  if (!ACCEPTED_FORMATS.has(meta.format)) {
+    throw new ImageError('unsupported-format', `image format '${meta.format}' is not accepted`);
+  }
+  const pageHeight = meta.pageHeight ?? meta.height;
+  const pixels = meta.width * pageHeight;
+  if (pixels > maxPixels) {
+    throw new ImageError(
+      'too-many-pixels',
+      `the image is ${meta.width}x${pageHeight} = ${pixels} pixels, over the limit of ${maxPixels}`,
+    );
+  }
+  if (meta.width < minSide || pageHeight < minSide) {
+    throw new ImageError(
+      'too-small',
+      `the image is ${meta.width}x${pageHeight}; each side needs at least ${minSide} pixels`,
+    );
+  }
+  const swapped = (meta.orientation ?? 1) >= 5;
+  const source = {
+    width: swapped ? pageHeight : meta.width,
+    height: swapped ? meta.width : pageHeight,
+    format: meta.format,
+  };
+  const grey = meta.channels <= 2 && meta.space === 'b-w';
+  let pipeline = sharp(input, { ...sharpOptions, autoOrient: true });
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (options.maxSide && Math.max(source.width, source.height) > options.maxSide) {
+    pipeline = pipeline.resize({
+      width: options.maxSide,
+      height: options.maxSide,
+      fit: 'inside',
+      kernel: 'linear',
+    });
+  }
+  pipeline = grey ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb').removeAlpha();
+  try {
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const channels = info.channels === 1 ? 1 : 3;
+    if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after conversion`);
+    return {
+      width: info.width,
+      height: info.height,
+      channels,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      source,
+    };
+  } catch (err) {
+    if (err instanceof ImageError) throw err;
+    throw new ImageError('decode-failed', `the image could not be decoded: ${(err as Error).message}`);
+  }
+}
