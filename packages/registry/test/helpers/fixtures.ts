@@ -51,18 +51,22 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs `registry-child.mjs` in its own Node process (see that file for the commands). */
-export function runChild(command: Record<string, unknown>): Promise<ChildResult> {
+/** Runs `registry-child.mjs` in its own Node process (see that file); killed if still running after `timeoutMs`. */
+export function runChild(command: Record<string, unknown>, timeoutMs = 30_000): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, JSON.stringify(command)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
