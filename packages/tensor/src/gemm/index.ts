@@ -1,4 +1,20 @@
+import { availableParallelism } from 'node:os';
 import type { Storage } from '../storage.js';
+import { Engine, type Operands } from './engine.js';
+import { Control } from './job.js';
+import { type Problem, plan, scratchBytes } from './plan.js';
+import { Pool } from './pool.js';
+import {
+  compileKernel,
+  createMemory,
+  ensureBytes,
+  KERNEL_CODES,
+  type KernelName,
+  SHAPES,
+  support,
+  type WasmMemory,
+} from './runtime.js';
+import { SharedSync } from './sync.js';
 
 /** A row-major matrix inside a flat buffer: element (i, j) is `data[offset + i * ld + j]`. */
 export interface MatrixRef {
@@ -7,8 +23,107 @@ export interface MatrixRef {
   ld: number;
 }
 
-/** C = alpha * op(A) * op(B) + beta * C, BLAS semantics; op(X) is X or its transpose. */
-export function gemm(
+export type Gemm = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: MatrixRef,
+  b: MatrixRef,
+  beta: number,
+  c: MatrixRef,
+) => void;
+
+export interface GemmOptions {
+  /** 'simd' (WebAssembly, float32 only; the default where supported) or 'js'. Float64 always uses 'js'. */
+  kernel?: 'simd' | 'js';
+  /** Use relaxed-SIMD FMA when the runtime has it (default); false forces the plain SIMD kernel. */
+  relaxed?: boolean;
+  /** Threads taking part, the caller included; default OCELLUS_THREADS or one per core. */
+  threads?: number;
+  /** Products of fewer flops (2 m n k) run inline on the caller; default INLINE_BELOW_FLOPS. */
+  inlineBelow?: number;
+}
+
+/**
+ * Below this many flops the caller computes alone: waking a worker and sharing the B panels costs more
+ * than it saves. Measured with `node bench/gemm/threshold.js` (inline vs pooled, 2 threads) while other
+ * jobs kept both cores busy (load 7): the pool lost at 384^3 and won at 512^3.
+ */
+export const INLINE_BELOW_FLOPS = 2 * 448 ** 3;
+
+function threadsFromEnv(): number {
+  const fromEnv = Number.parseInt(process.env['OCELLUS_THREADS'] ?? '', 10);
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : availableParallelism();
+}
+
+const defaultThreads = threadsFromEnv();
+
+interface Runtime {
+  memory: WasmMemory;
+  engine: Engine;
+  pool: Pool;
+  solo: Control;
+}
+
+let runtime: Runtime | undefined;
+
+function getRuntime(): Runtime {
+  if (runtime) return runtime;
+  const memory = createMemory();
+  const modules = KERNEL_CODES.map((name) => {
+    if (name === 'js' || !support.simd || (name === 'simd-relaxed' && !support.relaxed)) return undefined;
+    return compileKernel(name);
+  });
+  runtime = {
+    memory,
+    engine: new Engine(memory, modules),
+    pool: new Pool(memory, modules),
+    solo: new Control(),
+  };
+  return runtime;
+}
+
+function kernelFor(options: GemmOptions, a: Storage, b: Storage, c: Storage): KernelName {
+  const float64 = a instanceof Float64Array || b instanceof Float64Array || c instanceof Float64Array;
+  if (float64 || options.kernel === 'js' || !support.simd) return 'js';
+  return options.relaxed !== false && support.relaxed ? 'simd-relaxed' : 'simd';
+}
+
+function checkRef(name: string, ref: MatrixRef, rows: number, cols: number): void {
+  if (ref.ld < cols || ref.offset < 0 || ref.offset + (rows - 1) * ref.ld + cols > ref.data.length) {
+    throw new RangeError(
+      `gemm: ${name} (${rows}x${cols}, offset ${ref.offset}, ld ${ref.ld}) is out of bounds`,
+    );
+  }
+}
+
+/** C = beta C, the whole product when k = 0 or alpha = 0 (beta = 0 writes zeros whatever C held). */
+function scale(beta: number, c: MatrixRef, m: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = c.offset + i * c.ld;
+    if (beta === 0) c.data.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) c.data[j] = beta * c.data[j]!;
+  }
+}
+
+/** Workers can only read shared memory: other operands are copied into a shared buffer for the call. */
+function shared(ref: MatrixRef, rows: number, cols: number): MatrixRef {
+  if (ref.data.buffer instanceof SharedArrayBuffer) return ref;
+  const length = (rows - 1) * ref.ld + cols;
+  const bytes = ref.data.BYTES_PER_ELEMENT * length;
+  const data =
+    ref.data instanceof Float64Array
+      ? new Float64Array(new SharedArrayBuffer(bytes))
+      : new Float32Array(new SharedArrayBuffer(bytes));
+  data.set(ref.data.subarray(ref.offset, ref.offset + length));
+  return { data, offset: 0, ld: ref.ld };
+}
+
+function run(
+  options: GemmOptions,
   transA: boolean,
   transB: boolean,
   m: number,
@@ -20,16 +135,95 @@ export function gemm(
   beta: number,
   c: MatrixRef,
 ): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) {
-        const av = transA ? a.data[a.offset + p * a.ld + i]! : a.data[a.offset + i * a.ld + p]!;
-        const bv = transB ? b.data[b.offset + j * b.ld + p]! : b.data[b.offset + p * b.ld + j]!;
-        acc += av * bv;
-      }
-      const ci = c.offset + i * c.ld + j;
-      c.data[ci] = beta === 0 ? alpha * acc : alpha * acc + beta * c.data[ci]!;
-    }
+  if (m <= 0 || n <= 0) return;
+  checkRef('C', c, m, n);
+  if (k <= 0 || alpha === 0) {
+    scale(beta, c, m, n);
+    return;
   }
+  const [aRows, aCols] = transA ? [k, m] : [m, k];
+  const [bRows, bCols] = transB ? [n, k] : [k, n];
+  checkRef('A', a, aRows, aCols);
+  checkRef('B', b, bRows, bCols);
+  const kernel = kernelFor(options, a.data, b.data, c.data);
+  const threads =
+    2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS) ? 1 : (options.threads ?? defaultThreads);
+  const rt = getRuntime();
+  const pooled = threads > 1;
+  const [sa, sb, sc] = pooled
+    ? [shared(a, aRows, aCols), shared(b, bRows, bCols), shared(c, m, n)]
+    : [a, b, c];
+  const problem: Problem = {
+    kernel,
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    alpha,
+    aOff: sa.offset,
+    lda: sa.ld,
+    bOff: sb.offset,
+    ldb: sb.ld,
+    beta,
+    cOff: sc.offset,
+    ldc: sc.ld,
+  };
+  const { jobs, tiles } = plan(problem, threads);
+  const participants = Math.min(threads, tiles);
+  ensureBytes(rt.memory, scratchBytes(jobs[0]!, participants));
+  const ops: Operands = { a: sa.data, b: sb.data, c: sc.data };
+  if (participants === 1) {
+    const sync = new SharedSync(rt.solo);
+    for (const job of jobs) {
+      rt.solo.write(job);
+      rt.engine.run(job, ops, sync, 0);
+    }
+  } else {
+    rt.pool.run(jobs, ops, participants, rt.engine);
+  }
+  if (sc !== c) c.data.set(sc.data.subarray(0, (m - 1) * c.ld + n), c.offset);
+}
+
+/** A gemm with fixed choices of kernel and threading (tests and benchmarks pick each path with it). */
+export function gemmWith(options: GemmOptions): Gemm {
+  return (transA, transB, m, n, k, alpha, a, b, beta, c) =>
+    run(options, transA, transB, m, n, k, alpha, a, b, beta, c);
+}
+
+/** C = alpha * op(A) * op(B) + beta * C, BLAS semantics; op(X) is X or its transpose. */
+export const gemm: Gemm = gemmWith({});
+
+export interface GemmInfo {
+  simd: boolean;
+  relaxed: boolean;
+  /** The kernel float32 products use by default, and its register block. */
+  kernel: KernelName;
+  microKernel: string;
+  threads: number;
+  inlineBelowFlops: number;
+}
+
+export function gemmInfo(): GemmInfo {
+  const kernel = kernelFor({}, new Float32Array(0), new Float32Array(0), new Float32Array(0));
+  const { mr, nr } = SHAPES[kernel];
+  return {
+    simd: support.simd,
+    relaxed: support.relaxed,
+    kernel,
+    microKernel: `${mr}x${nr}`,
+    threads: defaultThreads,
+    inlineBelowFlops: INLINE_BELOW_FLOPS,
+  };
+}
+
+/** Pool diagnostics for tests: workers alive in the pool and workers started so far (replacements count). */
+export function gemmPoolStats(): { workers: number; started: number } {
+  const pool = getRuntime().pool;
+  return { workers: pool.size, started: pool.started };
+}
+
+/** Test hook: worker `participant` (1 = the first worker) exits in the middle of the next pooled call. */
+export function exitWorkerDuringNextCall(participant: number): void {
+  getRuntime().pool.exitDuringNextCall = participant;
 }

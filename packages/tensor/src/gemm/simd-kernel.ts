@@ -1,0 +1,93 @@
+import { Code, type FunctionDef, I32, moduleBytes, op, simd, V128 } from './wasm-emit.js';
+
+export interface SimdShape {
+  /** Rows of the register block (broadcast A values). */
+  mr: number;
+  /** Columns of the register block, a multiple of 4 (f32x4 lanes). */
+  nr: number;
+  /** Use f32x4.relaxed_madd (one FMA) instead of mul + add. */
+  relaxed: boolean;
+}
+
+/**
+ * `block(a, b, c, kc, mPanels, nPanels, bStride, ldc)`, all in bytes: for each B micro-panel (kc x nr,
+ * nPanels of them, bStride apart) and each A micro-panel (kc x mr, contiguous), the mr x nr block of
+ * the row-major C tile (row stride ldc) gets += A_panel * B_panel.
+ */
+function blockFunction(shape: SimdShape): FunctionDef {
+  const { mr, nr, relaxed } = shape;
+  const nv = nr / 4;
+  const [a, b, c, kc, mPanels, nPanels, bStride, ldc] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [j, i, ap, bp, cp, k, bCur, cCol, row] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const firstV128 = 17;
+  const acc = (r: number, v: number) => firstV128 + r * nv + v;
+  const bv = (v: number) => firstV128 + mr * nv + v;
+  const av = firstV128 + mr * nv + nv;
+  const body = new Code();
+  const rowPointer = (r: number) => {
+    body.get(cp);
+    if (r > 0) body.get(ldc).i32(r).emit(op.i32Mul).emit(op.i32Add);
+    return body.set(row);
+  };
+
+  body.get(nPanels).set(j).get(b).set(bCur).get(c).set(cCol);
+  body.emit(op.loop, op.emptyBlock);
+  body.get(mPanels).set(i).get(a).set(ap).get(cCol).set(cp);
+  body.emit(op.loop, op.emptyBlock);
+  for (let r = 0; r < mr; r++) {
+    rowPointer(r);
+    for (let v = 0; v < nv; v++)
+      body
+        .get(row)
+        .simd(simd.load, ...Code.memarg(4, v * 16))
+        .set(acc(r, v));
+  }
+  body.get(bCur).set(bp).get(kc).set(k);
+  body.emit(op.loop, op.emptyBlock);
+  for (let v = 0; v < nv; v++)
+    body
+      .get(bp)
+      .simd(simd.load, ...Code.memarg(4, v * 16))
+      .set(bv(v));
+  for (let r = 0; r < mr; r++) {
+    body
+      .get(ap)
+      .simd(simd.load32Splat, ...Code.memarg(2, r * 4))
+      .set(av);
+    for (let v = 0; v < nv; v++) {
+      if (relaxed) {
+        body.get(av).get(bv(v)).get(acc(r, v)).simd(simd.f32x4RelaxedMadd).set(acc(r, v));
+      } else {
+        body.get(av).get(bv(v)).simd(simd.f32x4Mul).get(acc(r, v)).simd(simd.f32x4Add).set(acc(r, v));
+      }
+    }
+  }
+  body.bump(bp, nr * 4).bump(ap, mr * 4);
+  body.get(k).i32(1).emit(op.i32Sub).emit(op.localTee, k).emit(op.brIf, 0);
+  body.emit(op.end);
+  for (let r = 0; r < mr; r++) {
+    rowPointer(r);
+    for (let v = 0; v < nv; v++)
+      body
+        .get(row)
+        .get(acc(r, v))
+        .simd(simd.store, ...Code.memarg(4, v * 16));
+  }
+  body.get(cp).get(ldc).i32(mr).emit(op.i32Mul).emit(op.i32Add).set(cp);
+  body.get(i).i32(1).emit(op.i32Sub).emit(op.localTee, i).emit(op.brIf, 0);
+  body.emit(op.end);
+  body.get(bCur).get(bStride).emit(op.i32Add).set(bCur);
+  body.bump(cCol, nr * 4);
+  body.get(j).i32(1).emit(op.i32Sub).emit(op.localTee, j).emit(op.brIf, 0);
+  body.emit(op.end);
+
+  const locals = [...Array(9).fill(I32), ...Array(mr * nv + nv + 1).fill(V128)];
+  return { name: 'block', params: Array(8).fill(I32), locals, body };
+}
+
+/** Largest shared memory the kernels may address: 1 GiB in 64 KiB pages. */
+export const MAX_PAGES = 16384;
+
+export function simdKernelBytes(shape: SimdShape): Uint8Array {
+  return moduleBytes([blockFunction(shape)], MAX_PAGES);
+}
