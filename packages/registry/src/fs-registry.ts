@@ -11,7 +11,7 @@ import type { FsRegistry, RegistryOptions } from './options.js';
 import { publishVersion } from './publish.js';
 import { decodeSafetensors } from './safetensors.js';
 import { sweepModel, sweepRegistry } from './sweep.js';
-import { tombstone } from './tombstone.js';
+import { deleteUnaliased } from './tombstone.js';
 import { type Manifest, type ModelSummary, RegistryError, type VersionSelector } from './types.js';
 import { watchRegistry } from './watch.js';
 
@@ -143,21 +143,8 @@ export function openRegistry(root: string, options: RegistryOptions = {}): FsReg
     },
 
     async deleteVersion(name, version) {
-      const dir = modelDir(base, name);
       await requireVersion(name, assertVersion(version));
-      await withModelLock(dir, name, async () => {
-        const pointing = Object.entries(await readAliases(dir, name)).filter(([, v]) => v === version);
-        if (pointing.length > 0) {
-          const names = pointing.map(([alias]) => alias).join(', ');
-          throw new RegistryError('CONFLICT', `${name} v${version} is still the target of alias ${names}`);
-        }
-        try {
-          await tombstone(versionDir(base, name, version));
-        } catch (error) {
-          if (errorCode(error) !== 'ENOENT') throw error;
-          throw new RegistryError('NOT_FOUND', `model ${name} has no version ${version}`);
-        }
-      });
+      await deleteUnaliased(modelDir(base, name), name, version);
     },
 
     watch: (listener) => watchRegistry(base, options.pollIntervalMs ?? DEFAULT_POLL_MS, listener),

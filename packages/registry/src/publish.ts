@@ -8,7 +8,7 @@ import { assertModelName } from './names.js';
 import type { PublishStep } from './options.js';
 import { encodeSafetensors } from './safetensors.js';
 import { liveTemps } from './sweep.js';
-import { tombstone } from './tombstone.js';
+import { deleteUnaliased } from './tombstone.js';
 import { type Manifest, type PublishInput, RegistryError } from './types.js';
 
 type FaultHook = (step: PublishStep) => void | Promise<void>;
@@ -73,11 +73,18 @@ export async function publishVersion(
   await faults('parent-synced');
   const manifest: Manifest = { ...base, version };
   if (jobId !== null) {
-    // Two publishes of one job that raced past the check above: the lowest version wins, later ones retract.
+    // Two publishes of one job that raced past the check above: the lowest version wins, later ones retract
+    // (unless an alias already points at this one, then both stay).
     const earlier = await findByJob(root, name, jobId, version);
     if (earlier !== undefined) {
-      await tombstone(join(dir, String(version)));
-      return earlier;
+      const retracted = await deleteUnaliased(dir, name, version).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof RegistryError && error.code === 'CONFLICT') return false;
+          throw error;
+        },
+      );
+      if (retracted) return earlier;
     }
   }
   return manifest;
