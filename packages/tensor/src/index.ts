@@ -14,6 +14,17 @@ export {
 } from './creation.js';
 export * from './functional/arithmetic.js';
 export { reduceTo } from './functional/broadcast.js';
+export {
+  avgPool2d,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  col2im,
+  conv2d,
+  convTranspose2d,
+  im2col,
+  maxPool2d,
+  type Pool2dOptions,
+} from './functional/conv.js';
 export { scalar, type TensorLike } from './functional/lift.js';
 export { matmul } from './functional/matmul.js';
 export * from './functional/reduce.js';

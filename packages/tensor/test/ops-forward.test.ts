@@ -262,3 +262,55 @@ describe('creation and the seeded generator', () => {
     for (const [a, b] of rows) expect(b! - a!).toBe(1);
   });
 });
+
+describe('convolution and pooling ops', () => {
+  it('convolves a 3x3 ramp with a 2x2 kernel of ones (hand-computed)', () => {
+    const x = T.reshape(T.arange(9), [1, 1, 3, 3]);
+    const out = T.conv2d(x, T.ones([1, 1, 2, 2]), T.tensor([1]));
+    expect(out.toArray()).toEqual([
+      [
+        [
+          [0 + 1 + 3 + 4 + 1, 1 + 2 + 4 + 5 + 1],
+          [3 + 4 + 6 + 7 + 1, 4 + 5 + 7 + 8 + 1],
+        ],
+      ],
+    ]);
+  });
+
+  it('max-pools and average-pools 2x2 windows', () => {
+    const x = T.reshape(T.arange(16), [1, 1, 4, 4]);
+    expect(T.maxPool2d(x, 2).toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(T.avgPool2d(x, 2).toArray()).toEqual([
+      [
+        [
+          [2.5, 4.5],
+          [10.5, 12.5],
+        ],
+      ],
+    ]);
+  });
+
+  it('a transposed convolution is the adjoint of the convolution with the same weight', () => {
+    const rng = new T.Rng(11);
+    const x = T.randn([2, 3, 6, 5], rng, { dtype: 'float64' });
+    const w = T.randn([4, 3, 3, 3], rng, { dtype: 'float64' });
+    const y = T.randn([2, 4, 3, 3], rng, { dtype: 'float64' });
+    const opts = { stride: 2, padding: 1 } as const;
+    const lhs = T.sum(T.mul(T.conv2d(x, w, null, opts), y)).item();
+    const rhs = T.sum(T.mul(x, T.convTranspose2d(y, w, null, { ...opts, outputPadding: [1, 0] }))).item();
+    expect(lhs).toBeCloseTo(rhs, 10);
+  });
+
+  it('names the mismatch when channels differ', () => {
+    expect(() => T.conv2d(T.zeros([1, 3, 5, 5]), T.zeros([2, 4, 3, 3]))).toThrow(
+      /3 channels, weight expects 4/,
+    );
+  });
+});

@@ -139,6 +139,49 @@ const cases: Case[] = [
     fn: (a, b) => T.matmul(T.transpose(a), T.transpose(b)),
     inputs: () => [r([4, 3]), r([2, 4])],
   },
+  {
+    op: 'conv2d',
+    name: 'stride 2, padding 1, dilation 2, bias',
+    fn: (x, w, b) => T.conv2d(x, w, b, { stride: 2, padding: 1, dilation: [2, 1] }),
+    inputs: () => [r([2, 3, 7, 6]), r([4, 3, 3, 2]), r([4])],
+  },
+  {
+    op: 'conv2d',
+    name: '1x1 kernel, no bias',
+    fn: (x, w) => T.conv2d(x, w),
+    inputs: () => [r([1, 2, 3, 5]), r([3, 2, 1, 1])],
+  },
+  {
+    op: 'convTranspose2d',
+    name: 'stride 2, output padding 1, bias',
+    fn: (x, w, b) => T.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+    inputs: () => [r([2, 3, 3, 4]), r([3, 2, 3, 3]), r([2])],
+  },
+  {
+    op: 'maxPool2d',
+    name: '3x3 stride 2 padding 1 (distinct values, off ties)',
+    fn: (x) => T.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+    inputs: () => [r([2, 2, 5, 6])],
+    tol: 1e-5,
+  },
+  {
+    op: 'avgPool2d',
+    name: '2x3 kernel with padding',
+    fn: (x) => T.avgPool2d(x, [2, 3], { stride: [1, 2], padding: [1, 1] }),
+    inputs: () => [r([2, 2, 4, 5])],
+  },
+  {
+    op: 'im2col',
+    name: '3x3 patches with padding',
+    fn: (x) => T.im2col(x, 3, { padding: 1, stride: 2 }),
+    inputs: () => [r([2, 2, 4, 5])],
+  },
+  {
+    op: 'col2im',
+    name: 'patches back to a 2x2x4x5 image',
+    fn: (c) => T.col2im(c, [2, 2, 4, 5], 3, { padding: 1, stride: 2 }),
+    inputs: () => [r([2 * 2 * 3, 2 * 9])],
+  },
 ];
 
 /** Ops with no gradient by definition: their outputs never require one. */

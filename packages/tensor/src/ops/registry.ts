@@ -1,18 +1,24 @@
 import { absOp } from './abs.js';
 import { addOp } from './add.js';
 import { type ArgReduceAttrs, argReduceOp } from './argmax.js';
+import { avgPool2dOp } from './avg-pool2d.js';
 import { type ClampAttrs, clampOp } from './clamp.js';
+import { type Col2imAttrs, col2imOp } from './col2im.js';
 import { type CompareKind, compareOp } from './compare.js';
 import { concatOp } from './concat.js';
 import { contiguousOp } from './contiguous.js';
+import { type ConvTranspose2dAttrs, convTranspose2dOp } from './conv-transpose2d.js';
+import { type Conv2dAttrs, conv2dOp } from './conv2d.js';
 import { divOp } from './div.js';
 import { expOp } from './exp.js';
 import { expandOp } from './expand.js';
 import { type GatherAttrs, gatherOp } from './gather.js';
+import { type Im2colAttrs, im2colOp } from './im2col.js';
 import { type IndexSelectAttrs, indexSelectOp } from './index-select.js';
 import { logOp } from './log.js';
 import { matmulOp } from './matmul.js';
 import { maxOp } from './max.js';
+import { maxPool2dOp } from './max-pool2d.js';
 import { maximumOp } from './maximum.js';
 import { minOp } from './min.js';
 import { minimumOp } from './minimum.js';
@@ -21,6 +27,7 @@ import { negOp } from './neg.js';
 import type { NoAttrs, OpDef } from './op.js';
 import { type PadAttrs, padOp } from './pad.js';
 import { permuteOp } from './permute.js';
+import type { Pool2dAttrs } from './pool2d.js';
 import { powOp } from './pow.js';
 import type { ReduceAttrs } from './reduce.js';
 import { reluOp } from './relu.js';
@@ -69,6 +76,12 @@ export interface OpAttrs {
   gather: GatherAttrs;
   contiguous: NoAttrs;
   matmul: NoAttrs;
+  im2col: Im2colAttrs;
+  col2im: Col2imAttrs;
+  conv2d: Conv2dAttrs;
+  convTranspose2d: ConvTranspose2dAttrs;
+  maxPool2d: Pool2dAttrs;
+  avgPool2d: Pool2dAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -107,4 +120,10 @@ export const ops: { readonly [K in OpName]: OpDef<OpAttrs[K]> } = {
   gather: gatherOp,
   contiguous: contiguousOp,
   matmul: matmulOp,
+  im2col: im2colOp,
+  col2im: col2imOp,
+  conv2d: conv2dOp,
+  convTranspose2d: convTranspose2dOp,
+  maxPool2d: maxPool2dOp,
+  avgPool2d: avgPool2dOp,
 };

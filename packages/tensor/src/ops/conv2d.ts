@@ -1,0 +1,48 @@
+import { type Conv2dGeometry, conv2dGeometry } from '../kernels/conv-geometry.js';
+import { conv2dBackward, conv2dForward } from '../kernels/conv2d.js';
+import { allocate } from '../storage.js';
+import { Tensor } from '../tensor.js';
+import { convDType, requireRank, valuesAs } from './conv-inputs.js';
+import { defineOp, input } from './op.js';
+
+export interface Conv2dAttrs {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+}
+
+/** x [n, c, h, w], weight [f, c, kh, kw], optional bias [f] -> [n, f, oh, ow]; im2col + GEMM both ways. */
+export const conv2dOp = defineOp<
+  Conv2dAttrs,
+  { x: Tensor; w: Tensor; b: Tensor | null; geo: Conv2dGeometry }
+>({
+  saves: ['x', 'w', 'b', 'geo'],
+  forward(inputs, attrs) {
+    const x = input(inputs, 0);
+    const w = input(inputs, 1);
+    const b = inputs[2] ?? null;
+    requireRank('conv2d', 'input', x, 4);
+    requireRank('conv2d', 'weight', w, 4);
+    const [n, c, h, width] = x.shape as [number, number, number, number];
+    const [f, wc, kh, kw] = w.shape as [number, number, number, number];
+    if (wc !== c) throw new Error(`conv2d: input has ${c} channels, weight expects ${wc}`);
+    if (b && (b.ndim !== 1 || b.shape[0] !== f)) throw new Error(`conv2d: bias must have shape [${f}]`);
+    const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, ...attrs });
+    const dtype = convDType(inputs);
+    const out = allocate(dtype, n * f * geo.oh * geo.ow);
+    conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), b ? valuesAs(b, dtype) : null, geo, out);
+    return { out: new Tensor(out, [n, f, geo.oh, geo.ow]), saved: { x, w, b, geo } };
+  },
+  backward(g, { x, w, b, geo }) {
+    const dtype = g.dtype;
+    const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
+    const dw = w.requiresGrad ? allocate(dtype, w.size) : null;
+    const db = b?.requiresGrad ? allocate(dtype, b.size) : null;
+    conv2dBackward(g.values(), valuesAs(x, dtype), valuesAs(w, dtype), geo, { dx, dw, db });
+    return [
+      dx ? new Tensor(dx, x.shape) : null,
+      dw ? new Tensor(dw, w.shape) : null,
+      db && b ? new Tensor(db, b.shape) : null,
+    ];
+  },
+});
