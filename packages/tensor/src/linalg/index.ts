@@ -1,0 +1,2 @@
+export { type Eigh, eigh } from './eigh.js';
+export { type Svd, svd } from './svd.js';
