@@ -1,5 +1,7 @@
 import { Rng, Tensor } from '@ocellus/tensor';
-import { batches, gatherBatch, ImageDataset, loadMnist } from '@ocellus/vision/mnist';
+import { augmentation } from '@ocellus/vision/augment';
+import { batches, gatherBatch, ImageDataset, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { Preprocessor } from '@ocellus/vision/preprocessing';
 import { describe, expect, it } from 'vitest';
 
 const set = loadMnist();
@@ -83,5 +85,33 @@ describe('batches', () => {
     expect(order(0, { shuffle: false }).flat()).toEqual(Array.from(data.labels()));
     expect(order(0, { dropLast: true }).map((b) => b.length)).toEqual([5, 5, 5, 5]);
     expect(() => batches(data, 0, new Rng(0)).next()).toThrow(/batch size/);
+  });
+});
+
+describe('a training pipeline from the package parts', () => {
+  it('feeds augmented, standardised MNIST batches; evaluation data is left unaugmented', () => {
+    const split = mnistSubset({ train: 200, validation: 50, test: 50, seed: 2 });
+    const preprocess = Preprocessor.fit({ normalize: 'standard' }, gatherBatch(set, split.train).inputs);
+    const augment = augmentation({ randomCrop: { padding: 2 } });
+    const train = new ImageDataset(set, { indices: split.train, augment, preprocess });
+    const test = new ImageDataset(set, { indices: split.test, preprocess });
+    const epoch = (seed: number) =>
+      [...batches(train, 64, new Rng(seed))].map((b) => Array.from(b.inputs.values()));
+    expect(epoch(3)).toEqual(epoch(3));
+    const first = [...batches(train, 64, new Rng(3))][0]!;
+    expect(first.inputs.shape).toEqual([64, 1, 28, 28]);
+    const all = Array.from(
+      test
+        .batch(
+          Int32Array.from({ length: 50 }, (_, i) => i),
+          new Rng(0),
+        )
+        .inputs.values(),
+    );
+    const plain = Array.from(preprocess.transform(gatherBatch(set, split.test).inputs).values());
+    expect(all).toEqual(plain);
+    const shifted = train.batch(Int32Array.from([0]), new Rng(5)).inputs.values();
+    const unshifted = preprocess.transform(gatherBatch(set, split.train.subarray(0, 1)).inputs).values();
+    expect(Array.from(shifted)).not.toEqual(Array.from(unshifted));
   });
 });
