@@ -1,0 +1,187 @@
+import type { JobSpec, Metrics } from '@ocellus/contracts';
+import type { Sequential } from '@ocellus/nn/layers';
+import { l1Penalty, l2Penalty, softmaxCrossEntropy, svmLoss } from '@ocellus/nn/losses';
+import { type Batch, decodeCheckpoint, encodeCheckpoint, fit } from '@ocellus/nn/train';
+import type { InputSpec, Manifest } from '@ocellus/registry';
+import { add, argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
+import { augmentation } from '@ocellus/vision/augment';
+import { gatherBatch, ImageDataset } from '@ocellus/vision/mnist';
+import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
+import { prefixed, withPrefix } from '../artifact.js';
+import type { Artifact, FitHooks, PredictOptions, TaskOutput, TrainingData, VisionModel } from '../types.js';
+import { buildNetwork, initScheme, type NetworkArchitecture, type NetworkShape } from './network-builder.js';
+import { lrSchedule, makeOptimizer } from './optimizer.js';
+import { topPredictions } from './predictions.js';
+
+function accuracyOf(output: Tensor, targets: Int32Array): number {
+  const predicted = argmax(output, 1).values();
+  let correct = 0;
+  for (let i = 0; i < targets.length; i++) if (predicted[i] === targets[i]) correct++;
+  return correct / Math.max(targets.length, 1);
+}
+
+/** linear (SVM / softmax), mlp and cnn: a network trained by gradient descent on preprocessed images. */
+export class NetworkClassifier implements VisionModel<'classify'> {
+  readonly task = 'classify';
+
+  private constructor(
+    readonly architecture: NetworkArchitecture,
+    readonly inputSpec: InputSpec,
+    readonly labels: readonly string[],
+    private shape: NetworkShape | null,
+    private network: Sequential | null,
+    private preprocessor: Preprocessor | null,
+    private imageFormat: string,
+  ) {}
+
+  static create(spec: JobSpec, data: TrainingData): NetworkClassifier {
+    const arch = spec.architecture as NetworkArchitecture;
+    const { channels, height, width } = data.set;
+    return new NetworkClassifier(
+      arch,
+      { channels, height, width },
+      data.labels,
+      null,
+      null,
+      null,
+      data.imageFormat,
+    );
+  }
+
+  static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): NetworkClassifier {
+    const { network: shape, ...arch } = manifest.architecture as NetworkArchitecture & {
+      network: NetworkShape;
+    };
+    const preprocessor = Preprocessor.fromArtifact(
+      manifest.preprocessing as unknown as PreprocessingJson,
+      withPrefix(records, 'pre'),
+    );
+    const network = buildNetwork(arch as NetworkArchitecture, shape, new Rng(0));
+    network.loadStateDict(withPrefix(records, 'net'));
+    network.eval();
+    const image = String(manifest.preprocessing.image ?? 'photo');
+    return new NetworkClassifier(
+      arch as NetworkArchitecture,
+      manifest.inputSpec,
+      manifest.labels,
+      shape,
+      network,
+      preprocessor,
+      image,
+    );
+  }
+
+  private ready(): { network: Sequential; preprocessor: Preprocessor; shape: NetworkShape } {
+    if (!this.network || !this.preprocessor || !this.shape) throw new Error('the model has not been trained');
+    return { network: this.network, preprocessor: this.preprocessor, shape: this.shape };
+  }
+
+  /** Class scores (softmax probabilities; for an SVM the softmax of its margins). */
+  infer(batch: Tensor): Record<string, Tensor> {
+    const { network, preprocessor } = this.ready();
+    return noGrad(() => {
+      network.eval();
+      const logits = network.forward(preprocessor.transform(batch));
+      return { scores: softmax(logits, 1), logits };
+    });
+  }
+
+  predict(batch: Tensor, options: PredictOptions = {}): TaskOutput<'classify'>[] {
+    const { scores } = this.infer(batch);
+    return topPredictions(scores!, this.labels, options.topk ?? 5).map((predictions) => ({ predictions }));
+  }
+
+  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
+    const rng = new Rng(spec.seed);
+    const trainImages = gatherBatch(data.set, data.train).inputs;
+    const preprocessor = Preprocessor.fit(spec.preprocessing, trainImages);
+    const inputShape = preprocessor.outputShape(1, trainImages.shape.slice(1)).slice(1);
+    const activation = this.architecture.type === 'linear' ? 'relu' : this.architecture.activation;
+    const shape: NetworkShape = {
+      inputShape,
+      classes: data.labels.length,
+      dropout: this.architecture.type === 'linear' ? 0 : spec.regularization.dropout,
+      init: initScheme(spec.init, activation),
+    };
+    const network = buildNetwork(this.architecture, shape, rng);
+    const augment = augmentation(spec.augmentation);
+    const train = new ImageDataset(data.set, { indices: data.train, augment, preprocess: preprocessor });
+    const validation = new ImageDataset(data.set, { indices: data.validation, preprocess: preprocessor });
+    const { l1, l2 } = spec.regularization;
+    const arch = this.architecture;
+    const classLoss = (out: Tensor, batch: Batch) =>
+      arch.type === 'linear' && arch.loss === 'svm'
+        ? svmLoss(out, batch.targets, { margin: arch.margin })
+        : softmaxCrossEntropy(out, batch.targets);
+    const loss = (out: Tensor, batch: Batch) => {
+      let total = classLoss(out, batch);
+      if (l2 > 0) total = add(total, mul(l2Penalty(network), l2));
+      if (l1 > 0) total = add(total, mul(l1Penalty(network), l1));
+      return total;
+    };
+    const epochs = spec.schedule.epochs;
+    const started = Date.now();
+    const schedule = lrSchedule(spec);
+    const result = await fit(network, train, {
+      loss,
+      optimizer: (params) => makeOptimizer(spec.optimizer, params),
+      epochs,
+      batchSize: Math.min(spec.schedule.batchSize, train.size),
+      seed: spec.seed,
+      rng,
+      validation,
+      metrics: (out, batch) => ({ accuracy: accuracyOf(out, batch.targets) }),
+      monitor: { metric: 'val_accuracy', mode: 'max' },
+      restoreBest: true,
+      ...(spec.schedule.earlyStopping ? { patience: spec.schedule.earlyStopping.patience } : {}),
+      ...(schedule ? { schedule } : {}),
+      ...(spec.schedule.clipNorm ? { clipGradNorm: spec.schedule.clipNorm } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      ...(hooks.resumeFrom ? { resumeFrom: decodeCheckpoint(hooks.resumeFrom) } : {}),
+      onCheckpoint: async (checkpoint) => {
+        await hooks.onCheckpoint?.(encodeCheckpoint(checkpoint), checkpoint.epoch);
+      },
+      onProgress: (p) => {
+        const done = (p.epoch - 1) * p.steps + p.step;
+        const percent = (100 * done) / Math.max(p.epochs * p.steps, 1);
+        const seconds = (Date.now() - started) / 1000;
+        hooks.onProgress?.({
+          epoch: p.epoch,
+          epochs: p.epochs,
+          step: p.step,
+          steps: p.steps,
+          percent: Math.min(100, percent),
+          metrics: { loss: p.loss, lr: p.lr, examplesPerSecond: p.examplesPerSecond, ...p.metrics },
+        });
+        if (p.phase === 'epoch') {
+          const m = p.metrics ?? {};
+          hooks.onLog?.(
+            `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val_accuracy ${(m.val_accuracy ?? Number.NaN).toFixed(4)} (${seconds.toFixed(1)} s)`,
+          );
+        }
+      },
+    });
+    network.eval();
+    this.network = network;
+    this.preprocessor = preprocessor;
+    this.shape = shape;
+    const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
+    return {
+      loss: best.loss ?? Number.NaN,
+      valLoss: best.val_loss ?? Number.NaN,
+      valAccuracy: best.val_accuracy ?? Number.NaN,
+      epochs: result.history.length,
+    };
+  }
+
+  toArtifact(): Artifact {
+    const { network, preprocessor, shape } = this.ready();
+    return {
+      architecture: { ...this.architecture, network: shape },
+      inputSpec: this.inputSpec,
+      labels: [...this.labels],
+      preprocessing: { ...preprocessor.toJSON(), image: this.imageFormat },
+      tensors: { ...prefixed(network.stateDict(), 'net'), ...prefixed(preprocessor.tensors(), 'pre') },
+    };
+  }
+}
