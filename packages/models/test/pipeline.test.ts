@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { modelFromArtifact, runTrainingJob } from '@ocellus/models';
+import { modelFromArtifact, runTrainingJob, type VisionModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,8 @@ describe('runTrainingJob', () => {
     expect(metrics.testAccuracy).toBeGreaterThan(0.75);
     expect(await registry.aliases('tiny-softmax')).toEqual({ production: manifest.version });
     const loaded = await registry.load('tiny-softmax', manifest.version);
-    const model = modelFromArtifact(loaded.manifest, loaded.tensors);
+    const model = modelFromArtifact(loaded.manifest, loaded.tensors) as VisionModel<'classify'>;
+    expect(model.task).toBe('classify');
     const test = gatherBatch(loadMnist(), mnistSubset({ test: 300, seed: 3 }).test);
     const predictions = model.predict(test.inputs, { topk: 1 });
     let correct = 0;
