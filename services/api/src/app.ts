@@ -1,0 +1,40 @@
+import type { Registry } from '@ocellus/registry';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.js';
+import type { ModelFactory } from './model-port.js';
+import authPlugin from './plugins/auth.js';
+import contextPlugin from './plugins/context.js';
+import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
+import modelsPlugin from './plugins/models.js';
+import swaggerPlugin from './plugins/swagger.js';
+import uploadsPlugin from './plugins/uploads.js';
+import inferenceRoutes from './routes/inference/index.js';
+import metricsRoutes from './routes/metrics/index.js';
+import modelRoutes from './routes/models/index.js';
+import oipRoutes from './routes/oip/index.js';
+import './types.js';
+
+export interface AppOptions {
+  config: Config;
+  registry: Registry;
+  modelFactory: ModelFactory;
+}
+
+/** The service as a plugin: external plugins, then the app's own, then one plugin per resource. */
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelFactory }) => {
+  await fastify.register(swaggerPlugin);
+  await fastify.register(uploadsPlugin, { limits: config.limits });
+  await fastify.register(contextPlugin, { config, registry });
+  await fastify.register(errorsPlugin);
+  await fastify.register(metricsPlugin);
+  await fastify.register(authPlugin);
+  await fastify.register(modelsPlugin, { modelFactory });
+
+  await fastify.register(inferenceRoutes);
+  await fastify.register(modelRoutes);
+  await fastify.register(oipRoutes);
+  await fastify.register(metricsRoutes);
+};
+
+export default app;

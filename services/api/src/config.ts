@@ -1,0 +1,159 @@
+import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** `<repo>/models`, the shipped registry, found from this file's place in `services/api/dist`. */
+export const DEFAULT_REGISTRY_ROOT = fileURLToPath(new URL('../../../models', import.meta.url));
+
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
+const keyList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
+  )
+  .pipe(z.array(z.string().min(16, 'each key needs at least 16 characters')));
+
+/** Every setting the service reads, with its environment variable, default and bounds. */
+const envSchema = z.object({
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: integer(8080, 0, 65_535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OCELLUS_REGISTRY_ROOT: z.string().trim().min(1).default(DEFAULT_REGISTRY_ROOT),
+  OCELLUS_ADMIN_KEYS: keyList,
+  OCELLUS_INFERENCE_KEYS: keyList,
+  OCELLUS_MAX_PIXELS: integer(4096 * 4096, 1),
+  OCELLUS_MIN_IMAGE_SIDE: integer(8, 1, 4096),
+  OCELLUS_MAX_FILE_BYTES: integer(10 * 1024 * 1024, 1),
+  OCELLUS_MAX_FILES: integer(16, 1, 1024),
+  OCELLUS_MAX_FIELDS: integer(16, 0, 1024),
+  OCELLUS_MAX_FIELD_BYTES: integer(1024, 1, 1024 * 1024),
+  OCELLUS_MAX_PARTS: integer(64, 1, 4096),
+  OCELLUS_BODY_LIMIT: integer(10 * 1024 * 1024, 1024),
+  OCELLUS_MAX_BATCH_SIZE: integer(32, 1, 4096),
+  OCELLUS_BATCH_DELAY_MS: integer(2, 0, 10_000),
+  OCELLUS_QUEUE_LIMIT: integer(256, 1, 1_000_000),
+  OCELLUS_REQUEST_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
+  OCELLUS_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 3_600_000),
+  OCELLUS_MODEL_CACHE_SIZE: integer(8, 1, 1024),
+  OCELLUS_REGISTRY_POLL_MS: integer(1000, 50, 3_600_000),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Limits {
+  maxPixels: number;
+  minImageSide: number;
+  maxFileBytes: number;
+  maxFiles: number;
+  maxFields: number;
+  maxFieldBytes: number;
+  maxParts: number;
+  bodyLimit: number;
+}
+
+export interface BatchingConfig {
+  maxBatchSize: number;
+  maxDelayMs: number;
+  maxQueue: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  registryRoot: string;
+  adminKeys: string[];
+  inferenceKeys: string[];
+  limits: Limits;
+  batching: BatchingConfig;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  modelCacheSize: number;
+  registryPollMs: number;
+  redisUrl: string | undefined;
+}
+
+/** The variable behind each limit, so a 413 can say which setting to raise. */
+export const LIMIT_SETTINGS: { readonly [K in keyof Limits]: string } = {
+  maxPixels: 'OCELLUS_MAX_PIXELS',
+  minImageSide: 'OCELLUS_MIN_IMAGE_SIDE',
+  maxFileBytes: 'OCELLUS_MAX_FILE_BYTES',
+  maxFiles: 'OCELLUS_MAX_FILES',
+  maxFields: 'OCELLUS_MAX_FIELDS',
+  maxFieldBytes: 'OCELLUS_MAX_FIELD_BYTES',
+  maxParts: 'OCELLUS_MAX_PARTS',
+  bodyLimit: 'OCELLUS_BODY_LIMIT',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** Reads and validates the configuration; the error lists every bad variable, never a key's value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (!isLoopback(e.HOST) && e.OCELLUS_ADMIN_KEYS.length === 0) {
+    throw new ConfigError([
+      `HOST: ${e.HOST} is not a loopback address and OCELLUS_ADMIN_KEYS is empty; set admin keys or bind 127.0.0.1`,
+    ]);
+  }
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    registryRoot: e.OCELLUS_REGISTRY_ROOT,
+    adminKeys: e.OCELLUS_ADMIN_KEYS,
+    inferenceKeys: e.OCELLUS_INFERENCE_KEYS,
+    limits: {
+      maxPixels: e.OCELLUS_MAX_PIXELS,
+      minImageSide: e.OCELLUS_MIN_IMAGE_SIDE,
+      maxFileBytes: e.OCELLUS_MAX_FILE_BYTES,
+      maxFiles: e.OCELLUS_MAX_FILES,
+      maxFields: e.OCELLUS_MAX_FIELDS,
+      maxFieldBytes: e.OCELLUS_MAX_FIELD_BYTES,
+      maxParts: e.OCELLUS_MAX_PARTS,
+      bodyLimit: e.OCELLUS_BODY_LIMIT,
+    },
+    batching: {
+      maxBatchSize: e.OCELLUS_MAX_BATCH_SIZE,
+      maxDelayMs: e.OCELLUS_BATCH_DELAY_MS,
+      maxQueue: e.OCELLUS_QUEUE_LIMIT,
+    },
+    requestTimeoutMs: e.OCELLUS_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.OCELLUS_SHUTDOWN_TIMEOUT_MS,
+    modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,
+    registryPollMs: e.OCELLUS_REGISTRY_POLL_MS,
+    redisUrl: e.REDIS_URL,
+  };
+}

@@ -1,0 +1,17 @@
+export type { AppOptions } from './app.js';
+export { type BuildOptions, buildApp } from './build.js';
+export {
+  type Config,
+  ConfigError,
+  DEFAULT_REGISTRY_ROOT,
+  isLoopback,
+  LIMIT_SETTINGS,
+  loadConfig,
+} from './config.js';
+export { ApiError } from './errors.js';
+export * from './model-port.js';
+export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/batcher.js';
+export { scaledMaskRle } from './serving/masks.js';
+export { type LoadedModel, ModelCache, ModelLoadError } from './serving/model-cache.js';
+
+import './types.js';

@@ -1,0 +1,61 @@
+import { openRegistry } from '@ocellus/registry';
+import { buildApp } from './build.js';
+import { ConfigError, isLoopback, loadConfig } from './config.js';
+import { noModelFamilies } from './model-port.js';
+
+/** `npm start`: configuration from the environment, pino logs, graceful shutdown, listen. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await buildApp({
+    config,
+    registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
+    modelFactory: noModelFamilies,
+    logger: {
+      level: config.logLevel,
+      ...(process.stdout.isTTY
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
+        : {}),
+    },
+  });
+  if (config.adminKeys.length === 0) {
+    app.log.warn(
+      { host: config.host },
+      'no OCELLUS_ADMIN_KEYS: management routes are open, so the server listens on loopback only',
+    );
+  }
+  if (!isLoopback(config.host) && config.inferenceKeys.length === 0) {
+    app.log.info('no OCELLUS_INFERENCE_KEYS: inference and registry reads are open');
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      app.log.error('in-flight requests did not finish in time');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ registry: config.registryRoot }, 'serving');
+}
+
+await main();

@@ -1,0 +1,156 @@
+import { type Manifest, type Registry, RegistryError } from '@ocellus/registry';
+import type { ModelFactory, PredictOptions, ServedModel, TaskOutput } from '../model-port.js';
+import { type BatcherOptions, DynamicBatcher } from './batcher.js';
+
+export interface LoadedModel {
+  readonly name: string;
+  readonly version: number;
+  readonly manifest: Manifest;
+  readonly model: ServedModel;
+  /** Batches keyed by the JSON of the predict options. */
+  readonly batcher: DynamicBatcher<Float32Array, TaskOutput>;
+  lastUsed: number;
+}
+
+/** A version exists but cannot be served (bad weights, no family for it, failed warm-up). */
+export class ModelLoadError extends Error {
+  constructor(
+    readonly model: string,
+    readonly version: number,
+    readonly reason: string,
+  ) {
+    super(`model ${model} version ${version} cannot be loaded: ${reason}`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface ModelCacheOptions {
+  registry: Registry;
+  factory: ModelFactory;
+  batching: BatcherOptions;
+  /** Most versions kept loaded; aliased versions are never evicted to make room. */
+  capacity: number;
+  onBatch?: (model: string, version: number, size: number) => void;
+}
+
+const keyOf = (name: string, version: number) => `${name}@${version}`;
+
+function concat(items: Float32Array[]): Float32Array {
+  const size = items[0]?.length ?? 0;
+  const batch = new Float32Array(size * items.length);
+  items.forEach((item, i) => {
+    batch.set(item, i * size);
+  });
+  return batch;
+}
+
+/** Loaded, warmed versions with their batchers; concurrent loads of one version share one promise. */
+export class ModelCache {
+  private readonly loaded = new Map<string, LoadedModel>();
+  private readonly loading = new Map<string, Promise<LoadedModel>>();
+  private pinned = new Set<string>();
+
+  constructor(private readonly options: ModelCacheOptions) {}
+
+  get(name: string, version: number): Promise<LoadedModel> {
+    const key = keyOf(name, version);
+    const hit = this.loaded.get(key);
+    if (hit !== undefined) {
+      hit.lastUsed = performance.now();
+      return Promise.resolve(hit);
+    }
+    let pending = this.loading.get(key);
+    if (pending === undefined) {
+      pending = this.load(name, version).then(
+        (entry) => {
+          this.loading.delete(key);
+          this.loaded.set(key, entry);
+          this.trim();
+          return entry;
+        },
+        (error: unknown) => {
+          this.loading.delete(key);
+          throw error;
+        },
+      );
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  peek(name: string, version: number): LoadedModel | undefined {
+    return this.loaded.get(keyOf(name, version));
+  }
+
+  entries(): LoadedModel[] {
+    return [...this.loaded.values()];
+  }
+
+  /** Versions some alias points at: kept loaded whatever the capacity. */
+  setPinned(versions: Iterable<{ name: string; version: number }>): void {
+    this.pinned = new Set([...versions].map(({ name, version }) => keyOf(name, version)));
+  }
+
+  evict(name: string, version: number): boolean {
+    const key = keyOf(name, version);
+    const entry = this.loaded.get(key);
+    if (entry === undefined) return false;
+    this.loaded.delete(key);
+    void entry.batcher.whenIdle().then(() => entry.model.dispose?.());
+    return true;
+  }
+
+  /** Evicts the loaded versions of `name` outside `keep`. */
+  retain(name: string, keep: ReadonlySet<number>): number[] {
+    const evicted = this.entries()
+      .filter((entry) => entry.name === name && !keep.has(entry.version))
+      .map((entry) => entry.version);
+    for (const version of evicted) this.evict(name, version);
+    return evicted;
+  }
+
+  private trim(): void {
+    const spare = this.entries()
+      .filter((entry) => !this.pinned.has(keyOf(entry.name, entry.version)))
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const entry of spare) {
+      if (this.loaded.size <= this.options.capacity) return;
+      this.evict(entry.name, entry.version);
+    }
+  }
+
+  private async load(name: string, version: number): Promise<LoadedModel> {
+    const { registry, factory, batching, onBatch } = this.options;
+    const fail = (reason: string) => new ModelLoadError(name, version, reason);
+    let artifact: Awaited<ReturnType<Registry['load']>>;
+    try {
+      artifact = await registry.load(name, version);
+    } catch (error) {
+      if (error instanceof RegistryError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_NAME'))
+        throw error;
+      throw fail((error as Error).message);
+    }
+    const { manifest, tensors } = artifact;
+    let model: ServedModel;
+    try {
+      model = await factory(manifest, tensors);
+    } catch (error) {
+      throw fail((error as Error).message);
+    }
+    if (model.task !== manifest.task)
+      throw fail(`the model solves '${model.task}', its manifest says '${manifest.task}'`);
+    const { channels, height, width } = model.inputSpec;
+    try {
+      const warm = await model.predict(new Float32Array(channels * height * width), 1, {});
+      if (warm.length !== 1) throw new Error(`one input gave ${warm.length} outputs`);
+    } catch (error) {
+      throw fail(`warm-up failed: ${(error as Error).message}`);
+    }
+    const batcher = new DynamicBatcher<Float32Array, TaskOutput>(
+      batching,
+      (key, items) => model.predict(concat(items), items.length, JSON.parse(key) as PredictOptions),
+      (size) => onBatch?.(name, version, size),
+    );
+    return { name, version, manifest, model, batcher, lastUsed: performance.now() };
+  }
+}

@@ -1,0 +1,75 @@
+import { ConfigError, DEFAULT_REGISTRY_ROOT, isLoopback, loadConfig } from '@ocellus/api';
+import { describe, expect, it } from 'vitest';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('starts from embedded defaults: loopback, 8080, the repository models/ registry', () => {
+    const config = loadConfig({});
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8080);
+    expect(config.registryRoot).toBe(DEFAULT_REGISTRY_ROOT);
+    expect(DEFAULT_REGISTRY_ROOT.endsWith('/models')).toBe(true);
+    expect(DEFAULT_REGISTRY_ROOT).not.toContain('services');
+    expect(config.limits.maxPixels).toBe(4096 * 4096);
+    expect(config.adminKeys).toEqual([]);
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      OCELLUS_MAX_PIXELS: '1000000',
+      OCELLUS_MAX_BATCH_SIZE: '4',
+      OCELLUS_BATCH_DELAY_MS: '0',
+      OCELLUS_ADMIN_KEYS: 'admin-key-0123456789, second-admin-key-0123',
+      REDIS_URL: 'redis://localhost:6379',
+    });
+    expect(config.port).toBe(9000);
+    expect(config.limits.maxPixels).toBe(1_000_000);
+    expect(config.batching).toMatchObject({ maxBatchSize: 4, maxDelayMs: 0 });
+    expect(config.adminKeys).toEqual(['admin-key-0123456789', 'second-admin-key-0123']);
+    expect(config.redisUrl).toBe('redis://localhost:6379');
+  });
+
+  it('names each bad value in one error', () => {
+    const problems = problemsOf({
+      PORT: '80a',
+      OCELLUS_MAX_PIXELS: '0',
+      LOG_LEVEL: 'loud',
+      REDIS_URL: 'http://x',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'OCELLUS_MAX_PIXELS',
+      'PORT',
+      'REDIS_URL',
+    ]);
+  });
+
+  it('refuses short keys without echoing them', () => {
+    const problems = problemsOf({ OCELLUS_ADMIN_KEYS: 'short-secret' });
+    expect(problems[0]).toMatch(/^OCELLUS_ADMIN_KEYS/);
+    expect(problems.join(' ')).not.toContain('short-secret');
+  });
+
+  it('refuses a public address without admin keys, and accepts it with them', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })[0]).toContain('OCELLUS_ADMIN_KEYS');
+    expect(loadConfig({ HOST: '0.0.0.0', OCELLUS_ADMIN_KEYS: 'a-long-enough-admin-key' }).host).toBe(
+      '0.0.0.0',
+    );
+  });
+
+  it('knows loopback addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '::', '10.0.0.1', '192.168.1.5', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});

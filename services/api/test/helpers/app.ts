@@ -1,0 +1,48 @@
+import { buildApp, type Config, loadConfig, type ModelFactory } from '@ocellus/api';
+import type { FsRegistry } from '@ocellus/registry';
+import type { FastifyInstance } from 'fastify';
+import { testFactory } from './families.js';
+import { tempRegistry } from './registry.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  registry: FsRegistry;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export type ConfigChanges = {
+  [K in keyof Config]?: Config[K] extends object ? Partial<Config[K]> : Config[K];
+};
+
+/** The app over a fresh temp registry; `seed` publishes models before the app starts (and preloads them). */
+export async function testApp(
+  options: {
+    config?: ConfigChanges;
+    env?: Record<string, string>;
+    factory?: ModelFactory;
+    seed?: (registry: FsRegistry) => Promise<unknown>;
+  } = {},
+): Promise<TestApp> {
+  const { registry, root, cleanup } = await tempRegistry();
+  await options.seed?.(registry);
+  const base = loadConfig({ OCELLUS_REGISTRY_ROOT: root, ...options.env });
+  const changes = options.config ?? {};
+  const config: Config = {
+    ...base,
+    ...(changes as Partial<Config>),
+    limits: { ...base.limits, ...changes.limits },
+    batching: { ...base.batching, ...changes.batching },
+  };
+  const app = await buildApp({ config, registry, modelFactory: options.factory ?? testFactory });
+  await app.modelsReady();
+  return {
+    app,
+    registry,
+    config,
+    close: async () => {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
