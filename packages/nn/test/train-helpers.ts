@@ -1,64 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Batch, Checkpoint, FitOptions, IndexedDataset } from '@ocellus/nn/train';
+import type { Batch, IndexedDataset } from '@ocellus/nn/train';
 import { indexSelect, matmul, noGrad, Rng, randn, type Tensor, tensor } from '@ocellus/tensor';
-
-type Optimizer = Exclude<FitOptions['optimizer'], (...args: never[]) => unknown>;
-type OptimizerState = Checkpoint['optimizer'];
-
-/** SGD with heavy-ball momentum (`v = μv - lr g; w += v`), so optimiser state matters on resume. */
-export class MomentumSgd implements Optimizer {
-  private velocity: Float32Array[];
-  private steps = 0;
-  /** Global gradient norm seen by each step, for clipping tests. */
-  readonly gradNorms: number[] = [];
-
-  constructor(
-    readonly params: readonly Tensor[],
-    public lr: number,
-    readonly momentum = 0.9,
-  ) {
-    this.velocity = params.map((p) => new Float32Array(p.size));
-  }
-
-  step(): void {
-    let squares = 0;
-    noGrad(() => {
-      this.params.forEach((p, i) => {
-        if (!p.grad || !p.requiresGrad) return;
-        const g = p.grad.values();
-        const v = this.velocity[i]!;
-        for (let k = 0; k < v.length; k++) {
-          squares += g[k]! * g[k]!;
-          v[k] = this.momentum * v[k]! - this.lr * g[k]!;
-          p.data[k]! += v[k]!;
-        }
-      });
-    });
-    this.gradNorms.push(Math.sqrt(squares));
-    this.steps++;
-  }
-
-  zeroGrad(): void {
-    for (const p of this.params) p.zeroGrad();
-  }
-
-  stateDict(): OptimizerState {
-    return {
-      type: 'momentum-sgd',
-      step: this.steps,
-      lr: this.lr,
-      hyper: { momentum: this.momentum },
-      slots: { velocity: this.velocity.map((v) => Float32Array.from(v)) },
-    };
-  }
-
-  loadStateDict(state: OptimizerState): void {
-    this.steps = state.step;
-    this.lr = state.lr;
-    this.velocity = (state.slots['velocity'] ?? []).map((v) => Float32Array.from(v ?? []));
-  }
-}
 
 /** Linear regression `y = X w* + 0.1 ε` with `X [n, d]` standard normal: a convex MSE problem. */
 export function regression(

@@ -1,9 +1,10 @@
 import { Linear, ReLU, Sequential } from '@ocellus/nn/layers';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
+import { SGD } from '@ocellus/nn/optim';
 import { fit, tensorDataset } from '@ocellus/nn/train';
 import { argmax, noGrad, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
-import { MomentumSgd, mnistDigits } from './train-helpers.js';
+import { mnistDigits } from './train-helpers.js';
 
 const accuracy = (scores: Tensor, labels: Int32Array) => {
   const predicted = argmax(scores, 1).values();
@@ -24,7 +25,7 @@ describe('fit on real MNIST digits (CS231n sanity check)', () => {
     model.train();
     const result = await fit(model, tensorDataset(images, labels), {
       loss: (scores, batch) => softmaxCrossEntropy(scores, batch.targets),
-      optimizer: (p) => new MomentumSgd(p, 0.05, 0.9),
+      optimizer: (p) => new SGD(p, { lr: 0.05, momentum: 0.9 }),
       epochs: 60,
       batchSize: 10,
       seed: 3,

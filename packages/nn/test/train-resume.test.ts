@@ -1,5 +1,6 @@
 import { Dropout, Linear, ReLU, Sequential } from '@ocellus/nn/layers';
 import { mseLoss } from '@ocellus/nn/losses';
+import { SGD } from '@ocellus/nn/optim';
 import {
   type Batch,
   type Checkpoint,
@@ -11,7 +12,7 @@ import {
 } from '@ocellus/nn/train';
 import { Rng, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
-import { MomentumSgd, regression } from './train-helpers.js';
+import { regression } from './train-helpers.js';
 
 const data = regression(40, 5, 11);
 const validation = regression(12, 5, 12);
@@ -29,7 +30,7 @@ function setup(initSeed: number) {
   );
   const options: FitOptions<Tensor> = {
     loss: (out: Tensor, b: Batch<Tensor>) => mseLoss(out, b.targets),
-    optimizer: (p) => new MomentumSgd(p, 0.02, 0.9),
+    optimizer: (p) => new SGD(p, { lr: 0.02, momentum: 0.9 }),
     epochs: EPOCHS,
     batchSize: 8,
     seed: 5,

@@ -1,8 +1,8 @@
 import { Rng, type Tensor } from '@ocellus/tensor';
 import type { Module, TensorModule } from '../module.js';
+import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { type BestRecord, type Checkpoint, cloneState, type EpochRecord } from './checkpoint.js';
-import { clipGradNorm } from './clip.js';
 import type { Batch, IndexedDataset } from './dataset.js';
 import { NonFiniteLossError, TrainingAbortedError } from './errors.js';
 import { evaluate } from './evaluate.js';

@@ -1,6 +1,5 @@
 export { type BestRecord, type Checkpoint, cloneState, type EpochRecord } from './checkpoint.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
-export { clipGradNorm } from './clip.js';
 export { type Batch, type IndexedDataset, tensorDataset } from './dataset.js';
 export { type NonFiniteLossDetails, NonFiniteLossError, TrainingAbortedError } from './errors.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
