@@ -45,6 +45,8 @@ interface Case {
   beta: number;
   dtype?: Dtype;
   contiguous?: boolean;
+  /** Extra row stride past the row (views into a much wider matrix). */
+  pad?: number;
   shared?: boolean;
   seed?: number;
 }
@@ -55,7 +57,7 @@ function operands(c: Case) {
     c.seed ?? c.m * 7919 + c.n * 104729 + c.k * 31 + (c.transA ? 1 : 0) + (c.transB ? 2 : 0),
   );
   const dtype = c.dtype ?? 'float32';
-  const view = (salt: number) => (c.contiguous ? {} : { offset: 3 + salt, pad: 1 + salt });
+  const view = (salt: number) => (c.contiguous ? {} : { offset: 3 + salt, pad: (c.pad ?? 1) + salt });
   const shared = c.shared === false ? { shared: false } : {};
   const a = matrix(next, dtype, c.transA ? c.k : c.m, c.transA ? c.m : c.k, { ...view(0), ...shared });
   const b = matrix(next, dtype, c.transB ? c.n : c.k, c.transB ? c.k : c.n, { ...view(2), ...shared });
@@ -97,6 +99,13 @@ describe.each(modes)('gemm with the $name', ({ options }) => {
     [0.5, -1],
   ])('applies alpha = %d and beta = %d', (alpha, beta) => {
     expect(check(options, { transA: false, transB: true, m: 37, n: 29, k: 43, alpha, beta })).toBeLessThan(1);
+  });
+
+  it('works on views into much wider matrices', () => {
+    for (const [transA, transB] of transposes) {
+      const c: Case = { transA, transB, m: 70, n: 20, k: 300, alpha: 1, beta: 0.5, pad: 700 };
+      expect(check(options, c), `${transA} ${transB}`).toBeLessThan(1);
+    }
   });
 
   it('works on contiguous operands', () => {

@@ -3,10 +3,10 @@ import type { Job } from './job.js';
 import { jsBlock } from './js-kernel.js';
 import { packA, packBPanel } from './pack.js';
 import {
-  type BlockFn,
   instantiate,
   KERNEL_CODES,
   SHAPES,
+  type SimdKernel,
   type WasmMemory,
   type WasmModule,
 } from './runtime.js';
@@ -17,19 +17,41 @@ export interface Operands {
   c: Storage;
 }
 
-/** Work distribution for one job: atomic counters that hand out B panels and C tiles. */
+/** Work distribution for one job: atomic counters that hand out B packing units and C tiles. */
 export interface Sync {
-  nextPanel(): number;
-  /** Reports `count` panels packed, then returns once all `total` are (throws if the job aborted). */
-  panelsPacked(count: number, total: number): void;
+  nextUnit(): number;
+  /** Reports `count` units packed, then returns once all `total` are (throws if the job aborted). */
+  unitsPacked(count: number, total: number): void;
   nextTile(): number;
+}
+
+/**
+ * Copies `rows` runs of `width` elements, `ld` apart in src, into f at `stage`; returns their stride
+ * there. Runs close together go as one memcpy of the whole span, others one memcpy each.
+ */
+function stageRows(
+  f: Float32Array,
+  src: Float32Array,
+  start: number,
+  ld: number,
+  rows: number,
+  width: number,
+  stage: number,
+): number {
+  if (ld <= 2 * width) {
+    f.set(src.subarray(start, start + (rows - 1) * ld + width), stage);
+    return ld;
+  }
+  for (let r = 0; r < rows; r++)
+    f.set(src.subarray(start + r * ld, start + r * ld + width), stage + r * width);
+  return width;
 }
 
 /** One thread's view of the shared scratch memory and its instances of the kernels. */
 export class Engine {
   private f32: Float32Array;
   private f64: Float64Array;
-  private readonly blocks: (BlockFn | undefined)[];
+  private readonly kernels: (SimdKernel | undefined)[];
 
   constructor(
     private readonly memory: WasmMemory,
@@ -37,43 +59,46 @@ export class Engine {
   ) {
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
-    this.blocks = modules.map((module) => (module ? instantiate(module, memory) : undefined));
+    this.kernels = modules.map((module) => (module ? instantiate(module, memory) : undefined));
   }
 
-  /** Runs this participant's share of a job: pack B panels, wait for all of them, then compute tiles. */
+  /** Runs this participant's share of a job: pack B units, wait for all of them, then compute tiles. */
   run(job: Job, ops: Operands, sync: Sync, participant: number): void {
     if (this.f32.buffer.byteLength !== this.memory.buffer.byteLength) {
       this.f32 = new Float32Array(this.memory.buffer);
       this.f64 = new Float64Array(this.memory.buffer);
     }
-    const name = KERNEL_CODES[job.kernel]!;
-    const { mr, nr, bytes } = SHAPES[name];
+    const { mr, nr, bytes } = SHAPES[KERNEL_CODES[job.kernel]!];
+    const simd = this.kernels[job.kernel];
     const packed = bytes === 8 ? this.f64 : this.f32;
     const bBase = job.bBase / bytes;
-    let count = 0;
-    for (let q = sync.nextPanel(); q < job.panels; q = sync.nextPanel()) {
-      const j0 = q * nr;
-      const cols = Math.min(nr, job.n - j0);
-      packBPanel(
-        ops.b,
-        job.bOff,
-        job.ldb,
-        job.transB,
-        job.col0 + j0,
-        cols,
-        job.k,
-        packed,
-        bBase + q * job.k * nr,
-        nr,
-      );
-      count++;
-    }
-    sync.panelsPacked(count, job.panels);
-
     const region = (job.regionBase + participant * job.regionBytes) / bytes;
     const aPack = region;
-    const cTile = region + job.mc * job.kc;
-    const block = this.blocks[job.kernel];
+    const cTile = aPack + job.mc * job.kc;
+    const stage = cTile + job.mc * job.nt;
+    let count = 0;
+    for (let u = sync.nextUnit(); u < job.units; u = sync.nextUnit()) {
+      if (simd) this.packBSimd(simd, job, ops.b as Float32Array, u, bBase, stage);
+      else {
+        const j0 = u * nr;
+        const cols = Math.min(nr, job.n - j0);
+        packBPanel(
+          ops.b,
+          job.bOff,
+          job.ldb,
+          job.transB,
+          job.col0 + j0,
+          cols,
+          job.k,
+          packed,
+          bBase + u * job.k * nr,
+          nr,
+        );
+      }
+      count++;
+    }
+    sync.unitsPacked(count, job.units);
+
     const tiles = job.tilesM * job.tilesN;
     for (let t = sync.nextTile(); t < tiles; t = sync.nextTile()) {
       const i0 = (t % job.tilesM) * job.mc;
@@ -86,15 +111,60 @@ export class Engine {
       this.loadTile(job, ops.c, packed, cTile, ldt, mPanels * mr, i0, j0, rows, cols);
       for (let p0 = 0; p0 < job.k; p0 += job.kc) {
         const kc = Math.min(job.kc, job.k - p0);
-        packA(ops.a, job.aOff, job.lda, job.transA, i0, rows, p0, kc, job.alpha, packed, aPack, mr);
         const b = bBase + ((j0 / nr) * job.k + p0) * nr;
-        if (block) {
-          block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4);
+        if (simd) {
+          this.packASimd(simd, job, ops.a as Float32Array, i0, rows, p0, kc, aPack, stage, mPanels);
+          simd.block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4);
         } else {
+          packA(ops.a, job.aOff, job.lda, job.transA, i0, rows, p0, kc, job.alpha, packed, aPack, mr);
           jsBlock(this.f64, aPack, b, cTile, kc, mPanels, nPanels, job.k * nr, ldt);
         }
       }
       storeTile(job, ops.c, packed, cTile, ldt, i0, j0, rows, cols);
+    }
+  }
+
+  /** Unit u: rows [u rb, u rb + rb) of op(B) into every 8-wide panel, or panel u from 8 rows of B^T. */
+  private packBSimd(
+    simd: SimdKernel,
+    job: Job,
+    b: Float32Array,
+    u: number,
+    bBase: number,
+    stage: number,
+  ): void {
+    if (!job.transB) {
+      const p0 = u * job.rb;
+      const rows = Math.min(job.rb, job.k - p0);
+      const stride = stageRows(this.f32, b, job.bOff + p0 * job.ldb + job.col0, job.ldb, rows, job.n, stage);
+      simd.packRows(stage * 4, stride * 4, rows, Math.ceil(job.n / 8), (bBase + p0 * 8) * 4, job.k * 32);
+    } else {
+      const cols = Math.min(8, job.n - u * 8);
+      const start = job.bOff + (job.col0 + u * 8) * job.ldb;
+      const stride = stageRows(this.f32, b, start, job.ldb, cols, job.k, stage);
+      simd.packCols(stage * 4, stride * 4, job.k, (bBase + u * job.k * 8) * 4);
+    }
+  }
+
+  /** Rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A), times alpha, into mr-row panels at aPack. */
+  private packASimd(
+    simd: SimdKernel,
+    job: Job,
+    a: Float32Array,
+    i0: number,
+    rows: number,
+    p0: number,
+    kc: number,
+    aPack: number,
+    stage: number,
+    panels: number,
+  ): void {
+    if (!job.transA) {
+      const stride = stageRows(this.f32, a, job.aOff + i0 * job.lda + p0, job.lda, rows, kc, stage);
+      simd.packA(stage * 4, stride * 4, panels, kc, aPack * 4, job.alpha);
+    } else {
+      const stride = stageRows(this.f32, a, job.aOff + p0 * job.lda + i0, job.lda, kc, rows, stage);
+      simd.packAT(stage * 4, stride * 4, panels, kc, aPack * 4, job.alpha);
     }
   }
 

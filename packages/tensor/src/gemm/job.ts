@@ -20,8 +20,12 @@ export interface Job {
   nt: number;
   tilesM: number;
   tilesN: number;
-  /** B micro-panels of this chunk, packed once into scratch at bBase and shared by all threads. */
-  panels: number;
+  /**
+   * Units of B packing handed out to the threads: micro-panels, or blocks of rb rows of op(B) when
+   * SIMD packing stages rows. B is packed once into scratch at bBase and shared by all threads.
+   */
+  units: number;
+  rb: number;
   bBase: number;
   /** Participant t owns scratch bytes [regionBase + t * regionBytes, + regionBytes): its A block and C tile. */
   regionBase: number;
@@ -47,7 +51,8 @@ const INT_FIELDS = [
   'nt',
   'tilesM',
   'tilesN',
-  'panels',
+  'units',
+  'rb',
   'bBase',
   'regionBase',
   'regionBytes',
@@ -55,8 +60,8 @@ const INT_FIELDS = [
 
 /** Int32 slots of the control block. */
 export const ABORT = 0;
-export const PANEL_NEXT = 1;
-export const PANEL_DONE = 2;
+export const UNIT_NEXT = 1;
+export const UNIT_DONE = 2;
 export const TILE_NEXT = 3;
 /** Bumped each time the operand arrays are posted to the workers. */
 export const OPERANDS_SEQ = 4;
@@ -75,7 +80,8 @@ export const STATE_BOOTING = 0;
 export const STATE_READY = 1;
 export const STATE_DEAD = 2;
 
-const INTS = WORKER_SLOTS + 3 * MAX_WORKERS;
+/** Even, so that the float64 slots after the ints are 8-byte aligned. */
+const INTS = (WORKER_SLOTS + 3 * MAX_WORKERS + 1) & ~1;
 const ERROR_BYTES = 1024;
 
 /** The shared block through which the calling thread and the workers coordinate with Atomics. */
@@ -97,8 +103,8 @@ export class Control {
     this.f64[0] = job.alpha;
     this.f64[1] = job.beta;
     this.i32[ABORT] = 0;
-    this.i32[PANEL_NEXT] = 0;
-    this.i32[PANEL_DONE] = 0;
+    this.i32[UNIT_NEXT] = 0;
+    this.i32[UNIT_DONE] = 0;
     this.i32[TILE_NEXT] = 0;
   }
 

@@ -3,13 +3,15 @@ import { KERNEL_CODES, type KernelName, SHAPES } from './runtime.js';
 
 /** Depth of a packed block: a 256 x 8 float32 B micro-panel (8 KB) stays in L1 across the A panels. */
 const KC = 256;
-/** Rows of a C tile: its packed A block (about 120 x 256 floats) stays in L2. */
+/** Rows of a C tile: its packed A block (about 128 x 256 floats) stays in L2. */
 const MC = 128;
-/** Widest C tile; narrower when that gives each participant several tiles to balance the load. */
+/** Widest C tile: with its B panels and the A block it stays within the 2 MB L2. */
 const NT_MAX = 512;
-const TILES_PER_PARTICIPANT = 4;
+const TILES_PER_PARTICIPANT = 2;
 /** Packed B of one dispatch stays under this many bytes; wider products are cut into column chunks. */
 const B_CHUNK_BYTES = 64 << 20;
+/** Staged B rows per packing unit: about 64 KB of the chunk's rows, at most 64 rows. */
+const STAGE_B_ELEMENTS = 16384;
 
 export interface Problem {
   kernel: KernelName;
@@ -45,16 +47,24 @@ export const scratchBytes = (job: Job, participants: number) =>
 export function plan(p: Problem, participants: number): Plan {
   const { mr, nr, bytes } = SHAPES[p.kernel];
   const kc = Math.ceil(p.k / Math.ceil(p.k / KC));
-  const mc = Math.min(mr * Math.floor(MC / mr), roundUp(p.m, mr));
+  // Row blocks in a multiple of the participants, so that full-width tiles (A packed once) balance.
+  const blocksM = roundUp(Math.ceil(p.m / MC), participants);
+  const mc = roundUp(Math.ceil(p.m / blocksM), mr);
   const tilesM = Math.ceil(p.m / mc);
   const wantN = Math.max(1, Math.ceil((TILES_PER_PARTICIPANT * participants) / tilesM));
   const nt = Math.min(NT_MAX, roundUp(Math.ceil(p.n / wantN), nr));
   const chunkCols = Math.max(nt, Math.floor(B_CHUNK_BYTES / (p.k * bytes) / nt) * nt);
-  const regionBytes = align64((mc * kc + mc * nt) * bytes);
-  const bBytes = align64(p.k * roundUp(Math.min(chunkCols, p.n), nr) * bytes);
+  const chunkPad = roundUp(Math.min(chunkCols, p.n), nr);
+  const simd = p.kernel !== 'js';
+  const rb = Math.max(1, Math.min(64, Math.floor(STAGE_B_ELEMENTS / chunkPad)));
+  // SIMD kernels pack from copies staged in the shared memory: an A block, rows of B or 8 columns of op(B).
+  const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k) + 64 : 0;
+  const regionBytes = align64((mc * kc + mc * nt + stage) * bytes);
+  const bBytes = align64(p.k * chunkPad * bytes);
   const jobs: Job[] = [];
   for (let col0 = 0; col0 < p.n; col0 += chunkCols) {
     const n = Math.min(chunkCols, p.n - col0);
+    const panels = Math.ceil(n / nr);
     jobs.push({
       kernel: KERNEL_CODES.indexOf(p.kernel),
       transA: p.transA,
@@ -74,7 +84,8 @@ export function plan(p: Problem, participants: number): Plan {
       nt,
       tilesM,
       tilesN: Math.ceil(n / nt),
-      panels: Math.ceil(n / nr),
+      units: simd && !p.transB ? Math.ceil(p.k / rb) : panels,
+      rb,
       bBase: 0,
       regionBase: bBytes,
       regionBytes,

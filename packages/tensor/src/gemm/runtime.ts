@@ -27,6 +27,22 @@ export type BlockFn = (
   ldc: number,
 ) => void;
 
+/** The exports of a SIMD kernel module (see simd-kernel.ts and simd-pack.ts for their arguments). */
+export interface SimdKernel {
+  block: BlockFn;
+  packRows(
+    src: number,
+    srcStride: number,
+    rows: number,
+    panels: number,
+    dst: number,
+    panelStride: number,
+  ): void;
+  packCols(src: number, srcStride: number, k: number, dst: number): void;
+  packA(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
+  packAT(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
+}
+
 export type KernelName = 'js' | 'simd-relaxed' | 'simd';
 
 export interface KernelShape {
@@ -90,7 +106,7 @@ export function ensureBytes(memory: WasmMemory, bytes: number): void {
   memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-export function instantiate(module: WasmModule, memory: WasmMemory): BlockFn {
+export function instantiate(module: WasmModule, memory: WasmMemory): SimdKernel {
   if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-  return new wasm.Instance(module, { env: { memory } }).exports['block'] as BlockFn;
+  return new wasm.Instance(module, { env: { memory } }).exports as unknown as SimdKernel;
 }

@@ -1,3 +1,4 @@
+import { packFunctions } from './simd-pack.js';
 import { Code, type FunctionDef, I32, moduleBytes, op, simd, V128 } from './wasm-emit.js';
 
 export interface SimdShape {
@@ -89,5 +90,5 @@ function blockFunction(shape: SimdShape): FunctionDef {
 export const MAX_PAGES = 16384;
 
 export function simdKernelBytes(shape: SimdShape): Uint8Array {
-  return moduleBytes([blockFunction(shape)], MAX_PAGES);
+  return moduleBytes([blockFunction(shape), ...packFunctions(shape.mr)], MAX_PAGES);
 }

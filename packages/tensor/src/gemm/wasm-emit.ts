@@ -1,6 +1,7 @@
 /** A minimal WebAssembly binary writer: just enough of the spec (sections, LEB128, opcodes) for the GEMM kernels. */
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 /** Opcodes from the core spec and the SIMD proposals (binary encoding tables). */
@@ -18,6 +19,9 @@ export const op = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  f32Mul: 0x94,
   emptyBlock: 0x40,
 } as const;
 

@@ -1,0 +1,130 @@
+import { Code, F32, type FunctionDef, I32, op, simd } from './wasm-emit.js';
+
+/**
+ * Packing routines run inside WebAssembly on operands first copied (memcpy) into the shared memory:
+ * element loads and stores there cost a fraction of what typed-array element access costs in JS.
+ * Pointers and strides are in bytes; loops run at least once, callers pass counts >= 1.
+ */
+
+const f32Arg = Code.memarg(2, 0);
+const decrementAndLoop = (body: Code, counter: number) =>
+  body.get(counter).i32(1).emit(op.i32Sub).emit(op.localTee, counter).emit(op.brIf, 0);
+
+/** packRows(src, srcStride, rows, panels, dst, panelStride): row p of `panels` 8-wide panels, 2 v128 each. */
+function packRows(): FunctionDef {
+  const [src, srcStride, rows, panels, dst, panelStride] = [0, 1, 2, 3, 4, 5];
+  const [p, q, s, d, rowS, rowD] = [6, 7, 8, 9, 10, 11];
+  const body = new Code();
+  body.get(src).set(rowS).get(dst).set(rowD).get(rows).set(p);
+  body.emit(op.loop, op.emptyBlock);
+  body.get(rowS).set(s).get(rowD).set(d).get(panels).set(q);
+  body.emit(op.loop, op.emptyBlock);
+  for (const offset of [0, 16]) {
+    body
+      .get(d)
+      .get(s)
+      .simd(simd.load, ...Code.memarg(4, offset))
+      .simd(simd.store, ...Code.memarg(4, offset));
+  }
+  body.bump(s, 32).get(d).get(panelStride).emit(op.i32Add).set(d);
+  decrementAndLoop(body, q).emit(op.end);
+  body.get(rowS).get(srcStride).emit(op.i32Add).set(rowS).bump(rowD, 32);
+  decrementAndLoop(body, p).emit(op.end);
+  return { name: 'packRows', params: Array(6).fill(I32), locals: Array(6).fill(I32), body };
+}
+
+/** packCols(src, srcStride, k, dst): 8 staged rows of k values (op(B) columns) into one k x 8 panel. */
+function packCols(): FunctionDef {
+  const [src, srcStride, k, dst] = [0, 1, 2, 3];
+  const row = (jj: number) => 4 + jj;
+  const [d, p] = [12, 13];
+  const body = new Code();
+  body.get(src).set(row(0));
+  for (let jj = 1; jj < 8; jj++)
+    body
+      .get(row(jj - 1))
+      .get(srcStride)
+      .emit(op.i32Add)
+      .set(row(jj));
+  body.get(dst).set(d).get(k).set(p);
+  body.emit(op.loop, op.emptyBlock);
+  for (let jj = 0; jj < 8; jj++) {
+    body
+      .get(d)
+      .get(row(jj))
+      .emit(op.f32Load, ...f32Arg)
+      .emit(op.f32Store, ...Code.memarg(2, jj * 4));
+  }
+  for (let jj = 0; jj < 8; jj++) body.bump(row(jj), 4);
+  body.bump(d, 32);
+  decrementAndLoop(body, p).emit(op.end);
+  return { name: 'packCols', params: Array(4).fill(I32), locals: Array(10).fill(I32), body };
+}
+
+/** packA(src, srcStride, panels, kc, dst, alpha): staged rows of op(A) into mr-row panels, times alpha. */
+function packA(mr: number): FunctionDef {
+  const [src, srcStride, panels, kc, dst, alpha] = [0, 1, 2, 3, 4, 5];
+  const [rowBase, r, p, d] = [6, 7, 8, 9];
+  const row = (ii: number) => 10 + ii;
+  const body = new Code();
+  body.get(src).set(rowBase).get(dst).set(d).get(panels).set(r);
+  body.emit(op.loop, op.emptyBlock);
+  body.get(rowBase).set(row(0));
+  for (let ii = 1; ii < mr; ii++)
+    body
+      .get(row(ii - 1))
+      .get(srcStride)
+      .emit(op.i32Add)
+      .set(row(ii));
+  body.get(kc).set(p);
+  body.emit(op.loop, op.emptyBlock);
+  for (let ii = 0; ii < mr; ii++) {
+    body
+      .get(d)
+      .get(row(ii))
+      .emit(op.f32Load, ...f32Arg)
+      .get(alpha)
+      .emit(op.f32Mul);
+    body.emit(op.f32Store, ...Code.memarg(2, ii * 4));
+  }
+  for (let ii = 0; ii < mr; ii++) body.bump(row(ii), 4);
+  body.bump(d, mr * 4);
+  decrementAndLoop(body, p).emit(op.end);
+  body.get(rowBase).get(srcStride).i32(mr).emit(op.i32Mul).emit(op.i32Add).set(rowBase);
+  decrementAndLoop(body, r).emit(op.end);
+  return { name: 'packA', params: [...Array(5).fill(I32), F32], locals: Array(4 + mr).fill(I32), body };
+}
+
+/** packAT(src, srcStride, panels, kc, dst, alpha): staged rows of A (columns of op(A)) into mr-row panels. */
+function packAT(mr: number): FunctionDef {
+  const [src, srcStride, panels, kc, dst, alpha] = [0, 1, 2, 3, 4, 5];
+  const [colBase, r, p, d, s] = [6, 7, 8, 9, 10];
+  const body = new Code();
+  body.get(src).set(colBase).get(dst).set(d).get(panels).set(r);
+  body.emit(op.loop, op.emptyBlock);
+  body.get(colBase).set(s).get(kc).set(p);
+  body.emit(op.loop, op.emptyBlock);
+  for (let ii = 0; ii < mr; ii++) {
+    body
+      .get(d)
+      .get(s)
+      .emit(op.f32Load, ...Code.memarg(2, ii * 4))
+      .get(alpha)
+      .emit(op.f32Mul);
+    body.emit(op.f32Store, ...Code.memarg(2, ii * 4));
+  }
+  body
+    .get(s)
+    .get(srcStride)
+    .emit(op.i32Add)
+    .set(s)
+    .bump(d, mr * 4);
+  decrementAndLoop(body, p).emit(op.end);
+  body.bump(colBase, mr * 4);
+  decrementAndLoop(body, r).emit(op.end);
+  return { name: 'packAT', params: [...Array(5).fill(I32), F32], locals: Array(5).fill(I32), body };
+}
+
+export function packFunctions(mr: number): FunctionDef[] {
+  return [packRows(), packCols(), packA(mr), packAT(mr)];
+}
