@@ -1,6 +1,6 @@
 import { Linear } from '@ocellus/nn/layers';
 import { mseLoss } from '@ocellus/nn/losses';
-import { SGD } from '@ocellus/nn/optim';
+import { exponentialLr, SGD } from '@ocellus/nn/optim';
 import {
   type Batch,
   type Checkpoint,
@@ -166,12 +166,13 @@ describe('fit: validation, best epoch and early stopping', () => {
 describe('fit: schedules, clipping and progress', () => {
   it('sets the learning rate of each epoch from the schedule', async () => {
     const lrs = new Map<number, Set<number>>();
-    await fit(new Linear(2, 1), regression(8, 2), {
+    const model = new Linear(2, 1);
+    await fit(model, regression(8, 2), {
       loss: mse,
-      optimizer: (p) => new SGD(p, { lr: 1, momentum: 0.9 }),
+      optimizer: new SGD(model.parameters(), { lr: 1, momentum: 0.9 }),
       epochs: 3,
       batchSize: 4,
-      schedule: (epoch) => 0.1 * 0.5 ** epoch,
+      schedule: exponentialLr(0.1, 0.5),
       onProgress: (p) => lrs.set(p.epoch, (lrs.get(p.epoch) ?? new Set()).add(p.lr)),
     });
     expect([...lrs].map(([e, s]) => [e, [...s]])).toEqual([

@@ -1,6 +1,6 @@
 import { Dropout, Linear, ReLU, Sequential } from '@ocellus/nn/layers';
 import { mseLoss } from '@ocellus/nn/losses';
-import { SGD } from '@ocellus/nn/optim';
+import { Adam, type Optimizer, SGD } from '@ocellus/nn/optim';
 import {
   type Batch,
   type Checkpoint,
@@ -18,8 +18,12 @@ const data = regression(40, 5, 11);
 const validation = regression(12, 5, 12);
 const EPOCHS = 4;
 
+type OptimizerFactory = (parameters: Tensor[]) => Optimizer;
+const sgdMomentum: OptimizerFactory = (p) => new SGD(p, { lr: 0.02, momentum: 0.9 });
+const adam: OptimizerFactory = (p) => new Adam(p, { lr: 0.01 });
+
 /** A fresh run: weights from `initSeed`, dropout drawing from the run's generator. */
-function setup(initSeed: number) {
+function setup(initSeed: number, optimizer = sgdMomentum) {
   const init = new Rng(initSeed);
   const rng = new Rng(1000 + initSeed);
   const model = new Sequential(
@@ -30,7 +34,7 @@ function setup(initSeed: number) {
   );
   const options: FitOptions<Tensor> = {
     loss: (out: Tensor, b: Batch<Tensor>) => mseLoss(out, b.targets),
-    optimizer: (p) => new SGD(p, { lr: 0.02, momentum: 0.9 }),
+    optimizer,
     epochs: EPOCHS,
     batchSize: 8,
     seed: 5,
@@ -44,35 +48,41 @@ function setup(initSeed: number) {
 const weights = (model: Sequential) => model.parameters().map((p) => Array.from(p.values()));
 const viaBytes = (c: Checkpoint) => decodeCheckpoint(encodeCheckpoint(c));
 
-async function uninterrupted() {
-  const { model, options } = setup(1);
+async function uninterrupted(optimizer = sgdMomentum) {
+  const { model, options } = setup(1, optimizer);
   const result = await fit(model, data, options);
   return { model, result };
 }
 
 describe('resuming a run from a checkpoint', () => {
-  it('gives the same final weights, bit for bit, as the uninterrupted run from the epoch-k checkpoint', async () => {
-    const reference = await uninterrupted();
-    const first = setup(1);
-    let atEpoch2: Uint8Array | null = null;
-    await fit(first.model, data, {
-      ...first.options,
-      epochs: 2,
-      onCheckpoint: (c) => {
-        if (c.epoch === 2) atEpoch2 = encodeCheckpoint(c);
-      },
-    });
-    // A different process: other initial weights and generator state, restored from the bytes.
-    const second = setup(2);
-    expect(weights(second.model)).not.toEqual(weights(reference.model));
-    const resumed = await fit(second.model, data, {
-      ...second.options,
-      resumeFrom: decodeCheckpoint(atEpoch2!),
-    });
-    expect(weights(second.model)).toEqual(weights(reference.model));
-    expect(resumed.history).toEqual(reference.result.history);
-    expect(resumed.best).toEqual(reference.result.best);
-  });
+  it.each([
+    ['SGD + momentum', sgdMomentum],
+    ['Adam', adam],
+  ])(
+    'with %s, gives the same final weights bit for bit as the uninterrupted run from the epoch-k checkpoint',
+    async (_, optimizer) => {
+      const reference = await uninterrupted(optimizer);
+      const first = setup(1, optimizer);
+      let atEpoch2: Uint8Array | null = null;
+      await fit(first.model, data, {
+        ...first.options,
+        epochs: 2,
+        onCheckpoint: (c) => {
+          if (c.epoch === 2) atEpoch2 = encodeCheckpoint(c);
+        },
+      });
+      // A different process: other initial weights and generator state, restored from the bytes.
+      const second = setup(2, optimizer);
+      expect(weights(second.model)).not.toEqual(weights(reference.model));
+      const resumed = await fit(second.model, data, {
+        ...second.options,
+        resumeFrom: decodeCheckpoint(atEpoch2!),
+      });
+      expect(weights(second.model)).toEqual(weights(reference.model));
+      expect(resumed.history).toEqual(reference.result.history);
+      expect(resumed.best).toEqual(reference.result.best);
+    },
+  );
 
   it('continues an aborted run from the middle of an epoch to the same weights', async () => {
     const reference = await uninterrupted();

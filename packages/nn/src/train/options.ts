@@ -1,6 +1,7 @@
 import type { Rng, Tensor } from '@ocellus/tensor';
 import type { Module } from '../module.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { LrSchedule } from '../optim/schedules.js';
 import type { BestRecord, Checkpoint, EpochRecord } from './checkpoint.js';
 import type { Batch, IndexedDataset } from './dataset.js';
 
@@ -66,8 +67,8 @@ export interface FitOptions<T = Int32Array> {
   minDelta?: number;
   /** Load the best epoch's weights into the model before returning. */
   restoreBest?: boolean;
-  /** Learning rate for each epoch, given the number of epochs already completed. */
-  schedule?: (epoch: number) => number;
+  /** Learning rate for each epoch, given the number of epochs already completed (e.g. `stepLr`). */
+  schedule?: LrSchedule;
   /** Clip the global L2 norm of the gradients to this value before each step. */
   clipGradNorm?: number;
   onProgress?: (progress: FitProgress) => void;
