@@ -57,9 +57,9 @@ function maxError(actual: Tensor | null, expected: number[]): number {
 const leaf = (values: number[], shape: number[], dtype: DType) =>
   tensor(values, shape, { dtype, requiresGrad: true });
 
-// float32 keeps ~7 digits; 5 steps of recurrence stay well inside 1e-4. float64 only meets the
-// fixture's 9-digit rounding.
-const tolerance: Record<DType, number> = { float32: 1e-4, float64: 1e-7 };
+// float32 keeps ~7 digits (measured worst 5e-7 over 5 steps); float64 meets the fixture's 9-digit
+// rounding (measured worst 2e-8).
+const tolerance: Record<DType, number> = { float32: 1e-5, float64: 1e-7 };
 
 describe.each(['float32', 'float64'] as const)('torch.nn parity in %s', (dtype) => {
   it('LSTM: outputs, last h and c, and the gradients of x, h0, c0, weight and bias', () => {
