@@ -87,6 +87,9 @@ export async function readUpload(request: FastifyRequest, limits: Limits): Promi
     }
   } else {
     const body = request.body;
+    if (body !== undefined && body !== null && body !== '' && !Buffer.isBuffer(body)) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send multipart/form-data or an image/* body`);
+    }
     upload = { images: Buffer.isBuffer(body) && body.length > 0 ? [body] : [], fields: {} };
   }
   if (upload.images.length === 0) {
