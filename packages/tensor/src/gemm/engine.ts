@@ -2,6 +2,7 @@ import type { Storage } from '../storage.js';
 import type { Job } from './job.js';
 import { jsBlock } from './js-kernel.js';
 import { packA, packBPanel } from './pack.js';
+import { COPY_MIN_COLS } from './plan.js';
 import {
   instantiate,
   KERNEL_CODES,
@@ -108,19 +109,21 @@ export class Engine {
       const mPanels = Math.ceil(rows / mr);
       const nPanels = Math.ceil(cols / nr);
       const ldt = nPanels * nr;
-      this.loadTile(job, ops.c, packed, cTile, ldt, mPanels * mr, i0, j0, rows, cols);
+      const tile: TileSpan = { base: cTile, ldt, i0, j0, rows, cols, stage };
+      this.loadTile(job, ops.c, packed, tile, mPanels * mr, simd);
       for (let p0 = 0; p0 < job.k; p0 += job.kc) {
         const kc = Math.min(job.kc, job.k - p0);
         const b = bBase + ((j0 / nr) * job.k + p0) * nr;
         if (simd) {
           this.packASimd(simd, job, ops.a as Float32Array, i0, rows, p0, kc, aPack, stage, mPanels);
-          simd.block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4);
+          const first = p0 === 0 && job.beta === 0 ? 1 : 0;
+          simd.block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4, first);
         } else {
           packA(ops.a, job.aOff, job.lda, job.transA, i0, rows, p0, kc, job.alpha, packed, aPack, mr);
           jsBlock(this.f64, aPack, b, cTile, kc, mPanels, nPanels, job.k * nr, ldt);
         }
       }
-      storeTile(job, ops.c, packed, cTile, ldt, i0, j0, rows, cols);
+      this.storeTile(job, ops.c, packed, tile, simd);
     }
   }
 
@@ -169,48 +172,53 @@ export class Engine {
   }
 
   /** The tile starts as beta C (zeros when beta is 0, so NaN in C is ignored as BLAS requires). */
-  private loadTile(
-    job: Job,
-    c: Storage,
-    t: Float32Array | Float64Array,
-    base: number,
-    ldt: number,
-    height: number,
-    i0: number,
-    j0: number,
-    rows: number,
-    cols: number,
-  ): void {
-    t.fill(0, base, base + height * ldt);
-    if (job.beta === 0) return;
-    const beta = job.beta;
-    for (let i = 0; i < rows; i++) {
-      const s = job.cOff + (i0 + i) * job.ldc + job.col0 + j0;
-      const d = base + i * ldt;
-      for (let j = 0; j < cols; j++) t[d + j] = beta * c[s + j]!;
+  private loadTile(job: Job, c: Storage, t: Packed, tile: TileSpan, height: number, simd?: SimdKernel): void {
+    const { base, ldt, rows, cols } = tile;
+    const start = job.cOff + tile.i0 * job.ldc + job.col0 + tile.j0;
+    if (job.beta === 0) {
+      // The SIMD kernel's first k block overwrites the tile instead of adding to it.
+      if (!simd) t.fill(0, base, base + height * ldt);
+    } else if (simd && job.ldc <= 2 * cols) {
+      this.f32.set(c.subarray(start, start + (rows - 1) * job.ldc + cols), tile.stage);
+      simd.copyBlock(tile.stage * 4, job.ldc * 4, rows, cols, base * 4, ldt * 4, job.beta);
+    } else {
+      t.fill(0, base, base + height * ldt);
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) t[base + i * ldt + j] = job.beta * c[start + i * job.ldc + j]!;
+      }
+    }
+  }
+
+  /** Rows of the view are written whole (memcpy) when wide, else through staging in one memcpy of the span. */
+  private storeTile(job: Job, c: Storage, t: Packed, tile: TileSpan, simd?: SimdKernel): void {
+    const { base, ldt, rows, cols, stage } = tile;
+    const start = job.cOff + tile.i0 * job.ldc + job.col0 + tile.j0;
+    const sameType = c instanceof Float32Array === t instanceof Float32Array;
+    if (sameType && cols >= COPY_MIN_COLS) {
+      for (let i = 0; i < rows; i++)
+        c.set(t.subarray(base + i * ldt, base + i * ldt + cols), start + i * job.ldc);
+    } else if (simd && job.ldc <= 2 * cols) {
+      const span = (rows - 1) * job.ldc + cols;
+      if (job.ldc > cols) this.f32.set(c.subarray(start, start + span), stage);
+      simd.copyBlock(base * 4, ldt * 4, rows, cols, stage * 4, job.ldc * 4, 1);
+      c.set(this.f32.subarray(stage, stage + span), start);
+    } else {
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) c[start + i * job.ldc + j] = t[base + i * ldt + j]!;
+      }
     }
   }
 }
 
-/** Rows at least this wide are copied with TypedArray.set (memcpy); narrower ones element by element. */
-const COPY_MIN_COLS = 48;
+type Packed = Float32Array | Float64Array;
 
-function storeTile(
-  job: Job,
-  c: Storage,
-  t: Float32Array | Float64Array,
-  base: number,
-  ldt: number,
-  i0: number,
-  j0: number,
-  rows: number,
-  cols: number,
-): void {
-  const sameType = c instanceof Float32Array === t instanceof Float32Array;
-  for (let i = 0; i < rows; i++) {
-    const d = job.cOff + (i0 + i) * job.ldc + job.col0 + j0;
-    const s = base + i * ldt;
-    if (sameType && cols >= COPY_MIN_COLS) c.set(t.subarray(s, s + cols), d);
-    else for (let j = 0; j < cols; j++) c[d + j] = t[s + j]!;
-  }
+/** A C tile in scratch: `base` with row stride ldt, holding rows x cols of C from (i0, j0); `stage` is free scratch. */
+interface TileSpan {
+  base: number;
+  ldt: number;
+  i0: number;
+  j0: number;
+  rows: number;
+  cols: number;
+  stage: number;
 }

@@ -10,6 +10,8 @@ const NT_MAX = 512;
 const TILES_PER_PARTICIPANT = 2;
 /** Packed B of one dispatch stays under this many bytes; wider products are cut into column chunks. */
 const B_CHUNK_BYTES = 64 << 20;
+/** C rows at least this wide are copied with TypedArray.set (memcpy); narrower ones through staging. */
+export const COPY_MIN_COLS = 48;
 /** Staged B rows per packing unit: about 64 KB of the chunk's rows, at most 64 rows. */
 const STAGE_B_ELEMENTS = 16384;
 
@@ -57,8 +59,8 @@ export function plan(p: Problem, participants: number): Plan {
   const chunkPad = roundUp(Math.min(chunkCols, p.n), nr);
   const simd = p.kernel !== 'js';
   const rb = Math.max(1, Math.min(64, Math.floor(STAGE_B_ELEMENTS / chunkPad)));
-  // SIMD kernels pack from copies staged in the shared memory: an A block, rows of B or 8 columns of op(B).
-  const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k) + 64 : 0;
+  // SIMD kernels work on copies staged in the shared memory: an A block, rows of B, 8 columns of op(B), C rows.
+  const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k, 2 * mc * COPY_MIN_COLS) + 64 : 0;
   const regionBytes = align64((mc * kc + mc * nt + stage) * bytes);
   const bBytes = align64(p.k * chunkPad * bytes);
   const jobs: Job[] = [];

@@ -15,7 +15,7 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc): byte addresses for SIMD, elements for JS. */
+/** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc, first) in bytes; see simd-kernel.ts. */
 export type BlockFn = (
   a: number,
   b: number,
@@ -25,6 +25,7 @@ export type BlockFn = (
   nPanels: number,
   bStride: number,
   ldc: number,
+  first: number,
 ) => void;
 
 /** The exports of a SIMD kernel module (see simd-kernel.ts and simd-pack.ts for their arguments). */
@@ -41,6 +42,15 @@ export interface SimdKernel {
   packCols(src: number, srcStride: number, k: number, dst: number): void;
   packA(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
   packAT(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
+  copyBlock(
+    src: number,
+    srcStride: number,
+    rows: number,
+    cols: number,
+    dst: number,
+    dstStride: number,
+    scale: number,
+  ): void;
 }
 
 export type KernelName = 'js' | 'simd-relaxed' | 'simd';

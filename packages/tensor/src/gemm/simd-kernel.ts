@@ -11,16 +11,16 @@ export interface SimdShape {
 }
 
 /**
- * `block(a, b, c, kc, mPanels, nPanels, bStride, ldc)`, all in bytes: for each B micro-panel (kc x nr,
+ * `block(a, b, c, kc, mPanels, nPanels, bStride, ldc, first)`, in bytes: for each B micro-panel (kc x nr,
  * nPanels of them, bStride apart) and each A micro-panel (kc x mr, contiguous), the mr x nr block of
- * the row-major C tile (row stride ldc) gets += A_panel * B_panel.
+ * the row-major C tile (row stride ldc) gets += A_panel * B_panel, or = when `first` is non-zero.
  */
 function blockFunction(shape: SimdShape): FunctionDef {
   const { mr, nr, relaxed } = shape;
   const nv = nr / 4;
-  const [a, b, c, kc, mPanels, nPanels, bStride, ldc] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [j, i, ap, bp, cp, k, bCur, cCol, row] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const firstV128 = 17;
+  const [a, b, c, kc, mPanels, nPanels, bStride, ldc, first] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [j, i, ap, bp, cp, k, bCur, cCol, row] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const firstV128 = 18;
   const acc = (r: number, v: number) => firstV128 + r * nv + v;
   const bv = (v: number) => firstV128 + mr * nv + v;
   const av = firstV128 + mr * nv + nv;
@@ -35,14 +35,21 @@ function blockFunction(shape: SimdShape): FunctionDef {
   body.emit(op.loop, op.emptyBlock);
   body.get(mPanels).set(i).get(a).set(ap).get(cCol).set(cp);
   body.emit(op.loop, op.emptyBlock);
+  body.get(first).emit(op.if, op.emptyBlock);
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < nv; v++) body.simd(simd.const, ...Array(16).fill(0)).set(acc(r, v));
+  }
+  body.emit(op.else);
   for (let r = 0; r < mr; r++) {
     rowPointer(r);
-    for (let v = 0; v < nv; v++)
+    for (let v = 0; v < nv; v++) {
       body
         .get(row)
         .simd(simd.load, ...Code.memarg(4, v * 16))
         .set(acc(r, v));
+    }
   }
+  body.emit(op.end);
   body.get(bCur).set(bp).get(kc).set(k);
   body.emit(op.loop, op.emptyBlock);
   for (let v = 0; v < nv; v++)
@@ -83,7 +90,7 @@ function blockFunction(shape: SimdShape): FunctionDef {
   body.emit(op.end);
 
   const locals = [...Array(9).fill(I32), ...Array(mr * nv + nv + 1).fill(V128)];
-  return { name: 'block', params: Array(8).fill(I32), locals, body };
+  return { name: 'block', params: Array(9).fill(I32), locals, body };
 }
 
 /** Largest shared memory the kernels may address: 1 GiB in 64 KiB pages. */

@@ -125,6 +125,29 @@ function packAT(mr: number): FunctionDef {
   return { name: 'packAT', params: [...Array(5).fill(I32), F32], locals: Array(5).fill(I32), body };
 }
 
+/** copyBlock(src, srcStride, rows, cols, dst, dstStride, scale): dst = scale * src on a rows x cols block. */
+function copyBlock(): FunctionDef {
+  const [src, srcStride, rows, cols, dst, dstStride, scale] = [0, 1, 2, 3, 4, 5, 6];
+  const [r, j, s, d, sRow, dRow] = [7, 8, 9, 10, 11, 12];
+  const body = new Code();
+  body.get(src).set(sRow).get(dst).set(dRow).get(rows).set(r);
+  body.emit(op.loop, op.emptyBlock);
+  body.get(sRow).set(s).get(dRow).set(d).get(cols).set(j);
+  body.emit(op.loop, op.emptyBlock);
+  body
+    .get(d)
+    .get(s)
+    .emit(op.f32Load, ...f32Arg)
+    .get(scale)
+    .emit(op.f32Mul)
+    .emit(op.f32Store, ...f32Arg);
+  body.bump(s, 4).bump(d, 4);
+  decrementAndLoop(body, j).emit(op.end);
+  body.get(sRow).get(srcStride).emit(op.i32Add).set(sRow).get(dRow).get(dstStride).emit(op.i32Add).set(dRow);
+  decrementAndLoop(body, r).emit(op.end);
+  return { name: 'copyBlock', params: [...Array(6).fill(I32), F32], locals: Array(6).fill(I32), body };
+}
+
 export function packFunctions(mr: number): FunctionDef[] {
-  return [packRows(), packCols(), packA(mr), packAT(mr)];
+  return [packRows(), packCols(), packA(mr), packAT(mr), copyBlock()];
 }

@@ -8,6 +8,8 @@ export const V128 = 0x7b;
 export const op = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
+  else: 0x05,
   br: 0x0c,
   brIf: 0x0d,
   end: 0x0b,
@@ -30,6 +32,7 @@ export const simd = {
   load: 0x00,
   load32Splat: 0x09,
   store: 0x0b,
+  const: 0x0c,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4RelaxedMadd: 0x105,
