@@ -48,11 +48,12 @@ export interface GemmOptions {
 }
 
 /**
- * Below this many flops the caller computes alone: waking a worker and sharing the B panels costs more
- * than it saves. Measured with `node bench/gemm/threshold.js` (inline vs pooled, 2 threads) while other
- * jobs kept both cores busy (load 7): the pool lost at 384^3 and won at 512^3.
+ * Below this many flops the caller computes alone. Measured with `node bench/gemm/threshold.js` (median
+ * inline vs pooled, 2 threads) on this 2-core machine while other jobs kept it at load 7 to 11: a dispatch
+ * costs about 15 us (32^3: 11 vs 27 us), and the pool lost by about 10% at 256^3 (1.17 vs 1.30 ms) and
+ * won at 512^3 (6.3 vs 9.0 ms). The cut is at 256^3, where a free second core clearly pays.
  */
-export const INLINE_BELOW_FLOPS = 2 * 448 ** 3;
+export const INLINE_BELOW_FLOPS = 2 * 256 ** 3;
 
 function threadsFromEnv(): number {
   const fromEnv = Number.parseInt(process.env['OCELLUS_THREADS'] ?? '', 10);
