@@ -1,0 +1,126 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { runTrainingJob } from '@ocellus/models';
+import { type Manifest, openRegistry, type Registry, RegistryError } from '@ocellus/registry';
+import { parseCommand, registryOption } from '../args.js';
+import { formatBytes, formatDuration, formatPercent, renderTable } from '../format.js';
+import type { CliIo } from '../io.js';
+import { progressReporter } from '../progress/reporter.js';
+import { registryRoot } from '../registry-root.js';
+import { buildJobId, SHIPPED_SPECS, targetOf } from '../shipped.js';
+import { readSpecFile, type SpecFile } from '../spec-file.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error.js';
+
+export const BUILD_USAGE =
+  'ocellus build-models [--specs <dir>] [--only <model,...>] [--check] [--registry <dir>]';
+
+async function specFiles(dir: string, io: CliIo): Promise<SpecFile[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    throw new UsageError(`cannot list specs in ${dir}: ${(error as Error).message}`);
+  }
+  const files = entries.filter((e) => e.endsWith('.json')).sort();
+  if (files.length === 0) throw new UsageError(`no *.json job specs in ${dir}`);
+  return Promise.all(files.map((file) => readSpecFile(join(dir, file), io.cwd)));
+}
+
+/** The version this job id already published, if any. */
+async function publishedBy(registry: Registry, model: string, jobId: string): Promise<Manifest | undefined> {
+  try {
+    return (await registry.describe(model)).manifests.find((m) => m.trainingJobId === jobId);
+  } catch (error) {
+    if (error instanceof RegistryError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * `npm run models:build`: trains every committed spec whose content has no published version yet
+ * (idempotent by job id), promotes it as the spec says, and checks REFERENCE.md's targets.
+ * `--check` trains nothing and fails when a spec's version is missing or below its target.
+ */
+export async function buildModels(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand({
+    args,
+    options: {
+      ...registryOption,
+      specs: { type: 'string' },
+      only: { type: 'string' },
+      check: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`usage: ${BUILD_USAGE}`);
+  const registry = openRegistry(registryRoot(values.registry, io));
+  let specs = await specFiles(values.specs === undefined ? SHIPPED_SPECS : resolve(io.cwd, values.specs), io);
+  if (values.only !== undefined) {
+    const wanted = new Set(values.only.split(',').map((s) => s.trim()));
+    const unknown = [...wanted].filter((name) => !specs.some((s) => s.spec.model === name));
+    if (unknown.length > 0) throw new UsageError(`--only names models without a spec: ${unknown.join(', ')}`);
+    specs = specs.filter((s) => wanted.has(s.spec.model));
+  }
+  const rows: string[][] = [];
+  let ok = true;
+  for (const { spec, raw, path } of specs) {
+    const jobId = buildJobId(spec.model, raw);
+    let manifest = await publishedBy(registry, spec.model, jobId);
+    let status = 'kept';
+    if (manifest === undefined && values.check) {
+      io.stderr.write(`ocellus: ${spec.model} has no version built from ${path} (job ${jobId})\n`);
+      rows.push([spec.model, '-', '-', formatPercent(targetOf(spec)), '-', '-', 'missing']);
+      ok = false;
+      continue;
+    }
+    if (manifest === undefined) {
+      const reporter = progressReporter(io.stdout);
+      reporter.log(`building ${spec.model} from ${path} (job ${jobId})`);
+      try {
+        manifest = (
+          await runTrainingJob(spec, {
+            registry,
+            jobId,
+            onPhase: (phase) => reporter.phase(phase),
+            onProgress: (progress) => reporter.progress(progress),
+            onLog: (line) => reporter.log(line),
+            ...(io.signal ? { signal: io.signal } : {}),
+          })
+        ).manifest;
+      } finally {
+        reporter.finish();
+      }
+      status = 'built';
+    } else if (spec.promote && !values.check) {
+      await registry.setAlias(spec.model, spec.promote, manifest.version);
+    } else if (spec.promote && (await registry.aliases(spec.model))[spec.promote] !== manifest.version) {
+      io.stderr.write(
+        `ocellus: ${spec.model}'s ${spec.promote} alias is not on version ${manifest.version}\n`,
+      );
+      ok = false;
+      status = `not ${spec.promote}`;
+    }
+    const accuracy = manifest.metrics['testAccuracy'];
+    const target = targetOf(spec);
+    const meets = target === undefined || (accuracy !== undefined && accuracy >= target);
+    if (!meets) {
+      io.stderr.write(
+        `ocellus: ${spec.model} version ${manifest.version} scores ${formatPercent(accuracy)}, ` +
+          `below its target ${formatPercent(target)}\n`,
+      );
+      ok = false;
+    }
+    rows.push([
+      spec.model,
+      String(manifest.version),
+      formatPercent(accuracy),
+      formatPercent(target),
+      formatDuration(manifest.metrics['trainSeconds'] ?? Number.NaN),
+      formatBytes(manifest.weights.bytes),
+      meets ? status : `${status}, below target`,
+    ]);
+  }
+  const header = ['model', 'version', 'test acc', 'target', 'trained in', 'size', 'status'];
+  io.stdout.write(`${renderTable(header, rows)}\n`);
+  return ok ? EXIT_OK : EXIT_FAILURE;
+}
