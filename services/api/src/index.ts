@@ -13,5 +13,6 @@ export * from './model-port.js';
 export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/batcher.js';
 export { scaledMaskRle } from './serving/masks.js';
 export { type LoadedModel, ModelCache, ModelLoadError } from './serving/model-cache.js';
+export { pingRedis } from './serving/redis-ping.js';
 
 import './types.js';

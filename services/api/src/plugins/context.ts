@@ -23,8 +23,14 @@ export default fp<ContextOptions>(
     fastify.decorate('config', config);
     fastify.decorate('registry', registry);
     fastify.decorateRequest('servedModel', null);
+    let closing = false;
+    fastify.addHook('preClose', async () => {
+      closing = true;
+    });
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
+      // A keep-alive socket left open after the last in-flight reply would hold close() for its whole timeout.
+      if (closing) reply.header('connection', 'close');
     });
   },
   { name: 'ocellus-context' },

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { LIMIT_SETTINGS } from '../config.js';
 import { ApiError, payloadTooLarge } from '../errors.js';
+import { CancelledError } from '../serving/batcher.js';
 import { ModelLoadError } from '../serving/model-cache.js';
 
 /** Decoder errors as the API's: 400 unreadable, 413 too many pixels (naming the setting), 415 format. */
@@ -101,6 +102,7 @@ export default fp(
       if (error instanceof RegistryError) return send(reply, registryErrorToApi(error));
       if (error instanceof ModelLoadError)
         return send(reply, new ApiError(503, 'MODEL_UNAVAILABLE', error.message));
+      if (error instanceof CancelledError) return send(reply, new ApiError(503, 'TIMEOUT', error.message));
       const mapped = fastifyErrorToApi(error, request);
       if (mapped !== undefined) return send(reply, mapped);
       request.log.error({ err: error }, 'unhandled error');

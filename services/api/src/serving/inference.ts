@@ -8,7 +8,7 @@ import {
   toValidationIssues,
 } from '@ocellus/contracts';
 import { decodeImage, ImageError, toModelInput } from '@ocellus/vision/image';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, invalidParameter } from '../errors.js';
 import type { PredictOptions, TaskOutputs } from '../model-port.js';
 import { imageErrorToApi } from '../plugins/errors.js';
@@ -33,6 +33,24 @@ function optionsOf<T extends Task>(
   return parsed.data as InferenceOptions<T>;
 }
 
+/**
+ * Aborts when the client goes away or the handler timeout fires. Not `request.signal` alone: it also
+ * aborts as soon as the request body has been read (the IncomingMessage closes), long before the reply.
+ */
+function cancellation(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const onAbort = () => {
+    const reason = request.signal.reason as { code?: string } | undefined;
+    if (reason?.code === 'FST_ERR_HANDLER_TIMEOUT') controller.abort();
+  };
+  if (request.signal.aborted) onAbort();
+  else request.signal.addEventListener('abort', onAbort, { once: true });
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
 function predictOptionsOf(options: InferenceOptions<Task>): PredictOptions {
   return 'beam' in options ? { beam: options.beam, attention: options.attention } : {};
 }
@@ -41,6 +59,7 @@ function predictOptionsOf(options: InferenceOptions<Task>): PredictOptions {
 export async function runInference<T extends Task>(
   task: T,
   request: FastifyRequest,
+  reply: FastifyReply,
 ): Promise<InferenceResponse<T>> {
   const { config, registry, models } = request.server;
   const upload = await readUpload(request, config.limits);
@@ -77,7 +96,11 @@ export async function runInference<T extends Task>(
 
   let batched: Awaited<ReturnType<typeof loaded.batcher.submit>>;
   try {
-    batched = await loaded.batcher.submit(JSON.stringify(predictOptionsOf(options)), inputs, request.signal);
+    batched = await loaded.batcher.submit(
+      JSON.stringify(predictOptionsOf(options)),
+      inputs,
+      cancellation(request, reply),
+    );
   } catch (error) {
     if (error instanceof OverloadedError) {
       throw new ApiError(503, 'OVERLOADED', error.message, { headers: { 'retry-after': '1' } });

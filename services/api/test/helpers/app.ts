@@ -34,7 +34,12 @@ export async function testApp(
     limits: { ...base.limits, ...changes.limits },
     batching: { ...base.batching, ...changes.batching },
   };
-  const app = await buildApp({ config, registry, modelFactory: options.factory ?? testFactory });
+  const app = await buildApp({
+    config,
+    registry,
+    modelFactory: options.factory ?? testFactory,
+    logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
+  });
   await app.modelsReady();
   return {
     app,

@@ -32,7 +32,7 @@ const inferenceRoutes: FastifyPluginAsyncZod = async (fastify) => {
           },
         },
       },
-      (request) => runInference(task, request),
+      (request, reply) => runInference(task, request, reply),
     );
   }
 };

@@ -12,6 +12,7 @@ import {
 } from '@ocellus/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError, invalidParameter } from '../../errors.js';
+import { pingRedis } from '../../serving/redis-ping.js';
 import { resolveVersion } from '../../serving/selection.js';
 import { SERVER_VERSION } from '../../version.js';
 import { errorResponses } from '../responses.js';
@@ -43,7 +44,8 @@ const oipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     '/v2/health/ready',
     { schema: { tags, response: { 200: oipReadySchema, 503: oipReadySchema } } },
     async (_request, reply) => {
-      const ready = await fastify.modelsReady();
+      const { redisUrl } = fastify.config;
+      const ready = (await fastify.modelsReady()) && (redisUrl === undefined || (await pingRedis(redisUrl)));
       return reply.code(ready ? 200 : 503).send({ ready });
     },
   );
