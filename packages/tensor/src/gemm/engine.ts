@@ -1,7 +1,7 @@
 import type { Storage } from '../storage.js';
 import type { Job } from './job.js';
 import { jsBlock } from './js-kernel.js';
-import { packA, packBPanel } from './pack.js';
+import { type Packed, packA, packBPanel } from './pack.js';
 import { COPY_MIN_COLS } from './plan.js';
 import {
   instantiate,
@@ -114,10 +114,25 @@ export class Engine {
       for (let p0 = 0; p0 < job.k; p0 += job.kc) {
         const kc = Math.min(job.kc, job.k - p0);
         const b = bBase + ((j0 / nr) * job.k + p0) * nr;
-        if (simd) {
+        const first = p0 === 0 && job.beta === 0 ? 1 : 0;
+        if (simd && job.aRows) {
+          const a = ops.a as Float32Array;
+          const lda = stageRows(this.f32, a, job.aOff + i0 * job.lda + p0, job.lda, rows, kc, stage);
+          simd.blockRows(
+            stage * 4,
+            b * 4,
+            cTile * 4,
+            kc,
+            mPanels,
+            nPanels,
+            job.k * nr * 4,
+            ldt * 4,
+            first,
+            lda * 4,
+          );
+        } else if (simd) {
           this.packASimd(simd, job, ops.a as Float32Array, i0, rows, p0, kc, aPack, stage, mPanels);
-          const first = p0 === 0 && job.beta === 0 ? 1 : 0;
-          simd.block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4, first);
+          simd.block(aPack * 4, b * 4, cTile * 4, kc, mPanels, nPanels, job.k * nr * 4, ldt * 4, first, 0);
         } else {
           packA(ops.a, job.aOff, job.lda, job.transA, i0, rows, p0, kc, job.alpha, packed, aPack, mr);
           jsBlock(this.f64, aPack, b, cTile, kc, mPanels, nPanels, job.k * nr, ldt);
@@ -127,7 +142,7 @@ export class Engine {
     }
   }
 
-  /** Unit u: rows [u rb, u rb + rb) of op(B) into every 8-wide panel, or panel u from 8 rows of B^T. */
+  /** Unit u: rows [u rb, u rb + rb) of op(B) into every 8-wide panel, or panel u from 8 rows of B^T; times alpha. */
   private packBSimd(
     simd: SimdKernel,
     job: Job,
@@ -140,16 +155,24 @@ export class Engine {
       const p0 = u * job.rb;
       const rows = Math.min(job.rb, job.k - p0);
       const stride = stageRows(this.f32, b, job.bOff + p0 * job.ldb + job.col0, job.ldb, rows, job.n, stage);
-      simd.packRows(stage * 4, stride * 4, rows, Math.ceil(job.n / 8), (bBase + p0 * 8) * 4, job.k * 32);
+      simd.packRows(
+        stage * 4,
+        stride * 4,
+        rows,
+        Math.ceil(job.n / 8),
+        (bBase + p0 * 8) * 4,
+        job.k * 32,
+        job.alpha,
+      );
     } else {
       const cols = Math.min(8, job.n - u * 8);
       const start = job.bOff + (job.col0 + u * 8) * job.ldb;
       const stride = stageRows(this.f32, b, start, job.ldb, cols, job.k, stage);
-      simd.packCols(stage * 4, stride * 4, job.k, (bBase + u * job.k * 8) * 4);
+      simd.packCols(stage * 4, stride * 4, job.k, (bBase + u * job.k * 8) * 4, job.alpha);
     }
   }
 
-  /** Rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A), times alpha, into mr-row panels at aPack. */
+  /** Rows [i0, i0 + rows) x columns [p0, p0 + kc) of op(A) into mr-row panels at aPack (alpha is in B). */
   private packASimd(
     simd: SimdKernel,
     job: Job,
@@ -164,10 +187,10 @@ export class Engine {
   ): void {
     if (!job.transA) {
       const stride = stageRows(this.f32, a, job.aOff + i0 * job.lda + p0, job.lda, rows, kc, stage);
-      simd.packA(stage * 4, stride * 4, panels, kc, aPack * 4, job.alpha);
+      simd.packA(stage * 4, stride * 4, panels, kc, aPack * 4);
     } else {
       const stride = stageRows(this.f32, a, job.aOff + p0 * job.lda + i0, job.lda, kc, rows, stage);
-      simd.packAT(stage * 4, stride * 4, panels, kc, aPack * 4, job.alpha);
+      simd.packAT(stage * 4, stride * 4, panels, kc, aPack * 4);
     }
   }
 
@@ -209,8 +232,6 @@ export class Engine {
     }
   }
 }
-
-type Packed = Float32Array | Float64Array;
 
 /** A C tile in scratch: `base` with row stride ldt, holding rows x cols of C from (i0, j0); `stage` is free scratch. */
 interface TileSpan {

@@ -26,6 +26,8 @@ export interface Job {
    */
   units: number;
   rb: number;
+  /** 1 when the SIMD kernel reads A rows unpacked (blockRows), 0 when it packs A. */
+  aRows: number;
   bBase: number;
   /** Participant t owns scratch bytes [regionBase + t * regionBytes, + regionBytes): its A block and C tile. */
   regionBase: number;
@@ -53,6 +55,7 @@ const INT_FIELDS = [
   'tilesN',
   'units',
   'rb',
+  'aRows',
   'bBase',
   'regionBase',
   'regionBytes',

@@ -12,6 +12,8 @@ const TILES_PER_PARTICIPANT = 2;
 const B_CHUNK_BYTES = 64 << 20;
 /** C rows at least this wide are copied with TypedArray.set (memcpy); narrower ones through staging. */
 export const COPY_MIN_COLS = 48;
+/** Up to this many columns, few B panels share an A panel: the SIMD kernel reads A rows unpacked. */
+const ROWS_A_MAX_N = 32;
 /** Staged B rows per packing unit: about 64 KB of the chunk's rows, at most 64 rows. */
 const STAGE_B_ELEMENTS = 16384;
 
@@ -88,6 +90,7 @@ export function plan(p: Problem, participants: number): Plan {
       tilesN: Math.ceil(n / nt),
       units: simd && !p.transB ? Math.ceil(p.k / rb) : panels,
       rb,
+      aRows: simd && !p.transA && p.n <= ROWS_A_MAX_N ? 1 : 0,
       bBase: 0,
       regionBase: bBytes,
       regionBytes,

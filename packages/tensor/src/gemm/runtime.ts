@@ -15,7 +15,7 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc, first) in bytes; see simd-kernel.ts. */
+/** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc, first, lda) in bytes; see simd-kernel.ts. */
 export type BlockFn = (
   a: number,
   b: number,
@@ -26,22 +26,25 @@ export type BlockFn = (
   bStride: number,
   ldc: number,
   first: number,
+  lda: number,
 ) => void;
 
 /** The exports of a SIMD kernel module (see simd-kernel.ts and simd-pack.ts for their arguments). */
 export interface SimdKernel {
   block: BlockFn;
+  blockRows: BlockFn;
   packRows(
     src: number,
     srcStride: number,
     rows: number,
     panels: number,
     dst: number,
-    panelStride: number,
+    stride: number,
+    alpha: number,
   ): void;
-  packCols(src: number, srcStride: number, k: number, dst: number): void;
-  packA(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
-  packAT(src: number, srcStride: number, panels: number, kc: number, dst: number, alpha: number): void;
+  packCols(src: number, srcStride: number, k: number, dst: number, alpha: number): void;
+  packA(src: number, srcStride: number, panels: number, kc: number, dst: number): void;
+  packAT(src: number, srcStride: number, panels: number, kc: number, dst: number): void;
   copyBlock(
     src: number,
     srcStride: number,

@@ -11,16 +11,19 @@ export interface SimdShape {
 }
 
 /**
- * `block(a, b, c, kc, mPanels, nPanels, bStride, ldc, first)`, in bytes: for each B micro-panel (kc x nr,
- * nPanels of them, bStride apart) and each A micro-panel (kc x mr, contiguous), the mr x nr block of
- * the row-major C tile (row stride ldc) gets += A_panel * B_panel, or = when `first` is non-zero.
+ * `block(a, b, c, kc, mPanels, nPanels, bStride, ldc, first, lda)`, in bytes: for each B micro-panel
+ * (kc x nr, nPanels of them, bStride apart) and each A micro-panel (kc x mr, contiguous), the mr x nr
+ * block of the row-major C tile (row stride ldc) gets += A_panel * B_panel, or = when `first` is non-zero.
+ * `blockRows` reads A unpacked instead, as rows lda bytes apart (XNNPACK's row pointers): no A packing,
+ * a few more adds per step, which pays when few B panels share each A panel.
  */
-function blockFunction(shape: SimdShape): FunctionDef {
+function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
   const { mr, nr, relaxed } = shape;
   const nv = nr / 4;
-  const [a, b, c, kc, mPanels, nPanels, bStride, ldc, first] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [j, i, ap, bp, cp, k, bCur, cCol, row] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
-  const firstV128 = 18;
+  const [a, b, c, kc, mPanels, nPanels, bStride, ldc, first, lda] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [j, i, ap, bp, cp, k, bCur, cCol, row, step] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const rowOffset = (r: number) => 19 + r;
+  const firstV128 = 20 + mr;
   const acc = (r: number, v: number) => firstV128 + r * nv + v;
   const bv = (v: number) => firstV128 + mr * nv + v;
   const av = firstV128 + mr * nv + nv;
@@ -31,6 +34,10 @@ function blockFunction(shape: SimdShape): FunctionDef {
     return body.set(row);
   };
 
+  if (rowsA) {
+    for (let r = 1; r < mr; r++) body.get(lda).i32(r).emit(op.i32Mul).set(rowOffset(r));
+    body.get(lda).i32(mr).emit(op.i32Mul).get(kc).i32(4).emit(op.i32Mul).emit(op.i32Sub).set(step);
+  }
   body.get(nPanels).set(j).get(b).set(bCur).get(c).set(cCol);
   body.emit(op.loop, op.emptyBlock);
   body.get(mPanels).set(i).get(a).set(ap).get(cCol).set(cp);
@@ -58,10 +65,9 @@ function blockFunction(shape: SimdShape): FunctionDef {
       .simd(simd.load, ...Code.memarg(4, v * 16))
       .set(bv(v));
   for (let r = 0; r < mr; r++) {
-    body
-      .get(ap)
-      .simd(simd.load32Splat, ...Code.memarg(2, r * 4))
-      .set(av);
+    body.get(ap);
+    if (rowsA && r > 0) body.get(rowOffset(r)).emit(op.i32Add);
+    body.simd(simd.load32Splat, ...Code.memarg(2, rowsA ? 0 : r * 4)).set(av);
     for (let v = 0; v < nv; v++) {
       if (relaxed) {
         body.get(av).get(bv(v)).get(acc(r, v)).simd(simd.f32x4RelaxedMadd).set(acc(r, v));
@@ -70,9 +76,10 @@ function blockFunction(shape: SimdShape): FunctionDef {
       }
     }
   }
-  body.bump(bp, nr * 4).bump(ap, mr * 4);
+  body.bump(bp, nr * 4).bump(ap, rowsA ? 4 : mr * 4);
   body.get(k).i32(1).emit(op.i32Sub).emit(op.localTee, k).emit(op.brIf, 0);
   body.emit(op.end);
+  if (rowsA) body.get(ap).get(step).emit(op.i32Add).set(ap);
   for (let r = 0; r < mr; r++) {
     rowPointer(r);
     for (let v = 0; v < nv; v++)
@@ -89,13 +96,14 @@ function blockFunction(shape: SimdShape): FunctionDef {
   body.get(j).i32(1).emit(op.i32Sub).emit(op.localTee, j).emit(op.brIf, 0);
   body.emit(op.end);
 
-  const locals = [...Array(9).fill(I32), ...Array(mr * nv + nv + 1).fill(V128)];
-  return { name: 'block', params: Array(9).fill(I32), locals, body };
+  const locals = [...Array(10 + mr).fill(I32), ...Array(mr * nv + nv + 1).fill(V128)];
+  return { name: rowsA ? 'blockRows' : 'block', params: Array(10).fill(I32), locals, body };
 }
 
 /** Largest shared memory the kernels may address: 1 GiB in 64 KiB pages. */
 export const MAX_PAGES = 16384;
 
 export function simdKernelBytes(shape: SimdShape): Uint8Array {
-  return moduleBytes([blockFunction(shape), ...packFunctions(shape.mr)], MAX_PAGES);
+  const kernels = [blockFunction(shape, false), blockFunction(shape, true)];
+  return moduleBytes([...kernels, ...packFunctions(shape.mr)], MAX_PAGES);
 }

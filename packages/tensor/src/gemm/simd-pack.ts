@@ -1,4 +1,4 @@
-import { Code, F32, type FunctionDef, I32, op, simd } from './wasm-emit.js';
+import { Code, F32, type FunctionDef, I32, op, simd, V128 } from './wasm-emit.js';
 
 /**
  * Packing routines run inside WebAssembly on operands first copied (memcpy) into the shared memory:
@@ -10,11 +10,12 @@ const f32Arg = Code.memarg(2, 0);
 const decrementAndLoop = (body: Code, counter: number) =>
   body.get(counter).i32(1).emit(op.i32Sub).emit(op.localTee, counter).emit(op.brIf, 0);
 
-/** packRows(src, srcStride, rows, panels, dst, panelStride): row p of `panels` 8-wide panels, 2 v128 each. */
+/** packRows(src, srcStride, rows, panels, dst, panelStride, alpha): row p of 8-wide panels, times alpha. */
 function packRows(): FunctionDef {
-  const [src, srcStride, rows, panels, dst, panelStride] = [0, 1, 2, 3, 4, 5];
-  const [p, q, s, d, rowS, rowD] = [6, 7, 8, 9, 10, 11];
+  const [src, srcStride, rows, panels, dst, panelStride, alpha] = [0, 1, 2, 3, 4, 5, 6];
+  const [p, q, s, d, rowS, rowD, scale] = [7, 8, 9, 10, 11, 12, 13];
   const body = new Code();
+  body.get(alpha).simd(simd.f32x4Splat).set(scale);
   body.get(src).set(rowS).get(dst).set(rowD).get(rows).set(p);
   body.emit(op.loop, op.emptyBlock);
   body.get(rowS).set(s).get(rowD).set(d).get(panels).set(q);
@@ -24,20 +25,27 @@ function packRows(): FunctionDef {
       .get(d)
       .get(s)
       .simd(simd.load, ...Code.memarg(4, offset))
-      .simd(simd.store, ...Code.memarg(4, offset));
+      .get(scale)
+      .simd(simd.f32x4Mul);
+    body.simd(simd.store, ...Code.memarg(4, offset));
   }
   body.bump(s, 32).get(d).get(panelStride).emit(op.i32Add).set(d);
   decrementAndLoop(body, q).emit(op.end);
   body.get(rowS).get(srcStride).emit(op.i32Add).set(rowS).bump(rowD, 32);
   decrementAndLoop(body, p).emit(op.end);
-  return { name: 'packRows', params: Array(6).fill(I32), locals: Array(6).fill(I32), body };
+  return {
+    name: 'packRows',
+    params: [...Array(6).fill(I32), F32],
+    locals: [...Array(6).fill(I32), V128],
+    body,
+  };
 }
 
-/** packCols(src, srcStride, k, dst): 8 staged rows of k values (op(B) columns) into one k x 8 panel. */
+/** packCols(src, srcStride, k, dst, alpha): 8 staged rows of k values (op(B) columns) into a k x 8 panel. */
 function packCols(): FunctionDef {
-  const [src, srcStride, k, dst] = [0, 1, 2, 3];
-  const row = (jj: number) => 4 + jj;
-  const [d, p] = [12, 13];
+  const [src, srcStride, k, dst, alpha] = [0, 1, 2, 3, 4];
+  const row = (jj: number) => 5 + jj;
+  const [d, p] = [13, 14];
   const body = new Code();
   body.get(src).set(row(0));
   for (let jj = 1; jj < 8; jj++)
@@ -53,19 +61,21 @@ function packCols(): FunctionDef {
       .get(d)
       .get(row(jj))
       .emit(op.f32Load, ...f32Arg)
-      .emit(op.f32Store, ...Code.memarg(2, jj * 4));
+      .get(alpha)
+      .emit(op.f32Mul);
+    body.emit(op.f32Store, ...Code.memarg(2, jj * 4));
   }
   for (let jj = 0; jj < 8; jj++) body.bump(row(jj), 4);
   body.bump(d, 32);
   decrementAndLoop(body, p).emit(op.end);
-  return { name: 'packCols', params: Array(4).fill(I32), locals: Array(10).fill(I32), body };
+  return { name: 'packCols', params: [...Array(4).fill(I32), F32], locals: Array(10).fill(I32), body };
 }
 
-/** packA(src, srcStride, panels, kc, dst, alpha): staged rows of op(A) into mr-row panels, times alpha. */
+/** packA(src, srcStride, panels, kc, dst): staged rows of op(A) into mr-row panels. */
 function packA(mr: number): FunctionDef {
-  const [src, srcStride, panels, kc, dst, alpha] = [0, 1, 2, 3, 4, 5];
-  const [rowBase, r, p, d] = [6, 7, 8, 9];
-  const row = (ii: number) => 10 + ii;
+  const [src, srcStride, panels, kc, dst] = [0, 1, 2, 3, 4];
+  const [rowBase, r, p, d] = [5, 6, 7, 8];
+  const row = (ii: number) => 9 + ii;
   const body = new Code();
   body.get(src).set(rowBase).get(dst).set(d).get(panels).set(r);
   body.emit(op.loop, op.emptyBlock);
@@ -83,22 +93,20 @@ function packA(mr: number): FunctionDef {
       .get(d)
       .get(row(ii))
       .emit(op.f32Load, ...f32Arg)
-      .get(alpha)
-      .emit(op.f32Mul);
-    body.emit(op.f32Store, ...Code.memarg(2, ii * 4));
+      .emit(op.f32Store, ...Code.memarg(2, ii * 4));
   }
   for (let ii = 0; ii < mr; ii++) body.bump(row(ii), 4);
   body.bump(d, mr * 4);
   decrementAndLoop(body, p).emit(op.end);
   body.get(rowBase).get(srcStride).i32(mr).emit(op.i32Mul).emit(op.i32Add).set(rowBase);
   decrementAndLoop(body, r).emit(op.end);
-  return { name: 'packA', params: [...Array(5).fill(I32), F32], locals: Array(4 + mr).fill(I32), body };
+  return { name: 'packA', params: Array(5).fill(I32), locals: Array(4 + mr).fill(I32), body };
 }
 
-/** packAT(src, srcStride, panels, kc, dst, alpha): staged rows of A (columns of op(A)) into mr-row panels. */
+/** packAT(src, srcStride, panels, kc, dst): staged rows of A (columns of op(A)) into mr-row panels. */
 function packAT(mr: number): FunctionDef {
-  const [src, srcStride, panels, kc, dst, alpha] = [0, 1, 2, 3, 4, 5];
-  const [colBase, r, p, d, s] = [6, 7, 8, 9, 10];
+  const [src, srcStride, panels, kc, dst] = [0, 1, 2, 3, 4];
+  const [colBase, r, p, d, s] = [5, 6, 7, 8, 9];
   const body = new Code();
   body.get(src).set(colBase).get(dst).set(d).get(panels).set(r);
   body.emit(op.loop, op.emptyBlock);
@@ -109,9 +117,7 @@ function packAT(mr: number): FunctionDef {
       .get(d)
       .get(s)
       .emit(op.f32Load, ...Code.memarg(2, ii * 4))
-      .get(alpha)
-      .emit(op.f32Mul);
-    body.emit(op.f32Store, ...Code.memarg(2, ii * 4));
+      .emit(op.f32Store, ...Code.memarg(2, ii * 4));
   }
   body
     .get(s)
@@ -122,7 +128,7 @@ function packAT(mr: number): FunctionDef {
   decrementAndLoop(body, p).emit(op.end);
   body.bump(colBase, mr * 4);
   decrementAndLoop(body, r).emit(op.end);
-  return { name: 'packAT', params: [...Array(5).fill(I32), F32], locals: Array(5).fill(I32), body };
+  return { name: 'packAT', params: Array(5).fill(I32), locals: Array(5).fill(I32), body };
 }
 
 /** copyBlock(src, srcStride, rows, cols, dst, dstStride, scale): dst = scale * src on a rows x cols block. */

@@ -33,6 +33,7 @@ export const simd = {
   load32Splat: 0x09,
   store: 0x0b,
   const: 0x0c,
+  f32x4Splat: 0x13,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4RelaxedMadd: 0x105,
