@@ -1,6 +1,7 @@
+import type { ModelFactory } from '@ocellus/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
-import { slowCalls } from './helpers/families.js';
+import { slowCalls, testFactory } from './helpers/families.js';
 import { leftHalfPng, whitePng } from './helpers/images.js';
 import { images } from './helpers/multipart.js';
 import { publishTest } from './helpers/registry.js';
@@ -72,14 +73,23 @@ describe('batching behind the routes', () => {
     expect(all.json().code).toBe('INFERENCE_FAILED');
   });
 
-  it('answers 503 MODEL_UNAVAILABLE with the reason when no family can load the model', async () => {
-    t = await testApp({ seed: (registry) => publishTest(registry, 'digits-cnn', { type: 'cnn' }) });
-    const res = await t.app.inject({ method: 'POST', url: '/v1/classify', ...images(await whitePng()) });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({
-      code: 'MODEL_UNAVAILABLE',
-      error: "model digits-cnn version 1 cannot be loaded: no model family registered for architecture 'cnn'",
-    });
+  it('answers 503 MODEL_UNAVAILABLE with the reason when no family can load the model, without reloading each time', async () => {
+    let attempts = 0;
+    const factory: ModelFactory = (manifest, tensors) => {
+      attempts++;
+      return testFactory(manifest, tensors);
+    };
+    t = await testApp({ factory, seed: (registry) => publishTest(registry, 'digits-cnn', { type: 'cnn' }) });
+    for (let i = 0; i < 3; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/classify', ...images(await whitePng()) });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({
+        code: 'MODEL_UNAVAILABLE',
+        error:
+          "model digits-cnn version 1 cannot be loaded: no model family registered for architecture 'cnn'",
+      });
+    }
+    expect(attempts).toBe(1);
     const ready = await t.app.inject({ method: 'GET', url: '/v2/health/ready' });
     expect(ready.statusCode).toBe(503);
   });

@@ -35,6 +35,9 @@ export interface ModelCacheOptions {
 
 const keyOf = (name: string, version: number) => `${name}@${version}`;
 
+/** How long a failed load is answered from memory: versions never change, so retrying at once only costs a reload. */
+export const LOAD_FAILURE_TTL_MS = 10_000;
+
 function concat(items: Float32Array[]): Float32Array {
   const size = items[0]?.length ?? 0;
   const batch = new Float32Array(size * items.length);
@@ -48,6 +51,7 @@ function concat(items: Float32Array[]): Float32Array {
 export class ModelCache {
   private readonly loaded = new Map<string, LoadedModel>();
   private readonly loading = new Map<string, Promise<LoadedModel>>();
+  private readonly failures = new Map<string, { error: unknown; at: number }>();
   private pinned = new Set<string>();
 
   constructor(private readonly options: ModelCacheOptions) {}
@@ -59,17 +63,23 @@ export class ModelCache {
       hit.lastUsed = performance.now();
       return Promise.resolve(hit);
     }
+    const failure = this.failures.get(key);
+    if (failure !== undefined && performance.now() - failure.at < LOAD_FAILURE_TTL_MS) {
+      return Promise.reject(failure.error);
+    }
     let pending = this.loading.get(key);
     if (pending === undefined) {
       pending = this.load(name, version).then(
         (entry) => {
           this.loading.delete(key);
+          this.failures.delete(key);
           this.loaded.set(key, entry);
           this.trim();
           return entry;
         },
         (error: unknown) => {
           this.loading.delete(key);
+          if (error instanceof ModelLoadError) this.failures.set(key, { error, at: performance.now() });
           throw error;
         },
       );
