@@ -9,6 +9,7 @@ export {
   loadConfig,
 } from './config.js';
 export { ApiError } from './errors.js';
+export { visionModelFactory } from './model-factory.js';
 export * from './model-port.js';
 export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/batcher.js';
 export { scaledMaskRle } from './serving/masks.js';

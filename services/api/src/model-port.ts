@@ -85,8 +85,3 @@ export type ModelFactory = (
   manifest: Manifest,
   tensors: Record<string, TensorRecord>,
 ) => ServedModel | Promise<ServedModel>;
-
-/** The factory used until the model families are wired in: every load fails with a clear reason. */
-export const noModelFamilies: ModelFactory = (manifest) => {
-  throw new Error(`no model family registered for architecture '${manifest.architecture.type}'`);
-};

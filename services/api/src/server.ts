@@ -1,7 +1,7 @@
 import { openRegistry } from '@ocellus/registry';
 import { buildApp } from './build.js';
 import { ConfigError, isLoopback, loadConfig } from './config.js';
-import { noModelFamilies } from './model-port.js';
+import { visionModelFactory } from './model-factory.js';
 
 /** `npm start`: configuration from the environment, pino logs, graceful shutdown, listen. */
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
-    modelFactory: noModelFamilies,
+    modelFactory: visionModelFactory,
     logger: {
       level: config.logLevel,
       ...(process.stdout.isTTY
