@@ -10,6 +10,14 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
+// A closed pipe (`ocellus models | head`) means the reader has what it wanted: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
