@@ -1,5 +1,6 @@
 // The peers of the GEMM benchmark. Each `prepare(m, n, k)` builds its operands once and returns a
-// `run()` computing C = A B (m x k times k x n, float32 where the peer has it) and a `dispose()`.
+// `run()` computing C = A B (m x k times k x n, float32 where the peer has it), a `dispose()` and
+// optionally an `activate()` to call before a round of runs.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { matMulModel } from './onnx-model.js';
@@ -29,6 +30,8 @@ function tfjsPeer(backend) {
     const a = t.tensor2d(random(m * k), [m, k]);
     const b = t.tensor2d(random(k * n), [k, n]);
     return {
+      // tfjs has one active backend: switch back to this one before its runs.
+      activate: () => t.setBackend(backend),
       run: () => t.matMul(a, b).dispose(),
       dispose: () => t.dispose([a, b]),
     };
@@ -51,6 +54,8 @@ function onnxPeer(threads) {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Its pool threads would otherwise spin after each run and steal the cores from the next measurement.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     const feeds = {
       A: new ort.Tensor('float32', random(m * k), [m, k]),

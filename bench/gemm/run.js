@@ -8,7 +8,7 @@ import { peers } from './peers.js';
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const quick = args.has('--quick');
-/** Seconds of timed runs per measurement (at least 3 runs). */
+/** Seconds of timed runs per implementation and shape, spread over the rounds (at least one run each). */
 const budget = quick ? 0.15 : 0.4;
 
 const squares = (quick ? [256, 1024] : [128, 256, 512, 1024, 2048]).map((s) => ({ m: s, k: s, n: s }));
@@ -40,19 +40,34 @@ const impls = [
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-async function measure(prepare, { m, n, k }) {
-  const bench = await prepare(m, n, k);
-  const warmStart = now();
-  for (let runs = 0; runs < 2 || (runs < 50 && now() - warmStart < budget / 4); runs++) await bench.run();
-  const samples = [];
-  const start = now();
-  while (samples.length < 3 || (samples.length < 500 && now() - start < budget)) {
-    const t0 = now();
-    await bench.run();
-    samples.push(now() - t0);
+/** Timed rounds per shape: every implementation runs in every round, so load from other jobs hits all alike. */
+const rounds = quick ? 3 : 5;
+
+/** Median GFLOPS of each implementation on one shape, measured in interleaved rounds. */
+async function measureShape({ m, n, k }, entries) {
+  const benches = [];
+  for (const entry of entries) benches.push({ entry, bench: await entry[2](m, n, k), samples: [] });
+  for (let round = 0; round < rounds; round++) {
+    for (const b of benches) {
+      await b.bench.activate?.();
+      const warmStart = now();
+      for (
+        let runs = 0;
+        runs < 1 || (round === 0 && runs < 20 && now() - warmStart < budget / rounds);
+        runs++
+      ) {
+        await b.bench.run();
+      }
+      const start = now();
+      do {
+        const t0 = now();
+        await b.bench.run();
+        b.samples.push(now() - t0);
+      } while (now() - start < budget / rounds);
+    }
   }
-  await bench.dispose();
-  return (2 * m * n * k) / median(samples) / 1e9;
+  for (const b of benches) await b.bench.dispose();
+  return benches.map((b) => [b.entry, (2 * m * n * k) / median(b.samples) / 1e9]);
 }
 
 const label = ({ m, k, n }) => `${m}x${k}x${n}`;
@@ -65,9 +80,8 @@ if (!json) {
   );
 }
 for (const shape of shapes) {
-  for (const [impl, threads, prepare, limit] of impls) {
-    if (shape.m * shape.n * shape.k > limit) continue;
-    const gflops = await measure(prepare, shape);
+  const entries = impls.filter(([, , , limit]) => shape.m * shape.n * shape.k <= limit);
+  for (const [[impl, threads], gflops] of await measureShape(shape, entries)) {
     results.set(`${label(shape)} ${column(impl, threads)}`, gflops);
     if (json) {
       const { m, n, k } = shape;
