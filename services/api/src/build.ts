@@ -1,16 +1,23 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import app, { type AppOptions } from './app.js';
 import { requestId } from './plugins/context.js';
+import { announcingRegistry, type RegistryEventBus } from './serving/registry-events.js';
 
 export interface BuildOptions extends AppOptions {
   /** pino options for the logger; false (the default) for none. */
   logger?: FastifyServerOptions['logger'];
+  /** Registry events shared with other replicas (Redis pub/sub), made with the app's logger; closed with the app. */
+  registryEvents?: (log: FastifyBaseLogger) => RegistryEventBus;
 }
 
 /** Creates the Fastify instance with the service's limits and zod compilers and registers the app. */
-export async function buildApp({ logger = false, ...options }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  logger = false,
+  registryEvents,
+  ...options
+}: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   const fastify = Fastify({
     logger,
@@ -23,7 +30,10 @@ export async function buildApp({ logger = false, ...options }: BuildOptions): Pr
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
-  await fastify.register(fp(app, { name: 'ocellus' }), options);
+  const events = registryEvents?.(fastify.log);
+  if (events !== undefined) fastify.addHook('onClose', () => events.close());
+  const registry = events === undefined ? options.registry : announcingRegistry(options.registry, events);
+  await fastify.register(fp(app, { name: 'ocellus' }), { ...options, registry });
   await fastify.ready();
   return fastify;
 }

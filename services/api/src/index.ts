@@ -15,5 +15,11 @@ export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/
 export { scaledMaskRle } from './serving/masks.js';
 export { type LoadedModel, ModelCache, ModelLoadError } from './serving/model-cache.js';
 export { pingRedis } from './serving/redis-ping.js';
+export {
+  announcingRegistry,
+  type RedisEventBusOptions,
+  type RegistryEventBus,
+  redisEventBus,
+} from './serving/registry-events.js';
 
 import './types.js';

@@ -2,6 +2,7 @@ import { openRegistry } from '@ocellus/registry';
 import { buildApp } from './build.js';
 import { ConfigError, isLoopback, loadConfig } from './config.js';
 import { visionModelFactory } from './model-factory.js';
+import { redisEventBus } from './serving/registry-events.js';
 
 /** `npm start`: configuration from the environment, pino logs, graceful shutdown, listen. */
 async function main(): Promise<void> {
@@ -13,10 +14,19 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  const { redisUrl } = config;
   const app = await buildApp({
     config,
     registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
     modelFactory: visionModelFactory,
+    ...(redisUrl === undefined
+      ? {}
+      : {
+          registryEvents: (log) =>
+            redisEventBus(redisUrl, {
+              onError: (error) => log.warn({ reason: error.message }, 'registry events over Redis'),
+            }),
+        }),
     logger: {
       level: config.logLevel,
       ...(process.stdout.isTTY
