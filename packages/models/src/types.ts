@@ -58,6 +58,11 @@ export interface VisionModel<T extends Task = Task> {
   /** Fits preprocessing on `data.train` only, then trains; returns the validation metrics. */
   fit(data: TrainingData<T>, spec: JobSpec, hooks: FitHooks): Promise<Metrics>;
   toArtifact(): Artifact;
+  /**
+   * A fresh model for `spec` that starts from this trained one (`spec.transferFrom`): its
+   * preprocessing and backbone are kept, `fit` fine-tunes. Absent where the family cannot transfer.
+   */
+  transfer?(spec: JobSpec, data: TrainingData<T>): VisionModel<T>;
 }
 
 /** One model family: builds a fresh model for a job, or restores a published one. */

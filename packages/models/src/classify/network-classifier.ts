@@ -8,6 +8,8 @@ import { augmentation } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/mnist';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
+import { frozenNormLayers } from '../transfer/frozen-norms.js';
+import { applyWarmStart, planWarmStart, type WarmStart } from '../transfer/warm-start.js';
 import type { Artifact, FitHooks, PredictOptions, TaskOutput, TrainingData, VisionModel } from '../types.js';
 import { buildNetwork, initScheme, type NetworkArchitecture, type NetworkShape } from './network-builder.js';
 import { lrSchedule, makeOptimizer } from './optimizer.js';
@@ -32,6 +34,7 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     private network: Sequential | null,
     private preprocessor: Preprocessor | null,
     private imageFormat: string,
+    private readonly start: (WarmStart & { preprocessor: Preprocessor }) | null = null,
   ) {}
 
   static create(spec: JobSpec, data: TrainingData): NetworkClassifier {
@@ -71,6 +74,26 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     );
   }
 
+  /** A fresh model for `spec` that fine-tunes this one, reusing its preprocessing (transfer learning). */
+  transfer(spec: JobSpec, data: TrainingData): NetworkClassifier {
+    const { network, preprocessor, shape } = this.ready();
+    const source = { architecture: this.architecture, inputSpec: this.inputSpec, labels: this.labels };
+    const start = planWarmStart({ ...source, shape, network }, spec, data);
+    return new NetworkClassifier(
+      this.architecture,
+      this.inputSpec,
+      data.labels,
+      null,
+      null,
+      null,
+      this.imageFormat,
+      {
+        ...start,
+        preprocessor,
+      },
+    );
+  }
+
   private ready(): { network: Sequential; preprocessor: Preprocessor; shape: NetworkShape } {
     if (!this.network || !this.preprocessor || !this.shape) throw new Error('the model has not been trained');
     return { network: this.network, preprocessor: this.preprocessor, shape: this.shape };
@@ -91,19 +114,26 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     return topPredictions(scores!, this.labels, options.topk ?? 5).map((predictions) => ({ predictions }));
   }
 
-  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
-    const rng = new Rng(spec.seed);
+  /** Preprocessing fitted on `data.train` and the network's shape for a model trained from scratch. */
+  private freshStart(data: TrainingData, spec: JobSpec): { preprocessor: Preprocessor; shape: NetworkShape } {
     const trainImages = gatherBatch(data.set, data.train).inputs;
     const preprocessor = Preprocessor.fit(spec.preprocessing, trainImages);
-    const inputShape = preprocessor.outputShape(1, trainImages.shape.slice(1)).slice(1);
     const activation = this.architecture.type === 'linear' ? 'relu' : this.architecture.activation;
     const shape: NetworkShape = {
-      inputShape,
+      inputShape: preprocessor.outputShape(1, trainImages.shape.slice(1)).slice(1),
       classes: data.labels.length,
       dropout: this.architecture.type === 'linear' ? 0 : spec.regularization.dropout,
       init: initScheme(spec.init, activation),
     };
+    return { preprocessor, shape };
+  }
+
+  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
+    const rng = new Rng(spec.seed);
+    const { preprocessor, shape } = this.start ?? this.freshStart(data, spec);
     const network = buildNetwork(this.architecture, shape, rng);
+    if (this.start) applyWarmStart(network, this.start);
+    const frozenNorms = frozenNormLayers(network);
     const augment = augmentation(spec.augmentation);
     const train = new ImageDataset(data.set, { indices: data.train, augment, preprocess: preprocessor });
     const validation = new ImageDataset(data.set, { indices: data.validation, preprocess: preprocessor });
@@ -131,6 +161,14 @@ export class NetworkClassifier implements VisionModel<'classify'> {
       rng,
       validation,
       metrics: (out, batch) => ({ accuracy: accuracyOf(out, batch.targets) }),
+      ...(frozenNorms.length > 0
+        ? {
+            forward: (_model: unknown, batch: Batch) => {
+              for (const layer of frozenNorms) layer.eval();
+              return network.forward(batch.inputs);
+            },
+          }
+        : {}),
       monitor: { metric: 'val_accuracy', mode: 'max' },
       restoreBest: true,
       ...(spec.schedule.earlyStopping ? { patience: spec.schedule.earlyStopping.patience } : {}),

@@ -1,5 +1,14 @@
 import type { JobSpec } from '@ocellus/contracts';
-import { loadMnist, MNIST_LABELS, mnistSubset } from '@ocellus/vision/mnist';
+import { Rng } from '@ocellus/tensor';
+import {
+  canonicalSplit,
+  type ImageSet,
+  loadMnist,
+  MNIST_LABELS,
+  type MnistSubset,
+  mnistSubset,
+  proportionalCounts,
+} from '@ocellus/vision/mnist';
 import type { TrainingData } from '../types.js';
 
 /** The job's data: training and validation for fitting, and the held-out test split for evaluation only. */
@@ -8,30 +17,92 @@ export interface PreparedData {
   test: Int32Array;
 }
 
+/** Options of the library's callers that the job spec does not carry. */
+export interface DataOptions {
+  /**
+   * Keep only these classes of the dataset, relabelled 0..n-1 in this order (e.g. digits 5-9 as a
+   * 5-class task for transfer learning); the dataset's counts then apply to these classes alone.
+   */
+  classes?: readonly number[];
+}
+
 export class UnsupportedDatasetError extends Error {
   override readonly name = 'UnsupportedDatasetError';
 }
 
-export function prepareData(spec: JobSpec): PreparedData {
+type MnistDataset = Extract<JobSpec['dataset'], { name: 'mnist' }>;
+
+function checkClasses(classes: readonly number[], count: number): void {
+  const valid = classes.every((c) => Number.isInteger(c) && c >= 0 && c < count);
+  if (classes.length < 2 || !valid || new Set(classes).size !== classes.length) {
+    throw new RangeError(
+      `classes must be at least two distinct class indices in [0, ${count}), got [${classes.join(', ')}]`,
+    );
+  }
+}
+
+/**
+ * `mnistSubset` restricted to `classes`: the same stratified, seeded draw (validation first, then
+ * train, then test from the test split) over the listed classes' members of the canonical split.
+ */
+function classSubset(dataset: MnistDataset, classes: readonly number[]): MnistSubset {
+  const { labels } = loadMnist();
+  const split = canonicalSplit();
+  const rng = new Rng(dataset.seed);
+  const groups = (indices: Int32Array) =>
+    classes.map((c) => rng.shuffle(Array.from(indices).filter((i) => labels[i] === c)));
+  const draw = (members: number[][], cap: number) => {
+    const sizes = members.map((g) => g.length);
+    const counts = proportionalCounts(
+      Math.min(
+        cap,
+        sizes.reduce((a, b) => a + b, 0),
+      ),
+      sizes,
+    );
+    return Int32Array.from(rng.shuffle(members.flatMap((g, c) => g.splice(0, counts[c]))));
+  };
+  const trainGroups = groups(split.train);
+  const validation = draw(trainGroups, dataset.validation);
+  const train = draw(trainGroups, dataset.train);
+  const test = draw(groups(split.test), dataset.test ?? split.test.length);
+  return { train, validation, test };
+}
+
+/** The set with `classes[j]` relabelled j; other images keep label -1 and are never drawn. */
+function relabelled(set: ImageSet, classes: readonly number[]): ImageSet {
+  const labels = new Int32Array(set.size).fill(-1);
+  set.labels.forEach((label, i) => {
+    labels[i] = classes.indexOf(label);
+  });
+  return { ...set, labels };
+}
+
+export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedData {
   const dataset = spec.dataset;
   if (dataset.name !== 'mnist') {
     throw new UnsupportedDatasetError(
       `dataset '${dataset.name}' is not available in this build (only 'mnist')`,
     );
   }
-  const subset = mnistSubset({
-    train: dataset.train,
-    validation: dataset.validation,
-    ...(dataset.test === undefined ? {} : { test: dataset.test }),
-    seed: dataset.seed,
-  });
+  const classes = options.classes;
+  if (classes) checkClasses(classes, MNIST_LABELS.length);
+  const subset = classes
+    ? classSubset(dataset, classes)
+    : mnistSubset({
+        train: dataset.train,
+        validation: dataset.validation,
+        ...(dataset.test === undefined ? {} : { test: dataset.test }),
+        seed: dataset.seed,
+      });
+  const set = loadMnist();
   return {
     data: {
       task: 'classify',
-      set: loadMnist(),
+      set: classes ? relabelled(set, classes) : set,
       train: subset.train,
       validation: subset.validation,
-      labels: MNIST_LABELS,
+      labels: classes ? classes.map((c) => MNIST_LABELS[c]!) : MNIST_LABELS,
       imageFormat: 'mnist-digit',
     },
     test: subset.test,

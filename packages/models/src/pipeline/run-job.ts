@@ -1,16 +1,24 @@
-import type { JobPhase, JobSpec, Metrics } from '@ocellus/contracts';
+import { defaultJobSpecSchema, type JobPhase, type JobSpec, type Metrics } from '@ocellus/contracts';
 import type { Manifest, Registry } from '@ocellus/registry';
 import { toRecords } from '../artifact.js';
-import { prepareData } from '../data/training-data.js';
+import { type DataOptions, prepareData } from '../data/training-data.js';
 import { familyOf } from '../families.js';
-import type { FitHooks } from '../types.js';
+import { hyperparameterSearch, type SearchRecord } from '../search/run-search.js';
+import type { JobSpecSchema } from '../search/trial-spec.js';
+import { loadTransferSource } from '../transfer/source.js';
+import type { FitHooks, TrainingData } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
 
 export interface JobContext extends FitHooks {
+  /** Where the new version is published, and where `transferFrom` is loaded from. */
   registry: Registry;
   /** Makes publishing idempotent: a retried job returns the version it already published. */
   jobId: string | null;
   onPhase?: (phase: JobPhase) => void;
+  /** The schema the spec was validated with (its epoch cap); search trials are checked by it too. */
+  schema?: JobSpecSchema;
+  /** Library-only data options (e.g. a class subset) that the job spec does not carry. */
+  data?: DataOptions;
 }
 
 export interface JobOutcome {
@@ -19,20 +27,33 @@ export interface JobOutcome {
 }
 
 /**
- * The whole training pipeline shared by the trainer, the CLI and `models:build`: data, fit,
- * evaluation on the held-out test split (never seen before this point), publish, optional promote.
+ * The whole training pipeline shared by the trainer, the CLI and `models:build`: data, fit (or a
+ * hyperparameter search, and from a transfer source when asked), evaluation on the held-out test
+ * split (never seen before this point), publish, optional promote.
  */
 export async function runTrainingJob(spec: JobSpec, context: JobContext): Promise<JobOutcome> {
   const family = familyOf(spec.architecture.type);
   context.onPhase?.('PREPARING_DATA');
-  const { data, test } = prepareData(spec);
+  const { data, test } = prepareData(spec, context.data);
   context.onLog?.(
     `data: ${data.train.length} train, ${data.validation.length} validation, ${test.length} test`,
   );
+  const source = spec.transferFrom ? await loadTransferSource(spec, context.registry, context.onLog) : null;
+  const createModel = source ? source.createModel : (s: JobSpec, d: TrainingData) => family.create(s, d);
   context.onPhase?.('TRAINING');
-  const model = family.create(spec, data);
   const started = Date.now();
-  const fitMetrics = await model.fit(data, spec, context);
+  let search: SearchRecord | null = null;
+  let trained: { model: ReturnType<typeof createModel>; metrics: Metrics };
+  if (spec.search) {
+    const schema = context.schema ?? defaultJobSpecSchema;
+    const outcome = await hyperparameterSearch(spec, data, context, { schema, createModel });
+    search = outcome.record;
+    trained = outcome;
+  } else {
+    const model = createModel(spec, data);
+    trained = { model, metrics: await model.fit(data, spec, context) };
+  }
+  const { model } = trained;
   const trainSeconds = (Date.now() - started) / 1000;
   context.onPhase?.('EVALUATING');
   const evaluation = evaluateClassifier(model, data.set, test);
@@ -41,7 +62,12 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
   );
   context.onPhase?.('PUBLISHING');
   const artifact = model.toArtifact();
-  const metrics: Metrics = { ...fitMetrics, testAccuracy: evaluation.accuracy, trainSeconds };
+  const metrics: Metrics = {
+    ...trained.metrics,
+    ...(search ? { searchBestScore: search.bestScore } : {}),
+    testAccuracy: evaluation.accuracy,
+    trainSeconds,
+  };
   const manifest = await context.registry.publish(spec.model, {
     task: model.task,
     architecture: artifact.architecture,
@@ -54,6 +80,8 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
     extra: {
       ...artifact.extra,
       spec,
+      ...(search ? { search } : {}),
+      ...(source ? { transferFrom: source.record(artifact.labels) } : {}),
       testExamples: evaluation.examples,
       perClassAccuracy: evaluation.perClassAccuracy,
       confusionMatrix: evaluation.confusion,
