@@ -2,8 +2,15 @@ import { gemm } from '../gemm/index.js';
 import type { Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
+import {
+  directConv2dForward,
+  directConv2dInputGrad,
+  directConv2dWeightGrad,
+  directInputGradFits,
+} from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
+import { type SimdRuntime, simdRuntime } from './simd/runtime.js';
 import { requireLength, requireSameDType } from './validate.js';
 
 /** Gradient buffers for a backward pass; null (or absent) means that gradient is not needed. */
@@ -14,8 +21,32 @@ export interface ConvGrads {
 }
 
 /**
+ * 'direct': indirect GEMM in WebAssembly SIMD over a padded copy of the image (float32 only);
+ * 'im2col': the patch matrix times the weights through the GEMM. Default: direct wherever it runs.
+ */
+export type ConvPath = 'direct' | 'im2col';
+
+export interface ConvOptions {
+  path?: ConvPath;
+}
+
+export interface Conv2dForwardOptions extends ConvOptions {
+  /** Apply max(0, .) to the output (a fused ReLU). */
+  relu?: boolean;
+}
+
+function directRuntime(op: string, data: Storage, options: ConvOptions): SimdRuntime | undefined {
+  if (options.path === 'im2col') return undefined;
+  const rt = data instanceof Float32Array ? simdRuntime() : undefined;
+  if (options.path === 'direct' && !rt) {
+    throw new Error(`${op}: the direct path needs float32 data and WebAssembly SIMD`);
+  }
+  return rt;
+}
+
+/**
  * out[b, f, oy, ox] = bias[f] + sum over (c, ky, kx) of w[f, c, ky, kx] * x[b, c, oy*sh - ph + ky*dh, ...],
- * computed as im2col(x) [positions, patchSize] times w^T [patchSize, outChannels]. Overwrites out.
+ * then max(0, .) with `relu`. Overwrites out. The im2col path uses `scratch`, the direct path its own.
  */
 export function conv2dForward(
   x: Storage,
@@ -24,6 +55,7 @@ export function conv2dForward(
   geo: Conv2dGeometry,
   out: Storage,
   scratch?: ConvScratch,
+  options: Conv2dForwardOptions = {},
 ): void {
   const { n, c, h, outChannels: f, positions: m, patchSize: k } = geo;
   requireLength('conv2dForward', 'x', x, n * c * h * geo.w);
@@ -31,15 +63,31 @@ export function conv2dForward(
   if (bias !== null) requireLength('conv2dForward', 'bias', bias, f);
   requireLength('conv2dForward', 'out', out, m * f);
   requireSameDType('conv2dForward', { x, w, bias, out });
-  const { cols, product } = scratchViews('conv2dForward', geo, x, scratch);
+  const views = scratch === undefined ? undefined : scratchViews('conv2dForward', geo, x, scratch);
+  const relu = options.relu ?? false;
+  const rt = directRuntime('conv2dForward', x, options);
+  if (rt) {
+    directConv2dForward(
+      rt,
+      x as Float32Array,
+      w as Float32Array,
+      bias as Float32Array | null,
+      geo,
+      out as Float32Array,
+      relu,
+    );
+    return;
+  }
+  const { cols, product } = views ?? scratchViews('conv2dForward', geo, x, undefined);
   im2col(x, geo, cols);
   gemm(false, true, m, f, k, 1, matrix(cols, k), matrix(w, k), 0, matrix(product, f));
   positionMajorToNchw(product, n, f, geo.oh * geo.ow, bias, out);
+  if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i]! > 0 ? out[i]! : 0;
 }
 
 /**
- * Gradients of conv2dForward given gradOut [n, outChannels, oh, ow], ADDED into the requested
- * buffers (caller zeroes): dw += gradOut^T cols, dx += col2im(gradOut w), db += sums of gradOut.
+ * Gradients of conv2dForward (without the ReLU) given gradOut [n, outChannels, oh, ow], ADDED into the
+ * requested buffers (caller zeroes): dw += gradOut^T cols, dx += col2im(gradOut w), db += sums of gradOut.
  */
 export function conv2dBackward(
   gradOut: Storage,
@@ -48,6 +96,7 @@ export function conv2dBackward(
   geo: Conv2dGeometry,
   grads: ConvGrads,
   scratch?: ConvScratch,
+  options: ConvOptions = {},
 ): void {
   const { n, c, h, outChannels: f, positions: m, patchSize: k } = geo;
   const dx = grads.dx ?? null;
@@ -61,15 +110,25 @@ export function conv2dBackward(
   if (dw !== null) requireLength('conv2dBackward', 'dw', dw, w.length);
   if (db !== null) requireLength('conv2dBackward', 'db', db, f);
   requireSameDType('conv2dBackward', { gradOut, x, w, dx, dw, db });
+  const views = scratch === undefined ? undefined : scratchViews('conv2dBackward', geo, x, scratch);
   if (db !== null) addChannelSums(gradOut, n, f, p, db);
   if (dx === null && dw === null) return;
-  const { cols, product: gradRows } = scratchViews('conv2dBackward', geo, x, scratch);
+  const rt = directRuntime('conv2dBackward', x, options);
+  const g32 = gradOut as Float32Array;
+  if (rt && dw !== null) directConv2dWeightGrad(rt, g32, x as Float32Array, geo, dw as Float32Array);
+  const directDx = rt !== undefined && directInputGradFits(geo);
+  if (rt && dx !== null && directDx)
+    directConv2dInputGrad(rt, g32, w as Float32Array, geo, dx as Float32Array);
+  const needDw = dw !== null && !rt;
+  const needDx = dx !== null && !directDx;
+  if (!needDw && !needDx) return;
+  const { cols, product: gradRows } = views ?? scratchViews('conv2dBackward', geo, x, undefined);
   nchwToPositionMajor(gradOut, n, f, p, gradRows);
-  if (dw !== null) {
+  if (needDw) {
     im2col(x, geo, cols);
     gemm(true, false, f, k, m, 1, matrix(gradRows, f), matrix(cols, k), 1, matrix(dw, k));
   }
-  if (dx !== null) {
+  if (needDx) {
     gemm(false, false, m, k, f, 1, matrix(gradRows, f), matrix(w, k), 0, matrix(cols, k));
     col2im(cols, geo, dx);
   }

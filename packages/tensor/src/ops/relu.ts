@@ -1,15 +1,20 @@
-import { gt, mul } from '../functional/arithmetic.js';
-import type { Tensor } from '../tensor.js';
-import { unaryForward } from './elementwise.js';
+import { reluBackward, reluForward } from '../kernels/relu.js';
+import { allocate } from '../storage.js';
+import { Tensor } from '../tensor.js';
 import { defineOp, input, type NoAttrs } from './op.js';
 
+/** max(0, x); the gradient passes where x > 0 (torch's threshold_backward: 0 at the kink). */
 export const reluOp = defineOp<NoAttrs, { x: Tensor }>({
   saves: ['x'],
   forward(inputs) {
     const x = input(inputs, 0);
-    return { out: unaryForward('relu', x), saved: { x } };
+    const out = allocate(x.dtype, x.size);
+    reluForward(x.values(), out);
+    return { out: new Tensor(out, x.shape), saved: { x } };
   },
   backward(g, { x }) {
-    return [mul(g, gt(x, 0))];
+    const dx = allocate(g.dtype, g.size);
+    reluBackward(g.values(), x.values(), dx);
+    return [new Tensor(dx, x.shape)];
   },
 });

@@ -1,0 +1,171 @@
+import { setFlagsFromString } from 'node:v8';
+import { type IgemmShape, igemmFunctions, igemmName } from './igemm-module.js';
+import { poolFunctions } from './pool-module.js';
+import { reluFunctions } from './relu-module.js';
+import { moduleBytes } from './wasm-writer.js';
+
+/** The slice of the WebAssembly JS API used here (the shared tsconfig has no DOM lib). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** See igemm-module.ts; every argument an i32, addresses in bytes. */
+export type IgemmFn = (
+  src: number,
+  rows: number,
+  count: number,
+  cols: number,
+  k: number,
+  b: number,
+  ldb: number,
+  cbase: number,
+  cOff: number,
+  fStride: number,
+  nf: number,
+  bias: number,
+  flags: number,
+) => void;
+
+/** The exports besides the igemm blocks (pool-module.ts, relu-module.ts). */
+export interface SimdKernels {
+  maxPool2x2(src: number, dst: number, rows: number, w: number): void;
+  maxPool2x2Backward(x: number, g: number, dx: number, rows: number, w: number): void;
+  relu(src: number, dst: number, vectors: number): void;
+  reluMask(g: number, y: number, dst: number, vectors: number): void;
+}
+
+const kernelBytes = (relaxed: boolean) =>
+  moduleBytes([...igemmFunctions(relaxed), ...poolFunctions(), ...reluFunctions()]);
+
+function validates(relaxed: boolean): boolean {
+  try {
+    return wasm?.validate(kernelBytes(relaxed)) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/** SIMD support and relaxed FMA (Node 20 ships relaxed SIMD behind a V8 flag, set before compiling). */
+function detect(): { simd: boolean; relaxed: boolean } {
+  if (!validates(false)) return { simd: false, relaxed: false };
+  if (validates(true)) return { simd: true, relaxed: true };
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return { simd: true, relaxed: validates(true) };
+}
+
+/** An offset table identified by the shape it was built for. */
+export interface TableSpec {
+  key: string;
+  build: () => Int32Array;
+}
+
+const PAGE = 65536;
+/** Offset tables kept resident, at most (a few hundred convolution shapes). */
+const MAX_TABLE_BYTES = 64 << 20;
+
+/**
+ * One instance of the kernels and its memory, for the calling thread: resident offset tables at the
+ * bottom, per-call scratch above them.
+ */
+export class SimdRuntime {
+  readonly kernels: SimdKernels;
+  private readonly memory: WasmMemory;
+  private readonly exports: Record<string, unknown>;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private readonly tableAt = new Map<string, number>();
+  private tablesEnd = 0;
+
+  constructor(relaxed: boolean) {
+    if (!wasm) throw new Error('WebAssembly is not available in this runtime');
+    this.memory = new wasm.Memory({ initial: 16 });
+    const instance = new wasm.Instance(new wasm.Module(kernelBytes(relaxed)), {
+      env: { memory: this.memory },
+    });
+    this.exports = instance.exports;
+    this.kernels = instance.exports as unknown as SimdKernels;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  igemm(shape: IgemmShape): IgemmFn {
+    const fn = this.exports[igemmName(shape)];
+    if (typeof fn !== 'function') throw new Error(`no igemm kernel ${igemmName(shape)}`);
+    return fn as IgemmFn;
+  }
+
+  /**
+   * Byte addresses of tables kept in the memory across calls (offset tables depend on shapes only),
+   * each built on first use. All tables one call needs are asked for together: past MAX_TABLE_BYTES
+   * every table is dropped first, never one the same call still holds.
+   */
+  tables(...specs: readonly TableSpec[]): number[] {
+    const missing = specs.filter((s) => !this.tableAt.has(s.key));
+    if (missing.length === 0) return specs.map((s) => this.tableAt.get(s.key)!);
+    const built = missing.map((s) => [s.key, s.build()] as const);
+    const bytes = built.reduce((sum, [, t]) => sum + Math.ceil(t.byteLength / 16) * 16, 0);
+    if (this.tablesEnd + bytes > MAX_TABLE_BYTES) {
+      this.tableAt.clear();
+      this.tablesEnd = 0;
+      return this.tables(...specs);
+    }
+    this.reserve(this.tablesEnd + bytes);
+    for (const [key, table] of built) {
+      this.i32.set(table, this.tablesEnd >> 2);
+      this.tableAt.set(key, this.tablesEnd);
+      this.tablesEnd += Math.ceil(table.byteLength / 16) * 16;
+    }
+    return specs.map((s) => this.tableAt.get(s.key)!);
+  }
+
+  /**
+   * Byte addresses of 16-byte aligned regions of the given element counts (4-byte elements) above the
+   * tables, each followed by 8 elements of slack for kernels that finish a row with a whole vector.
+   */
+  scratch<K extends string>(sizes: Record<K, number>): Record<K, number> {
+    const at = {} as Record<K, number>;
+    let end = this.tablesEnd;
+    for (const key of Object.keys(sizes) as K[]) {
+      at[key] = end;
+      end += Math.ceil(sizes[key] / 4) * 16 + 32;
+    }
+    this.reserve(end);
+    return at;
+  }
+
+  /** The whole memory as floats and as ints (index = byte address / 4); stale after `scratch` grows it. */
+  get floats(): Float32Array {
+    return this.f32;
+  }
+
+  get ints(): Int32Array {
+    return this.i32;
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+}
+
+export const simdSupport = detect();
+
+let shared: SimdRuntime | undefined;
+
+/** The calling thread's runtime, or undefined where WebAssembly SIMD is missing. */
+export function simdRuntime(): SimdRuntime | undefined {
+  if (!simdSupport.simd) return undefined;
+  shared ??= new SimdRuntime(simdSupport.relaxed);
+  return shared;
+}

@@ -1,0 +1,158 @@
+/** A small WebAssembly binary writer (LEB128, sections, the opcodes the direct-convolution kernels use). */
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Core opcodes (WebAssembly spec, binary format, section 5.4). */
+export const op = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  end: 0x0b,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Load: 0x28,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32Mul: 0x6c,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32And: 0x71,
+  i32ShrU: 0x76,
+  emptyBlock: 0x40,
+} as const;
+
+/** SIMD opcodes, written after the 0xfd prefix as LEB128 (fixed-width and relaxed SIMD proposals). */
+export const simd = {
+  load: 0x00,
+  load32Splat: 0x09,
+  const: 0x0c,
+  store: 0x0b,
+  shuffle: 0x0d,
+  store32Lane: 0x5a,
+  f32x4Eq: 0x41,
+  f32x4Ne: 0x42,
+  f32x4Gt: 0x44,
+  v128Not: 0x4d,
+  v128And: 0x4e,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
+  v128Bitselect: 0x52,
+  f32x4Max: 0xe9,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+  f32x4Pmax: 0xeb,
+  f32x4RelaxedMadd: 0x105,
+} as const;
+
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A memory immediate: log2 of the alignment, then the constant byte offset. */
+export const memarg = (alignLog2: number, offset = 0): number[] => [...uleb(alignLog2), ...uleb(offset)];
+
+/** Instructions of one function body, appended in order. */
+export class Code {
+  readonly bytes: number[] = [];
+
+  emit(...bytes: number[]): this {
+    for (const b of bytes) this.bytes.push(b);
+    return this;
+  }
+
+  get(local: number): this {
+    return this.emit(op.localGet, ...uleb(local));
+  }
+
+  set(local: number): this {
+    return this.emit(op.localSet, ...uleb(local));
+  }
+
+  i32(value: number): this {
+    return this.emit(op.i32Const, ...sleb(value));
+  }
+
+  /** local += delta, both i32 (delta a constant or another local). */
+  bump(local: number, delta: number | { local: number }): this {
+    this.get(local);
+    if (typeof delta === 'number') this.i32(delta);
+    else this.get(delta.local);
+    return this.emit(op.i32Add).set(local);
+  }
+
+  simd(opcode: number, ...immediates: number[]): this {
+    return this.emit(0xfd, ...uleb(opcode), ...immediates);
+  }
+
+  /** A v128 of zeros. */
+  zero(): this {
+    return this.simd(simd.const, ...new Array<number>(16).fill(0));
+  }
+}
+
+export interface FunctionDef {
+  name: string;
+  /** i32 parameters only; the functions return nothing. */
+  params: number;
+  locals: { i32: number; v128: number };
+  body: Code;
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** A module importing one memory `env.memory` (unshared) and exporting the functions by name. */
+export function moduleBytes(functions: readonly FunctionDef[]): Uint8Array {
+  const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
+  const bodies = functions.map((f) => {
+    const locals = vec([
+      [...uleb(f.locals.i32), I32],
+      [...uleb(f.locals.v128), V128],
+    ]);
+    const body = [...locals, ...f.body.bytes, op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(types)),
+    ...section(2, vec([memoryImport])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]);
+}

@@ -1,0 +1,108 @@
+import {
+  type ConvPath,
+  conv2dBackward,
+  conv2dForward,
+  conv2dGeometry,
+  simdSupport,
+} from '@ocellus/tensor/kernels';
+import { describe, expect, it } from 'vitest';
+import { type ConvCase, maxScaledError, naiveConv2d, prng, randomArray } from './kernels-reference.js';
+
+// Both float32 paths (direct indirect-GEMM in WebAssembly SIMD, im2col + GEMM) against the direct loops,
+// on odd shapes: primes, channel counts around the 4- and 8-lane chunks, row counts off the register block.
+const cases: ConvCase[] = [
+  { n: 1, c: 1, h: 5, w: 5, f: 1, kh: 3, kw: 3, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+  { n: 3, c: 2, h: 7, w: 11, f: 5, kh: 3, kw: 2, stride: [2, 3], padding: [1, 2], dilation: [1, 1] },
+  { n: 1, c: 3, h: 13, w: 7, f: 9, kh: 3, kw: 3, stride: [1, 1], padding: [2, 2], dilation: [2, 2] },
+  { n: 3, c: 5, h: 5, w: 3, f: 17, kh: 1, kw: 1, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+  { n: 2, c: 3, h: 11, w: 13, f: 4, kh: 5, kw: 3, stride: [3, 2], padding: [2, 1], dilation: [2, 3] },
+  { n: 2, c: 7, h: 9, w: 9, f: 12, kh: 3, kw: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  { n: 1, c: 1, h: 2, w: 3, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  { n: 3, c: 1, h: 28, w: 28, f: 6, kh: 5, kw: 5, stride: [1, 1], padding: [2, 2], dilation: [1, 1] },
+  { n: 2, c: 6, h: 14, w: 14, f: 16, kh: 5, kw: 5, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+];
+const paths: ConvPath[] = simdSupport.simd ? ['direct', 'im2col'] : ['im2col'];
+
+const label = (p: ConvCase) =>
+  `n${p.n} c${p.c} ${p.h}x${p.w} f${p.f} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation}`;
+
+/** dx, dw, db of sum(g * conv(x, w) + bias) by the definition: every output element's taps, one by one. */
+function naiveBackward(g: Float64Array, x: Float64Array, w: Float64Array, p: ConvCase) {
+  const geo = conv2dGeometry({ ...p, outChannels: p.f });
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(w.length);
+  const db = new Float64Array(p.f);
+  for (let b = 0; b < p.n; b++)
+    for (let f = 0; f < p.f; f++)
+      for (let oy = 0; oy < geo.oh; oy++)
+        for (let ox = 0; ox < geo.ow; ox++) {
+          const gv = g[((b * p.f + f) * geo.oh + oy) * geo.ow + ox]!;
+          db[f]! += gv;
+          for (let c = 0; c < p.c; c++)
+            for (let ky = 0; ky < p.kh; ky++)
+              for (let kx = 0; kx < p.kw; kx++) {
+                const iy = oy * p.stride[0] - p.padding[0] + ky * p.dilation[0];
+                const ix = ox * p.stride[1] - p.padding[1] + kx * p.dilation[1];
+                if (iy < 0 || iy >= p.h || ix < 0 || ix >= p.w) continue;
+                const xi = ((b * p.c + c) * p.h + iy) * p.w + ix;
+                const wi = ((f * p.c + c) * p.kh + ky) * p.kw + kx;
+                dw[wi]! += gv * x[xi]!;
+                dx[xi]! += gv * w[wi]!;
+              }
+        }
+  return { dx, dw, db };
+}
+
+function setup(p: ConvCase, seed: number) {
+  const random = prng(seed);
+  const geo = conv2dGeometry({ ...p, outChannels: p.f });
+  const x = randomArray(p.n * p.c * p.h * p.w, random);
+  const w = randomArray(p.f * p.c * p.kh * p.kw, random);
+  const bias = randomArray(p.f, random);
+  const g = randomArray(p.n * p.f * geo.oh * geo.ow, random);
+  return { geo, x, w, bias, g, f32: (a: Float64Array) => Float32Array.from(a) };
+}
+
+describe.each(paths)('conv2d float32, %s path', (path) => {
+  it.each(cases.map((p) => [label(p), p] as const))('forward matches the direct loops for %s', (_, p) => {
+    const { geo, x, w, bias, f32 } = setup(p, 1);
+    const expected = naiveConv2d(x, w, bias, p);
+    const out = new Float32Array(expected.length);
+    conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, { path });
+    expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
+    const relu = new Float32Array(expected.length);
+    conv2dForward(f32(x), f32(w), f32(bias), geo, relu, undefined, { path, relu: true });
+    expect(Array.from(relu)).toEqual(Array.from(out, (v) => (v > 0 ? v : 0)));
+  });
+
+  it.each(cases.map((p) => [label(p), p] as const))('backward adds the gradients of %s', (_, p) => {
+    const { geo, x, w, g, f32 } = setup(p, 2);
+    const expected = naiveBackward(g, x, w, p);
+    const grads = {
+      dx: new Float32Array(x.length).fill(1),
+      dw: new Float32Array(w.length).fill(1),
+      db: new Float32Array(p.f).fill(1),
+    };
+    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, { path });
+    for (const key of ['dx', 'dw', 'db'] as const) {
+      const plusOne = expected[key].map((v) => v + 1);
+      expect(maxScaledError(grads[key], plusOne)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('writes no gradient it was not asked for', () => {
+    const p = cases[2]!;
+    const { geo, x, w, g, f32 } = setup(p, 3);
+    const dw = new Float32Array(w.length);
+    conv2dBackward(f32(g), f32(x), f32(w), geo, { dw }, undefined, { path });
+    expect(maxScaledError(dw, naiveBackward(g, x, w, p).dw)).toBeLessThan(1e-5);
+  });
+});
+
+describe('conv2d direct path', () => {
+  it('refuses float64 data', () => {
+    const { geo, x, w } = setup(cases[0]!, 4);
+    const out = new Float64Array(geo.positions * geo.outChannels);
+    expect(() => conv2dForward(x, w, null, geo, out, undefined, { path: 'direct' })).toThrow(/float32/);
+  });
+});
