@@ -1,0 +1,62 @@
+// Ocellus LeNet-5 through @ocellus/nn: layers, softmax cross-entropy and SGD, as a user trains it.
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@ocellus/nn/layers';
+import { softmaxCrossEntropy } from '@ocellus/nn/losses';
+import { SGD } from '@ocellus/nn/optim';
+import { noGrad, Rng, tensor } from '@ocellus/tensor';
+import { gemmInfo } from '@ocellus/tensor/gemm';
+import { batchData, LEARNING_RATE, LENET } from './data.js';
+
+export function lenet(seed = 1) {
+  const rng = new Rng(seed);
+  const { conv1, conv2, fc } = LENET;
+  return new Sequential(
+    new Conv2d(conv1.in, conv1.out, conv1.k, { padding: conv1.pad, rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(conv2.in, conv2.out, conv2.k, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(fc[0], fc[1], { rng }),
+    new ReLU(),
+    new Linear(fc[1], fc[2], { rng }),
+    new ReLU(),
+    new Linear(fc[2], fc[3], { rng }),
+  );
+}
+
+const input = (images, batch) => tensor(images, [batch, 1, 28, 28]);
+
+export const ocellus = {
+  impl: 'ocellus',
+  threads: () => [gemmInfo().threads],
+  async train(batch) {
+    const model = lenet();
+    const optimizer = new SGD(model.parameters(), { lr: LEARNING_RATE });
+    const { images, labels } = batchData(batch);
+    const x = input(images, batch);
+    return {
+      run: () => {
+        optimizer.zeroGrad();
+        const loss = softmaxCrossEntropy(model.forward(x), labels);
+        loss.backward();
+        optimizer.step();
+      },
+      dispose: () => {},
+    };
+  },
+  async infer(batch) {
+    const model = lenet();
+    model.eval();
+    const { images } = batchData(batch);
+    const x = input(images, batch);
+    return { run: () => noGrad(() => model.forward(x)), dispose: () => {} };
+  },
+};
+
+/** Logits of the seeded batch through the seeded model (onnx.js builds its model from the same weights). */
+export function oursLogits(batch) {
+  const model = lenet();
+  model.eval();
+  return noGrad(() => model.forward(input(batchData(batch).images, batch))).values();
+}

@@ -1,0 +1,177 @@
+// `npm run bench:lenet [-- --json] [-- --quick] [-- --rounds N] [-- --only impl,impl]`: LeNet-5 (28x28x1,
+// batch 64, SGD) training steps, batch-64 inference and batch-1 latency for Ocellus and its peers, side by
+// side in one run. Rounds interleave the implementations; each figure is the median over rounds.
+import { LENET } from './data.js';
+import { median, timeCalls } from './harness.js';
+import { ocellus, oursLogits } from './ocellus.js';
+import { onnxLogits, onnxruntime } from './onnx.js';
+import { pytorch } from './pytorch.js';
+import { tfjsCpu, tfjsWasm } from './tfjs.js';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const json = flag('--json');
+const quick = flag('--quick');
+const rounds = Number(option('--rounds') ?? (quick ? 1 : 3));
+const only = option('--only')?.split(',');
+/** Seconds of timed calls per measurement and round. */
+const budget = quick ? 0.3 : 1;
+const BATCH = 64;
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const impls = [ocellus, tfjsWasm, tfjsCpu, onnxruntime, pytorch].filter(
+  (impl) => (!only || only.includes(impl.impl)) && (impl.available?.() ?? true),
+);
+
+/** [mode, batch]: what each implementation is measured at. */
+const cases = [
+  ['train', BATCH],
+  ['infer', BATCH],
+  ['infer', 1],
+];
+
+const key = (impl, threads, mode, batch) => `${impl}/${threads}/${mode}/${batch}`;
+/** key -> { prepared, seconds: [] } or { error } */
+const runs = new Map();
+
+async function measureOnce(impl, threads, mode, batch) {
+  const k = key(impl.impl, threads, mode, batch);
+  let entry = runs.get(k);
+  if (!entry) {
+    try {
+      entry = { prepared: await impl[mode](batch, threads), seconds: [] };
+    } catch (error) {
+      entry = { error: String(error?.message ?? error).split('\n')[0] };
+    }
+    runs.set(k, entry);
+  }
+  if (entry.error || entry.slow) return;
+  try {
+    const { prepared } = entry;
+    const seconds = prepared.measured
+      ? (await prepared.measured(budget)).seconds
+      : await timeCalls(prepared.run, budget);
+    entry.seconds.push(seconds);
+    // A call slower than the whole budget (tfjs-cpu training) is measured in the first round only.
+    if (seconds > budget) entry.slow = true;
+    log(`  ${k}: ${(seconds * 1e3).toFixed(3)} ms`);
+  } catch (error) {
+    entry.error = String(error?.message ?? error).split('\n')[0];
+  }
+}
+
+for (let round = 0; round < rounds; round++) {
+  log(`round ${round + 1}/${rounds}`);
+  for (const impl of impls) {
+    for (const threads of impl.threads()) {
+      for (const [mode, batch] of cases) {
+        if (!impl[mode]) continue;
+        await measureOnce(impl, threads, mode, batch);
+      }
+    }
+  }
+}
+for (const entry of runs.values()) await entry.prepared?.dispose();
+pytorch.close();
+
+const results = [];
+for (const impl of impls) {
+  for (const threads of impl.threads()) {
+    for (const [mode, batch] of cases) {
+      const entry = runs.get(key(impl.impl, threads, mode, batch));
+      if (!entry) continue;
+      if (entry.error || entry.seconds.length === 0) {
+        results.push({ impl: impl.impl, threads, mode, batch, error: entry.error ?? 'no sample' });
+        continue;
+      }
+      const seconds = median(entry.seconds);
+      results.push({
+        impl: impl.impl,
+        threads,
+        mode,
+        batch,
+        images_per_s: Number((batch / seconds).toFixed(1)),
+        latency_ms: Number((seconds * 1e3).toFixed(4)),
+      });
+    }
+  }
+}
+
+const find = (impl, threads, mode, batch) =>
+  results.find((r) => r.impl === impl && r.threads === threads && r.mode === mode && r.batch === batch);
+const ratio = (x, y) => (x && y ? Number((x / y).toFixed(2)) : null);
+
+/** Ocellus against one peer at one thread count; every ratio above 1 means Ocellus is faster. */
+function versus(ours, peer) {
+  const r = (mode, batch) => [find(...ours, mode, batch), find(...peer, mode, batch)];
+  const [ot, pt] = r('train', BATCH);
+  const [oi, pi] = r('infer', BATCH);
+  const [ol, pl] = r('infer', 1);
+  return {
+    train: ratio(ot?.images_per_s, pt?.images_per_s),
+    infer_64: ratio(oi?.images_per_s, pi?.images_per_s),
+    latency_1: ratio(pl?.latency_ms, ol?.latency_ms),
+  };
+}
+
+const oursKey = ['ocellus', ocellus.threads()[0]];
+const oursTrain = find(...oursKey, 'train', BATCH)?.images_per_s;
+const oursInfer = find(...oursKey, 'infer', BATCH)?.images_per_s;
+const oursLatency = find(...oursKey, 'infer', 1)?.latency_ms;
+const wasmInfer = find('tfjs-wasm', 1, 'infer', BATCH)?.images_per_s;
+const peers = impls.filter((i) => i !== ocellus).flatMap((i) => i.threads().map((t) => [i.impl, t]));
+let onnxDiff = null;
+if (impls.includes(ocellus) && impls.includes(onnxruntime)) {
+  const [a, b] = [oursLogits(BATCH), await onnxLogits(BATCH)];
+  onnxDiff = Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+}
+const summary = {
+  model: `LeNet-5 ${JSON.stringify(LENET)}`,
+  batch: BATCH,
+  rounds,
+  ocellus: { train_images_per_s: oursTrain, infer_images_per_s: oursInfer, latency_1_ms: oursLatency },
+  targets: {
+    train_at_least_2000: oursTrain === undefined ? null : oursTrain >= 2000,
+    infer_at_least_tfjs_wasm: oursInfer && wasmInfer ? oursInfer >= wasmInfer : null,
+    latency_at_most_0_3_ms: oursLatency === undefined ? null : oursLatency <= 0.3,
+  },
+  vs: Object.fromEntries(peers.map(([impl, t]) => [`${impl}/${t}`, versus(oursKey, [impl, t])])),
+  errors: Object.fromEntries(
+    results.filter((r) => r.error).map((r) => [key(r.impl, r.threads, r.mode, r.batch), r.error]),
+  ),
+  onnx_vs_ocellus_max_abs_logit_diff: onnxDiff,
+};
+
+if (json) {
+  for (const r of results) if (!r.error) console.log(JSON.stringify(r));
+  console.log(JSON.stringify({ summary }));
+} else {
+  const cell = (r, field, digits) => (r ? (r.error ? 'n/a' : r[field].toFixed(digits)) : '-');
+  console.log(
+    `\nLeNet-5, batch ${BATCH}, median of ${rounds} round(s); ratios: Ocellus / peer (>1 = Ocellus faster)`,
+  );
+  console.log(['impl/threads'.padEnd(20), 'train img/s', 'infer img/s @64', 'latency @1 ms'].join(' '));
+  for (const [impl, t] of [oursKey, ...peers]) {
+    console.log(
+      [
+        `${impl}/${t}`.padEnd(20),
+        cell(find(impl, t, 'train', BATCH), 'images_per_s', 0).padStart(11),
+        cell(find(impl, t, 'infer', BATCH), 'images_per_s', 0).padStart(15),
+        cell(find(impl, t, 'infer', 1), 'latency_ms', 3).padStart(13),
+      ].join(' '),
+    );
+  }
+  console.log('\nOcellus / peer      train    infer@64   latency@1');
+  for (const [name, v] of Object.entries(summary.vs)) {
+    const f = (x) => (x === null ? '-' : `${x}x`).padStart(9);
+    console.log(`${name.padEnd(19)}${f(v.train)}  ${f(v.infer_64)}  ${f(v.latency_1)}`);
+  }
+  for (const [k, e] of Object.entries(summary.errors)) console.log(`${k}: ${e}`);
+  console.log(`targets: ${JSON.stringify(summary.targets)}`);
+  if (onnxDiff !== null)
+    console.log(`onnxruntime vs Ocellus logits: max |diff| ${onnxDiff.toExponential(2)}`);
+}
