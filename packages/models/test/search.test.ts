@@ -174,4 +174,24 @@ describe('hyperparameterSearch', () => {
     ).rejects.toThrow('cancelled by the user');
     expect(calls).toHaveLength(1);
   });
+
+  it('throws the signal’s reason, not a trial’s checkpoint, when cancelled inside a trial', async () => {
+    const { calls, createModel } = spyingFactory();
+    const job = softmaxJob({
+      search: { method: 'grid', space: { 'optimizer.lr': { values: [0.01, 0.3] } } },
+    });
+    const { data } = prepareData(job);
+    const controller = new AbortController();
+    const reason = new Error('cancelled mid-trial');
+    const hooks = {
+      signal: controller.signal,
+      onProgress: (p: { step: number; metrics: Record<string, number> }) => {
+        if (p.metrics.trial === 2 && p.step === 2) controller.abort(reason);
+      },
+    };
+    await expect(
+      hyperparameterSearch(job, data, hooks, { schema: defaultJobSpecSchema, createModel }),
+    ).rejects.toBe(reason);
+    expect(calls).toHaveLength(2);
+  });
 });

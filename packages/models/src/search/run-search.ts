@@ -55,6 +55,21 @@ function runHooks(hooks: FitHooks, unit: number, units: number, tag: string, tri
   };
 }
 
+/** A trial's fit; cancelled, it throws the signal's reason, not a checkpoint that is no job's to resume. */
+async function fitTrial(
+  model: VisionModel,
+  data: TrainingData,
+  spec: JobSpec,
+  hooks: FitHooks,
+): Promise<Metrics> {
+  try {
+    return await model.fit(data, spec, hooks);
+  } catch (error) {
+    hooks.signal?.throwIfAborted();
+    throw error;
+  }
+}
+
 /**
  * Hyperparameter search (Bergstra & Bengio 2012 for random search): every trial trains the job's
  * spec with the trial's values, scored by k-fold cross-validation over `data.train` when
@@ -86,12 +101,8 @@ export async function hyperparameterSearch(
   const metric = search.folds ? 'cvAccuracy' : 'valAccuracy';
   const units = specs.length * splits.length + (search.folds ? 1 : 0);
   const trials: TrialRecord[] = [];
-  let best: {
-    index: number;
-    score: number;
-    trained: SearchOutcome['model'] | null;
-    metrics: Metrics;
-  } | null = null;
+  let best: { index: number; score: number; kept: { model: VisionModel; metrics: Metrics } | null } | null =
+    null;
   for (const [index, trialSpecOf] of specs.entries()) {
     const values = assignments[index]!;
     const scores: number[] = [];
@@ -101,7 +112,7 @@ export async function hyperparameterSearch(
       const tag = `trial ${index + 1}/${specs.length}${search.folds ? ` fold ${f + 1}/${splits.length}` : ''}`;
       const model = options.createModel(trialSpecOf, split);
       const unit = index * splits.length + f;
-      const metrics = await model.fit(split, trialSpecOf, runHooks(hooks, unit, units, tag, index + 1));
+      const metrics = await fitTrial(model, split, trialSpecOf, runHooks(hooks, unit, units, tag, index + 1));
       scores.push(metrics.valAccuracy ?? Number.NaN);
       last = { model, metrics };
     }
@@ -109,7 +120,7 @@ export async function hyperparameterSearch(
     trials.push({ values, score, ...(search.folds ? { foldScores: scores } : {}) });
     hooks.onLog?.(`trial ${index + 1}/${specs.length} ${describe(values)}: ${metric} ${score.toFixed(4)}`);
     if (Number.isFinite(score) && (best === null || score > best.score)) {
-      best = { index, score, trained: search.folds ? null : last!.model, metrics: last!.metrics };
+      best = { index, score, kept: search.folds ? null : last };
     }
   }
   if (!best) throw new Error(`hyperparameter search: no trial gave a finite ${metric}`);
@@ -126,7 +137,7 @@ export async function hyperparameterSearch(
     bestScore: best.score,
     bestSpec,
   };
-  if (best.trained) return { model: best.trained, metrics: best.metrics, record };
+  if (best.kept) return { ...best.kept, record };
   hooks.signal?.throwIfAborted();
   const model = options.createModel(bestSpec, data);
   const final = runHooks(hooks, units - 1, units, 'final', best.index + 1);
