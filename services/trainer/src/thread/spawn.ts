@@ -1,0 +1,47 @@
+import { Worker } from 'node:worker_threads';
+import {
+  type AbortReason,
+  type FinalReport,
+  isFinal,
+  type ThreadInput,
+  type ThreadReport,
+} from './messages.js';
+
+export interface TrainingThread {
+  /** Asks the thread to stop at its next step; it answers with an `aborted` report. */
+  abort(reason: AbortReason): void;
+  /** The last report; a thread that dies without one (out of memory, a crash) ends as a retryable failure. */
+  readonly finished: Promise<FinalReport>;
+}
+
+const THREAD_FILE = new URL('./training-thread.js', import.meta.url);
+
+/** Starts the training processor in its own worker thread; `onReport` sees every report but the last. */
+export function startTrainingThread(
+  input: ThreadInput,
+  onReport: (report: ThreadReport) => void,
+): TrainingThread {
+  const worker = new Worker(THREAD_FILE, { workerData: input });
+  let aborted = false;
+  const finished = new Promise<FinalReport>((resolve) => {
+    const end = (report: FinalReport) => {
+      resolve(report);
+      worker.terminate().catch(() => {});
+    };
+    worker.on('message', (report: ThreadReport) => (isFinal(report) ? end(report) : onReport(report)));
+    worker.on('error', (error) =>
+      end({ type: 'failed', reason: `training thread crashed: ${error.message}`, retryable: true }),
+    );
+    worker.on('exit', (code) =>
+      end({ type: 'failed', reason: `training thread exited with code ${code}`, retryable: true }),
+    );
+  });
+  return {
+    abort(reason) {
+      if (aborted) return;
+      aborted = true;
+      worker.postMessage({ type: 'abort', reason });
+    },
+    finished,
+  };
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
+import { openRegistry } from '@ocellus/registry';
+import {
+  checkpointPath,
+  queuedRecord,
+  RedisJobStore,
+  startTrainer,
+  type Trainer,
+  trainingJobOptions,
+  trainingQueue,
+} from '@ocellus/trainer';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  eventsUntil,
+  inEpoch2,
+  log,
+  REDIS_URL,
+  redisNamespace,
+  slowSpec,
+  softmaxSpec,
+  tempRegistryRoot,
+  until,
+} from './helpers.js';
+
+let namespace: ReturnType<typeof redisNamespace>;
+let root: string;
+let removeRoot: () => Promise<void>;
+let store: RedisJobStore;
+let queue: Queue;
+const running: { trainer: Trainer; connection: Redis }[] = [];
+
+beforeEach(async () => {
+  namespace = redisNamespace();
+  ({ root, cleanup: removeRoot } = await tempRegistryRoot());
+  store = new RedisJobStore(namespace.redis.duplicate(), namespace.prefix);
+  queue = trainingQueue(namespace.redis.duplicate(), namespace.prefix);
+});
+
+afterEach(async () => {
+  for (const { trainer, connection } of running.splice(0)) {
+    await trainer.close();
+    connection.disconnect();
+  }
+  await queue.close();
+  await store.close();
+  await namespace.cleanup();
+  await removeRoot();
+});
+
+function startWorker(): Trainer {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const trainer = startTrainer({
+    connection,
+    prefix: namespace.prefix,
+    registryRoot: root,
+    maxEpochs: 200,
+    concurrency: 1,
+    lockDurationMs: 5000,
+    stalledIntervalMs: 1000,
+    maxStalledCount: 2,
+    log,
+    cancelPollMs: 50,
+    progressIntervalMs: 50,
+  });
+  running.push({ trainer, connection });
+  return trainer;
+}
+
+async function submit(spec: JobSpecInput): Promise<string> {
+  const id = randomUUID();
+  await store.create(queuedRecord(id, defaultJobSpecSchema.parse(spec)));
+  await queue.add('train', { model: spec.model }, trainingJobOptions(id, { attempts: 3, backoffMs: 100 }));
+  return id;
+}
+
+const finished = (id: string) =>
+  until(async () => {
+    const record = await store.get(id);
+    return record && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(record.status) && record;
+  }, 60_000);
+
+describe('the BullMQ trainer', () => {
+  it('trains a queued job and completes the BullMQ job with the published version', async () => {
+    startWorker();
+    const id = await submit(softmaxSpec());
+    expect(await finished(id)).toMatchObject({
+      status: 'SUCCEEDED',
+      result: { version: 1 },
+      attemptsMade: 1,
+    });
+    const job = await queue.getJob(id);
+    expect(await job?.getState()).toBe('completed');
+    expect(job?.returnvalue).toMatchObject({ model: 'digits-test', version: 1 });
+  });
+
+  it('fails a spec that cannot train at once, spending none of its retries', async () => {
+    startWorker();
+    const id = await submit({
+      ...softmaxSpec(),
+      task: 'detect',
+      architecture: { type: 'rcnn' },
+      dataset: { name: 'digit-scenes' },
+    });
+    const record = await finished(id);
+    expect(record).toMatchObject({ status: 'FAILED', attemptsMade: 1 });
+    const job = await queue.getJob(id);
+    expect(await job?.getState()).toBe('failed');
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toBe(record.failureReason);
+    expect(job?.failedReason).toMatch(/no model family for architecture 'rcnn'/);
+  });
+
+  it('on close checkpoints the running job and requeues it, and another worker resumes it', async () => {
+    const first = startWorker();
+    const id = await submit(slowSpec());
+    await eventsUntil(store, id, inEpoch2);
+    await first.close();
+    expect(await (await queue.getJob(id))?.getState()).toBe('waiting');
+    expect(await store.status(id)).toBe('QUEUED');
+    expect(existsSync(checkpointPath(root, id))).toBe(true);
+
+    startWorker();
+    const record = await finished(id);
+    expect(record).toMatchObject({ status: 'SUCCEEDED', attemptsMade: 2 });
+    expect(record.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect((await openRegistry(root).describe('digits-test')).versions).toEqual([1]);
+  });
+
+  it('cancels a running job whose record turns CANCELLING, publishing nothing', async () => {
+    startWorker();
+    const id = await submit(slowSpec());
+    await eventsUntil(store, id, (e) => e.name === 'progress');
+    await store.update(id, { status: 'CANCELLING' }, ['RUNNING']);
+    expect(await finished(id)).toMatchObject({ status: 'CANCELLED', result: null });
+    const job = await queue.getJob(id);
+    expect(await job?.getState()).toBe('failed');
+    expect(job?.failedReason).toBe('cancelled');
+    expect(await openRegistry(root).listModels()).toEqual([]);
+  });
+});
