@@ -16,7 +16,7 @@ export interface RunningServer {
   output(): string;
   /** Resident set size of the server process, read by `ps`. */
   rssBytes(): number;
-  /** SIGTERM, then the exit code once the server has finished its in-flight requests. */
+  /** SIGTERM (once), then the exit code once the server has finished its in-flight requests. */
   stop(): Promise<number | null>;
 }
 
@@ -44,15 +44,20 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const exited = once(child, 'exit');
+  let stopping: Promise<number | null> | undefined;
   return {
     url,
     child,
     output: () => text,
     rssBytes: () => 1024 * Number(execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)]).toString()),
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const [code] = await exited;
-      return code as number | null;
+    stop() {
+      // One SIGTERM only: the server treats a second one as "stop now".
+      stopping ??= (async () => {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        const [code] = await exited;
+        return code as number | null;
+      })();
+      return stopping;
     },
   };
 }

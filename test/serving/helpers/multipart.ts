@@ -1,0 +1,24 @@
+export type Part = { name: string; value: string } | { name: string; filename: string; data: Buffer };
+
+/** A multipart/form-data body built by hand, so a test can send exactly the parts it wants. */
+export function multipartBody(parts: Part[]): { body: Buffer; headers: Record<string, string> } {
+  const boundary = '----ocellus-e2e-boundary';
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `--${boundary}\r\ncontent-disposition: form-data; name="${part.name}"`;
+    if ('value' in part) {
+      chunks.push(Buffer.from(`${disposition}\r\n\r\n${part.value}\r\n`));
+    } else {
+      chunks.push(
+        Buffer.from(`${disposition}; filename="${part.filename}"\r\ncontent-type: image/png\r\n\r\n`),
+        part.data,
+        Buffer.from('\r\n'),
+      );
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    body: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
