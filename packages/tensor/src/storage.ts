@@ -4,11 +4,53 @@ export type Storage = Float32Array | Float64Array;
 /** Buffers at or above this many elements live in shared memory so GEMM workers read them without copies. */
 export const SHARED_MIN_ELEMENTS = 4096;
 
+// Fresh memory is dear: allocating and first touching 1.2 MB costs about five times writing it again
+// (page faults, zeroing, GC pressure). Buffers handed back with `recycle` are reused by `allocate`.
+const free = new Map<string, Storage[]>();
+let pooledBytes = 0;
+/** The pool never keeps more than this. */
+const MAX_POOLED_BYTES = 256 << 20;
+let births: Set<Storage> | null = null;
+
+const poolKey = (dtype: DType, length: number) => `${dtype} ${length}`;
+
+/** A zero-filled buffer: a recycled one of the same dtype and length when there is one. */
 export function allocate(dtype: DType, length: number): Storage {
-  const bytes = dtype === 'float64' ? 8 : 4;
-  const buffer =
-    length >= SHARED_MIN_ELEMENTS ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
-  return dtype === 'float64' ? new Float64Array(buffer) : new Float32Array(buffer);
+  const reused = free.get(poolKey(dtype, length))?.pop();
+  let out: Storage;
+  if (reused) {
+    pooledBytes -= reused.byteLength;
+    reused.fill(0);
+    out = reused;
+  } else {
+    const bytes = dtype === 'float64' ? 8 : 4;
+    const buffer =
+      length >= SHARED_MIN_ELEMENTS ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
+    out = dtype === 'float64' ? new Float64Array(buffer) : new Float32Array(buffer);
+  }
+  births?.add(out);
+  return out;
+}
+
+/** Hands a buffer nothing references any more back to `allocate`. */
+export function recycle(data: Storage): void {
+  if (data.length === 0 || pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
+  const key = poolKey(dtypeOf(data), data.length);
+  const list = free.get(key);
+  if (list) list.push(data);
+  else free.set(key, [data]);
+  pooledBytes += data.byteLength;
+}
+
+/** Runs `fn` with the set of buffers `allocate` returns meanwhile (the only ones it may `recycle`). */
+export function trackingBirths<T>(fn: (born: ReadonlySet<Storage>) => T): T {
+  const previous = births;
+  births = new Set();
+  try {
+    return fn(births);
+  } finally {
+    births = previous;
+  }
 }
 
 export function dtypeOf(data: Storage): DType {
