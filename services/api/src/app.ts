@@ -1,6 +1,8 @@
 import type { Registry } from '@ocellus/registry';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
+import type { JobService } from './jobs/job-service.js';
+import jobsPlugin from './jobs/plugin.js';
 import type { ModelFactory } from './model-port.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
@@ -10,6 +12,7 @@ import modelsPlugin from './plugins/models.js';
 import swaggerPlugin from './plugins/swagger.js';
 import uploadsPlugin from './plugins/uploads.js';
 import inferenceRoutes from './routes/inference/index.js';
+import jobRoutes from './routes/jobs/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import modelRoutes from './routes/models/index.js';
 import oipRoutes from './routes/oip/index.js';
@@ -19,10 +22,12 @@ export interface AppOptions {
   config: Config;
   registry: Registry;
   modelFactory: ModelFactory;
+  /** Training jobs; without it the job routes are not served. */
+  jobs?: JobService;
 }
 
 /** The service as a plugin: external plugins, then the app's own, then one plugin per resource. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelFactory }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelFactory, jobs }) => {
   await fastify.register(swaggerPlugin);
   await fastify.register(uploadsPlugin, { limits: config.limits });
   await fastify.register(contextPlugin, { config, registry });
@@ -30,11 +35,13 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
   await fastify.register(metricsPlugin);
   await fastify.register(authPlugin);
   await fastify.register(modelsPlugin, { modelFactory });
+  if (jobs) await fastify.register(jobsPlugin, { jobs });
 
   await fastify.register(inferenceRoutes);
   await fastify.register(modelRoutes);
   await fastify.register(oipRoutes);
   await fastify.register(metricsRoutes);
+  if (jobs) await fastify.register(jobRoutes);
 };
 
 export default app;

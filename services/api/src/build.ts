@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import app, { type AppOptions } from './app.js';
+import type { JobService } from './jobs/job-service.js';
 import { requestId } from './plugins/context.js';
 import { announcingRegistry, type RegistryEventBus } from './serving/registry-events.js';
 
@@ -10,12 +11,15 @@ export interface BuildOptions extends AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Registry events shared with other replicas (Redis pub/sub), made with the app's logger; closed with the app. */
   registryEvents?: (log: FastifyBaseLogger) => RegistryEventBus;
+  /** Opens the training job service with the app's logger (unless `jobs` is given); closed with the app. */
+  trainingJobs?: (log: FastifyBaseLogger) => Promise<JobService>;
 }
 
 /** Creates the Fastify instance with the service's limits and zod compilers and registers the app. */
 export async function buildApp({
   logger = false,
   registryEvents,
+  trainingJobs,
   ...options
 }: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -33,7 +37,8 @@ export async function buildApp({
   const events = registryEvents?.(fastify.log);
   if (events !== undefined) fastify.addHook('onClose', () => events.close());
   const registry = events === undefined ? options.registry : announcingRegistry(options.registry, events);
-  await fastify.register(fp(app, { name: 'ocellus' }), { ...options, registry });
+  const jobs = options.jobs ?? (await trainingJobs?.(fastify.log));
+  await fastify.register(fp(app, { name: 'ocellus' }), { ...options, registry, ...(jobs ? { jobs } : {}) });
   await fastify.ready();
   return fastify;
 }

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_EPOCHS } from '@ocellus/contracts';
+import { queuePrefixSchema } from '@ocellus/trainer';
 import { z } from 'zod';
 
 /** `<repo>/models`, the shipped registry, found from this file's place in `services/api/dist`. */
@@ -49,6 +51,10 @@ const envSchema = z.object({
   OCELLUS_MODEL_CACHE_SIZE: integer(8, 1, 1024),
   OCELLUS_REGISTRY_POLL_MS: integer(1000, 50, 3_600_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+  OCELLUS_QUEUE_PREFIX: queuePrefixSchema,
+  OCELLUS_MAX_EPOCHS: integer(DEFAULT_MAX_EPOCHS, 1, 100_000),
+  OCELLUS_JOB_ATTEMPTS: integer(3, 1, 100),
+  OCELLUS_JOB_BACKOFF_MS: integer(10_000, 0, 3_600_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -70,6 +76,14 @@ export interface BatchingConfig {
   maxQueue: number;
 }
 
+/** Training jobs: the Redis key prefix (queue and records), the epoch cap of a spec, retries. */
+export interface JobsConfig {
+  prefix: string;
+  maxEpochs: number;
+  attempts: number;
+  backoffMs: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -84,6 +98,7 @@ export interface Config {
   modelCacheSize: number;
   registryPollMs: number;
   redisUrl: string | undefined;
+  jobs: JobsConfig;
 }
 
 /** The variable behind each limit, so a 413 can say which setting to raise. */
@@ -155,5 +170,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,
     registryPollMs: e.OCELLUS_REGISTRY_POLL_MS,
     redisUrl: e.REDIS_URL,
+    jobs: {
+      prefix: e.OCELLUS_QUEUE_PREFIX,
+      maxEpochs: e.OCELLUS_MAX_EPOCHS,
+      attempts: e.OCELLUS_JOB_ATTEMPTS,
+      backoffMs: e.OCELLUS_JOB_BACKOFF_MS,
+    },
   };
 }

@@ -9,6 +9,8 @@ export {
   loadConfig,
 } from './config.js';
 export { ApiError } from './errors.js';
+export { type CancelResult, type JobLauncher, JobService } from './jobs/job-service.js';
+export { openJobService } from './jobs/open-jobs.js';
 export { visionModelFactory } from './model-factory.js';
 export * from './model-port.js';
 export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/batcher.js';

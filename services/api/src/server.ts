@@ -1,6 +1,7 @@
 import { openRegistry } from '@ocellus/registry';
 import { buildApp } from './build.js';
 import { ConfigError, isLoopback, loadConfig } from './config.js';
+import { openJobService } from './jobs/open-jobs.js';
 import { visionModelFactory } from './model-factory.js';
 import { redisEventBus } from './serving/registry-events.js';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     config,
     registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
     modelFactory: visionModelFactory,
+    trainingJobs: (log) => openJobService(config, log),
     ...(redisUrl === undefined
       ? {}
       : {

@@ -1,0 +1,47 @@
+import { EmbeddedTrainer, RedisJobStore, trainingQueue } from '@ocellus/trainer';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { JobService } from './job-service.js';
+import { embeddedLauncher, queueLauncher } from './launchers.js';
+
+/** ioredis reports every reconnect attempt; one warning per outage is enough. */
+function reportOutages(redis: Redis, log: FastifyBaseLogger, what: string): Redis {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) log.warn({ reason: error.message }, `${what}: Redis unreachable`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
+  return redis;
+}
+
+/**
+ * With REDIS_URL, jobs go to the BullMQ queue for `npm run trainer` workers and records live in Redis;
+ * without it, this process trains them itself (embedded mode) and keeps records beside the registry.
+ */
+export async function openJobService(config: Config, log: FastifyBaseLogger): Promise<JobService> {
+  const { prefix, maxEpochs, attempts, backoffMs } = config.jobs;
+  const retry = { attempts, backoffMs };
+  if (config.redisUrl === undefined) {
+    const trainer = await EmbeddedTrainer.open({ registryRoot: config.registryRoot, maxEpochs, retry, log });
+    log.info(
+      { registry: config.registryRoot },
+      'no REDIS_URL: training jobs run in this process, one at a time',
+    );
+    return new JobService(trainer.store, embeddedLauncher(trainer), maxEpochs);
+  }
+  const connect = (role: string) =>
+    reportOutages(
+      new Redis(config.redisUrl ?? '', { connectionName: `ocellus-api-jobs-${role}` }),
+      log,
+      `jobs ${role}`,
+    );
+  const store = new RedisJobStore(connect('records'), prefix);
+  const queueConnection = connect('queue');
+  const queue = trainingQueue(queueConnection, prefix);
+  queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
+  return new JobService(store, queueLauncher(queue, queueConnection, retry), maxEpochs);
+}
