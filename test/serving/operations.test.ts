@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitUpload, testDigits } from './helpers/digits.js';
 import { type TempRegistry, tempRegistry, trainTinyDigits } from './helpers/registry.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { eventually, type RunningServer, startServer } from './helpers/server.js';
 
 /** The value of one Prometheus sample, by metric name and an exact label set. */
 function sample(text: string, metric: string, labels: Record<string, string>): number | undefined {
@@ -144,34 +144,36 @@ describe('operations of a listening server: OIP, metrics, OpenAPI, shutdown', ()
   it('finishes an upload in flight at SIGTERM, then exits 0 and refuses new connections', async () => {
     const digit = digits[0] as DigitUpload;
     const { port } = new URL(server.url);
-    let stopped: Promise<number | null> | undefined;
-    const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(
-        {
-          port,
-          host: '127.0.0.1',
-          method: 'POST',
-          path: '/v1/classify',
-          headers: { 'content-type': digit.type, 'content-length': digit.bytes.length },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.write(digit.bytes.subarray(0, 40));
-      setTimeout(() => {
-        stopped = server.stop();
-        setTimeout(() => req.end(digit.bytes.subarray(40)), 300);
-      }, 300);
+    let body = '';
+    const req = http.request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/v1/classify',
+      headers: {
+        'content-type': digit.type,
+        'content-length': digit.bytes.length,
+        'x-request-id': 'in-flight',
+      },
     });
-    const { status, body } = await reply;
-    expect(status).toBe(200);
+    const reply = new Promise<number>((resolve, reject) => {
+      req.on('response', (res: http.IncomingMessage) => {
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+    req.write(digit.bytes.subarray(0, 40));
+    // pino logs "incoming request" with the id once the server has the request; only then the signal.
+    await eventually('the request to reach the server', () =>
+      server.output().includes('"reqId":"in-flight"'),
+    );
+    const stopped = server.stop();
+    await eventually('the shutdown to begin', () => server.output().includes('shutting down'));
+    req.end(digit.bytes.subarray(40));
+    expect(await reply).toBe(200);
     expect(JSON.parse(body).results).toHaveLength(1);
     expect(await stopped).toBe(0);
-    expect(server.output()).toContain('shutting down');
     await expect(fetch(`${server.url}/v2/health/live`)).rejects.toThrow();
   });
 });
