@@ -21,15 +21,16 @@ export {
   col2im,
   conv2d,
   convTranspose2d,
+  type FusedConv2dOptions,
   im2col,
   maxPool2d,
   type Pool2dOptions,
 } from './functional/conv.js';
 export { scalar, type TensorLike } from './functional/lift.js';
-export { matmul } from './functional/matmul.js';
+export { linear, matmul } from './functional/matmul.js';
 export * from './functional/reduce.js';
 export * from './functional/shape-ops.js';
-export { logSoftmax, logsumexp, softmax } from './functional/softmax.js';
+export { logSoftmax, logsumexp, softmax, softmaxCrossEntropy } from './functional/softmax.js';
 export { type GradCheckOptions, type GradCheckResult, gradCheck } from './grad-check.js';
 export { type OpAttrs, type OpName, ops } from './ops/registry.js';
 export { Rng, type RngState } from './rng.js';

@@ -152,6 +152,32 @@ const cases: Case[] = [
     inputs: () => [r([1, 2, 3, 5]), r([3, 2, 1, 1])],
   },
   {
+    op: 'conv2d',
+    name: 'fused ReLU, padding 1 (off the kink)',
+    fn: (x, w, b) => T.conv2d(x, w, b, { padding: 1, activation: 'relu' }),
+    inputs: () => [r([2, 2, 4, 5]), r([3, 2, 3, 3]), r([3])],
+    tol: 1e-5,
+  },
+  {
+    op: 'linear',
+    name: 'batch axes, bias',
+    fn: (x, w, b) => T.linear(x, w, b),
+    inputs: () => [r([2, 3, 4]), r([5, 4]), r([5])],
+  },
+  {
+    op: 'linear',
+    name: 'transposed input view, fused ReLU, no bias',
+    fn: (x, w) => T.linear(T.transpose(x), w, null, { activation: 'relu' }),
+    inputs: () => [r([4, 3]), r([5, 4])],
+    tol: 1e-5,
+  },
+  {
+    op: 'softmaxCrossEntropy',
+    name: 'four rows of five classes',
+    fn: (s) => T.softmaxCrossEntropy(s, [1, 0, 4, 4]),
+    inputs: () => [r([4, 5], -3, 3)],
+  },
+  {
     op: 'convTranspose2d',
     name: 'stride 2, output padding 1, bias',
     fn: (x, w, b) => T.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),

@@ -40,6 +40,11 @@ export class Conv2d extends Module implements TensorModule {
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.geometry);
   }
+
+  /** relu(conv2d(x)) as one op (Sequential uses it for a Conv2d followed by a ReLU). */
+  forwardRelu(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, { ...this.geometry, activation: 'relu' });
+  }
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {

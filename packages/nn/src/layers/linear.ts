@@ -1,4 +1,4 @@
-import { add, matmul, type Tensor, transpose, zeros } from '@ocellus/tensor';
+import { linear, type Tensor, zeros } from '@ocellus/tensor';
 import { Module, type TensorModule } from '../module.js';
 import { initLayerWeight, layerDType, type WeightOptions } from './options.js';
 
@@ -21,10 +21,18 @@ export class Linear extends Module implements TensorModule {
   }
 
   forward(x: Tensor): Tensor {
+    return this.affine(x, false);
+  }
+
+  /** relu(x Wᵀ + b) as one op (Sequential uses it for a Linear followed by a ReLU). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.affine(x, true);
+  }
+
+  private affine(x: Tensor, relu: boolean): Tensor {
     if (x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new Error(`Linear: expected ${this.inFeatures} input features, got [${x.shape.join(', ')}]`);
     }
-    const y = matmul(x, transpose(this.weight));
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias, relu ? { activation: 'relu' } : {});
   }
 }

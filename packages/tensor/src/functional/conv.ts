@@ -12,17 +12,23 @@ export interface Conv2dOptions {
   dilation?: Pair;
 }
 
+export interface FusedConv2dOptions extends Conv2dOptions {
+  /** Applied to the output in the same pass (and its gradient in the same backward). */
+  activation?: 'relu';
+}
+
 /** x [n, c, h, w] * weight [f, c, kh, kw] (+ bias [f]) -> [n, f, oh, ow], torch semantics. */
 export function conv2d(
   x: Tensor,
   weight: Tensor,
   bias: Tensor | null = null,
-  options: Conv2dOptions = {},
+  options: FusedConv2dOptions = {},
 ): Tensor {
   const attrs = {
     stride: pair(options.stride, 1),
     padding: pair(options.padding, 0),
     dilation: pair(options.dilation, 1),
+    relu: options.activation === 'relu',
   };
   return apply('conv2d', bias ? [x, weight, bias] : [x, weight], attrs);
 }

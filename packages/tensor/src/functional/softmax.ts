@@ -1,3 +1,4 @@
+import { apply } from '../apply.js';
 import { noGrad } from '../autograd.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, sub } from './arithmetic.js';
@@ -22,4 +23,9 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   const e = exp(sub(x, shift(x, axis)));
   return div(e, sum(e, axis, true));
+}
+
+/** Per-row loss -log softmax(scores)[label] of scores [N, C], one fused op (labels in [0, C)). */
+export function softmaxCrossEntropy(scores: Tensor, labels: Int32Array | readonly number[]): Tensor {
+  return apply('softmaxCrossEntropy', [scores], { labels: Int32Array.from(labels) });
 }

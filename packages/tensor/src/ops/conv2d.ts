@@ -1,6 +1,7 @@
 import { type Conv2dGeometry, conv2dGeometry } from '../kernels/conv-geometry.js';
 import { conv2dBackward, conv2dForward } from '../kernels/conv2d.js';
-import { allocate } from '../storage.js';
+import { reluBackward } from '../kernels/relu.js';
+import { allocate, recycle, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { convDType, requireRank, valuesAs } from './conv-inputs.js';
 import { defineOp, input } from './op.js';
@@ -9,14 +10,19 @@ export interface Conv2dAttrs {
   stride: [number, number];
   padding: [number, number];
   dilation: [number, number];
+  /** A fused ReLU on the output: relu(conv2d(x, w) + b) in one pass. */
+  relu?: boolean;
 }
 
-/** x [n, c, h, w], weight [f, c, kh, kw], optional bias [f] -> [n, f, oh, ow]; im2col + GEMM both ways. */
+/**
+ * x [n, c, h, w], weight [f, c, kh, kw], optional bias [f] -> [n, f, oh, ow], optionally through a
+ * ReLU whose backward masks the gradient by the saved output first.
+ */
 export const conv2dOp = defineOp<
   Conv2dAttrs,
-  { x: Tensor; w: Tensor; b: Tensor | null; geo: Conv2dGeometry }
+  { x: Tensor; w: Tensor; b: Tensor | null; geo: Conv2dGeometry; out: Storage }
 >({
-  saves: ['x', 'w', 'b', 'geo'],
+  saves: ['x', 'w', 'b', 'geo', 'out'],
   forward(inputs, attrs) {
     const x = input(inputs, 0);
     const w = input(inputs, 1);
@@ -27,18 +33,28 @@ export const conv2dOp = defineOp<
     const [f, wc, kh, kw] = w.shape as [number, number, number, number];
     if (wc !== c) throw new Error(`conv2d: input has ${c} channels, weight expects ${wc}`);
     if (b && (b.ndim !== 1 || b.shape[0] !== f)) throw new Error(`conv2d: bias must have shape [${f}]`);
-    const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, ...attrs });
+    const { stride, padding, dilation } = attrs;
+    const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, stride, padding, dilation });
     const dtype = convDType(inputs);
     const out = allocate(dtype, n * f * geo.oh * geo.ow);
-    conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), b ? valuesAs(b, dtype) : null, geo, out);
-    return { out: new Tensor(out, [n, f, geo.oh, geo.ow]), saved: { x, w, b, geo } };
+    const bias = b ? valuesAs(b, dtype) : null;
+    const relu = attrs.relu ?? false;
+    conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), bias, geo, out, undefined, { relu });
+    return { out: new Tensor(out, [n, f, geo.oh, geo.ow]), saved: { x, w, b, geo, out } };
   },
-  backward(g, { x, w, b, geo }) {
+  backward(g, { x, w, b, geo, out }, attrs) {
     const dtype = g.dtype;
     const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
     const dw = w.requiresGrad ? allocate(dtype, w.size) : null;
     const db = b?.requiresGrad ? allocate(dtype, b.size) : null;
-    conv2dBackward(g.values(), valuesAs(x, dtype), valuesAs(w, dtype), geo, { dx, dw, db });
+    let gv = g.values();
+    if (attrs.relu) {
+      const masked = allocate(dtype, gv.length);
+      reluBackward(gv, out, masked);
+      gv = masked;
+    }
+    conv2dBackward(gv, valuesAs(x, dtype), valuesAs(w, dtype), geo, { dx, dw, db });
+    if (attrs.relu) recycle(gv);
     return [
       dx ? new Tensor(dx, x.shape) : null,
       dw ? new Tensor(dw, w.shape) : null,

@@ -15,6 +15,7 @@ import { expandOp } from './expand.js';
 import { type GatherAttrs, gatherOp } from './gather.js';
 import { type Im2colAttrs, im2colOp } from './im2col.js';
 import { type IndexSelectAttrs, indexSelectOp } from './index-select.js';
+import { type LinearAttrs, linearOp } from './linear.js';
 import { logOp } from './log.js';
 import { matmulOp } from './matmul.js';
 import { maxOp } from './max.js';
@@ -35,6 +36,7 @@ import { reshapeOp } from './reshape.js';
 import { sigmoidOp } from './sigmoid.js';
 import { signOp } from './sign.js';
 import { type SliceAttrs, sliceOp } from './slice.js';
+import { type SoftmaxCrossEntropyAttrs, softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
 import { sqrtOp } from './sqrt.js';
 import { subOp } from './sub.js';
 import { sumOp } from './sum.js';
@@ -76,6 +78,8 @@ export interface OpAttrs {
   gather: GatherAttrs;
   contiguous: NoAttrs;
   matmul: NoAttrs;
+  linear: LinearAttrs;
+  softmaxCrossEntropy: SoftmaxCrossEntropyAttrs;
   im2col: Im2colAttrs;
   col2im: Col2imAttrs;
   conv2d: Conv2dAttrs;
@@ -120,6 +124,8 @@ export const ops: { readonly [K in OpName]: OpDef<OpAttrs[K]> } = {
   gather: gatherOp,
   contiguous: contiguousOp,
   matmul: matmulOp,
+  linear: linearOp,
+  softmaxCrossEntropy: softmaxCrossEntropyOp,
   im2col: im2colOp,
   col2im: col2imOp,
   conv2d: conv2dOp,

@@ -1,0 +1,98 @@
+import * as T from '@ocellus/tensor';
+import { Rng, type Tensor } from '@ocellus/tensor';
+import { describe, expect, it } from 'vitest';
+
+// The fused ops against the primitives they replace, in float32 on odd shapes.
+const rng = new Rng(11);
+const r = (shape: number[], low = -1, high = 1) => T.rand(shape, rng, { low, high });
+
+function maxScaled(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const av = a.values();
+  const bv = b.values();
+  let scale = 1e-30;
+  let worst = 0;
+  for (let i = 0; i < av.length; i++) {
+    scale = Math.max(scale, Math.abs(bv[i]!));
+    worst = Math.max(worst, Math.abs(av[i]! - bv[i]!));
+  }
+  return worst / scale;
+}
+
+/** Gradients of sum(out * upstream) with respect to `inputs`, through `fn`. */
+function gradients(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], upstream: Tensor): Tensor[] {
+  const leaves = inputs.map((t) => T.tensor(t.values(), t.shape, { requiresGrad: true }));
+  T.sum(T.mul(fn(...leaves), upstream)).backward();
+  return leaves.map((t) => t.grad!);
+}
+
+describe('linear', () => {
+  it.each([
+    [1, 1, 1],
+    [7, 13, 5],
+    [64, 400, 120],
+    [3, 17, 33],
+  ])('matches matmul + bias + relu at %i x %i -> %i, values and gradients', (m, k, n) => {
+    const inputs = [r([m, k]), r([n, k]), r([n])];
+    const upstream = r([m, n]);
+    const fused = (x: Tensor, w: Tensor, b: Tensor) => T.linear(x, w, b, { activation: 'relu' });
+    const composed = (x: Tensor, w: Tensor, b: Tensor) => T.relu(T.add(T.matmul(x, T.transpose(w)), b));
+    expect(
+      maxScaled(
+        fused(...(inputs as [Tensor, Tensor, Tensor])),
+        composed(...(inputs as [Tensor, Tensor, Tensor])),
+      ),
+    ).toBeLessThan(1e-6);
+    const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    a.forEach((g, i) => {
+      expect(maxScaled(g, b[i]!)).toBeLessThan(1e-5);
+    });
+  });
+
+  it('refuses a weight whose input size does not match', () => {
+    expect(() => T.linear(r([2, 3]), r([4, 5]))).toThrow(/does not match/);
+  });
+});
+
+describe('softmaxCrossEntropy', () => {
+  it.each([
+    [1, 1],
+    [5, 3],
+    [64, 10],
+    [7, 29],
+  ])('matches logsumexp - gather at %i x %i, values and gradients', (n, c) => {
+    const labels = Array.from({ length: n }, (_, i) => (i * 7) % c);
+    const scores = r([n, c], -20, 20);
+    const upstream = r([n]);
+    const fused = (s: Tensor) => T.softmaxCrossEntropy(s, labels);
+    const composed = (s: Tensor) =>
+      T.sub(T.logsumexp(s, 1), T.reshape(T.gather(s, 1, Int32Array.from(labels), [n, 1]), [n]));
+    expect(maxScaled(fused(scores), composed(scores))).toBeLessThan(1e-6);
+    const [a] = gradients(fused, [scores], upstream);
+    const [b] = gradients(composed, [scores], upstream);
+    expect(maxScaled(a!, b!)).toBeLessThan(1e-5);
+  });
+
+  it('stays finite for huge scores and refuses labels out of range', () => {
+    const loss = T.softmaxCrossEntropy(T.tensor([[1000, -1000, 0]]), [1]);
+    expect(loss.item()).toBeCloseTo(2000, 3);
+    expect(() => T.softmaxCrossEntropy(T.tensor([[1, 2]]), [2])).toThrow(/not in \[0, 2\)/);
+  });
+});
+
+describe('conv2d with a fused ReLU', () => {
+  it('matches relu(conv2d) on LeNet-like odd shapes, values and gradients', () => {
+    const inputs = [r([3, 2, 9, 7]), r([5, 2, 3, 3]), r([5])];
+    const upstream = r([3, 5, 9, 7]);
+    const fused = (x: Tensor, w: Tensor, b: Tensor) => T.conv2d(x, w, b, { padding: 1, activation: 'relu' });
+    const composed = (x: Tensor, w: Tensor, b: Tensor) => T.relu(T.conv2d(x, w, b, { padding: 1 }));
+    const args = inputs as [Tensor, Tensor, Tensor];
+    expect(maxScaled(fused(...args), composed(...args))).toBe(0);
+    const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    a.forEach((g, i) => {
+      expect(maxScaled(g, b[i]!)).toBeLessThan(1e-6);
+    });
+  });
+});
