@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { JobSpec } from '@ocellus/contracts';
 import { runTrainingJob } from '@ocellus/models';
 import { type Manifest, openRegistry, type Registry, RegistryError } from '@ocellus/registry';
 import { parseCommand, registryOption } from '../args.js';
@@ -33,6 +34,31 @@ async function publishedBy(registry: Registry, model: string, jobId: string): Pr
   } catch (error) {
     if (error instanceof RegistryError && error.code === 'NOT_FOUND') return undefined;
     throw error;
+  }
+}
+
+/** Trains one spec with a progress display and publishes it under the build's job id. */
+async function trainSpec(
+  spec: JobSpec,
+  path: string,
+  jobId: string,
+  registry: Registry,
+  io: CliIo,
+): Promise<Manifest> {
+  const reporter = progressReporter(io.stdout);
+  reporter.log(`building ${spec.model} from ${path} (job ${jobId})`);
+  try {
+    const { manifest } = await runTrainingJob(spec, {
+      registry,
+      jobId,
+      onPhase: (phase) => reporter.phase(phase),
+      onProgress: (progress) => reporter.progress(progress),
+      onLog: (line) => reporter.log(line),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    return manifest;
+  } finally {
+    reporter.finish();
   }
 }
 
@@ -74,22 +100,7 @@ export async function buildModels(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     if (manifest === undefined) {
-      const reporter = progressReporter(io.stdout);
-      reporter.log(`building ${spec.model} from ${path} (job ${jobId})`);
-      try {
-        manifest = (
-          await runTrainingJob(spec, {
-            registry,
-            jobId,
-            onPhase: (phase) => reporter.phase(phase),
-            onProgress: (progress) => reporter.progress(progress),
-            onLog: (line) => reporter.log(line),
-            ...(io.signal ? { signal: io.signal } : {}),
-          })
-        ).manifest;
-      } finally {
-        reporter.finish();
-      }
+      manifest = await trainSpec(spec, path, jobId, registry, io);
       status = 'built';
     } else if (spec.promote && !values.check) {
       await registry.setAlias(spec.model, spec.promote, manifest.version);
