@@ -52,6 +52,7 @@ async function measureOnce(impl, threads, mode, batch) {
   if (entry.error || entry.slow) return;
   try {
     const { prepared } = entry;
+    await prepared.activate?.();
     const seconds = prepared.measured
       ? (await prepared.measured(budget)).seconds
       : await timeCalls(prepared.run, budget);

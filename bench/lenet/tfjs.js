@@ -1,4 +1,5 @@
 // tfjs LeNet-5 on the wasm (XNNPACK) and cpu backends: NHWC ops on tf.variables, SGD via optimizer.minimize.
+// tfjs has one global backend, so each measurement activates its own before it is timed.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { batchData, LEARNING_RATE, LENET } from './data.js';
@@ -61,7 +62,11 @@ function tfjsImpl(backend, impl) {
       const optimizer = t.train.sgd(LEARNING_RATE);
       const step = () => optimizer.minimize(() => t.losses.softmaxCrossEntropy(y, forward(t, v, x)), false);
       step();
-      return { run: step, dispose: () => t.dispose([x, y, ...Object.values(v)]) };
+      return {
+        run: step,
+        activate: () => load(backend),
+        dispose: () => t.dispose([x, y, ...Object.values(v)]),
+      };
     },
     async infer(batch) {
       const t = await load(backend);
@@ -69,6 +74,7 @@ function tfjsImpl(backend, impl) {
       const { x, y } = batchTensors(t, batch);
       return {
         run: () => t.tidy(() => forward(t, v, x).dataSync()),
+        activate: () => load(backend),
         dispose: () => t.dispose([x, y, ...Object.values(v)]),
       };
     },
