@@ -90,6 +90,27 @@ describe.each(paths)('conv2d float32, %s path', (path) => {
     }
   });
 
+  it.each(cases.map((p) => [label(p), p] as const))('masks the gradient by a ReLU output for %s', (_, p) => {
+    const { geo, x, w, bias, g, f32 } = setup(p, 5);
+    const y = new Float32Array(g.length);
+    conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { path, relu: true });
+    const expected = naiveBackward(
+      g.map((v, i) => (y[i]! > 0 ? v : 0)),
+      x,
+      w,
+      p,
+    );
+    const grads = {
+      dx: new Float32Array(x.length),
+      dw: new Float32Array(w.length),
+      db: new Float32Array(p.f),
+    };
+    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, { path, reluOutput: y });
+    for (const key of ['dx', 'dw', 'db'] as const) {
+      expect(maxScaledError(grads[key], expected[key])).toBeLessThan(1e-5);
+    }
+  });
+
   it('writes no gradient it was not asked for', () => {
     const p = cases[2]!;
     const { geo, x, w, g, f32 } = setup(p, 3);

@@ -2,14 +2,10 @@ import { gemm } from '../gemm/index.js';
 import type { Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
-import {
-  directConv2dForward,
-  directConv2dInputGrad,
-  directConv2dWeightGrad,
-  directInputGradFits,
-} from './direct-conv2d.js';
+import { directConv2dBackward, directConv2dForward, directInputGradFits } from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
+import { reluBackward } from './relu.js';
 import { type SimdRuntime, simdRuntime } from './simd/runtime.js';
 import { requireLength, requireSameDType } from './validate.js';
 
@@ -85,9 +81,14 @@ export function conv2dForward(
   if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i]! > 0 ? out[i]! : 0;
 }
 
+export interface Conv2dBackwardOptions extends ConvOptions {
+  /** gradOut is the gradient of relu(conv): masked first where this saved output is not positive. */
+  reluOutput?: Storage | null;
+}
+
 /**
- * Gradients of conv2dForward (without the ReLU) given gradOut [n, outChannels, oh, ow], ADDED into the
- * requested buffers (caller zeroes): dw += gradOut^T cols, dx += col2im(gradOut w), db += sums of gradOut.
+ * Gradients of conv2dForward given gradOut [n, outChannels, oh, ow], ADDED into the requested
+ * buffers (caller zeroes): dw += gradOut^T cols, dx += col2im(gradOut w), db += sums of gradOut.
  */
 export function conv2dBackward(
   gradOut: Storage,
@@ -96,12 +97,13 @@ export function conv2dBackward(
   geo: Conv2dGeometry,
   grads: ConvGrads,
   scratch?: ConvScratch,
-  options: ConvOptions = {},
+  options: Conv2dBackwardOptions = {},
 ): void {
   const { n, c, h, outChannels: f, positions: m, patchSize: k } = geo;
   const dx = grads.dx ?? null;
   const dw = grads.dw ?? null;
   const db = grads.db ?? null;
+  const reluOutput = options.reluOutput ?? null;
   const p = geo.oh * geo.ow;
   requireLength('conv2dBackward', 'gradOut', gradOut, m * f);
   requireLength('conv2dBackward', 'x', x, n * c * h * geo.w);
@@ -109,26 +111,48 @@ export function conv2dBackward(
   if (dx !== null) requireLength('conv2dBackward', 'dx', dx, x.length);
   if (dw !== null) requireLength('conv2dBackward', 'dw', dw, w.length);
   if (db !== null) requireLength('conv2dBackward', 'db', db, f);
-  requireSameDType('conv2dBackward', { gradOut, x, w, dx, dw, db });
+  if (reluOutput !== null) requireLength('conv2dBackward', 'reluOutput', reluOutput, gradOut.length);
+  requireSameDType('conv2dBackward', { gradOut, x, w, dx, dw, db, reluOutput });
   const views = scratch === undefined ? undefined : scratchViews('conv2dBackward', geo, x, scratch);
-  if (db !== null) addChannelSums(gradOut, n, f, p, db);
-  if (dx === null && dw === null) return;
   const rt = directRuntime('conv2dBackward', x, options);
-  const g32 = gradOut as Float32Array;
-  if (rt && dw !== null) directConv2dWeightGrad(rt, g32, x as Float32Array, geo, dw as Float32Array);
   const directDx = rt !== undefined && directInputGradFits(geo);
-  if (rt && dx !== null && directDx)
-    directConv2dInputGrad(rt, g32, w as Float32Array, geo, dx as Float32Array);
+  const needIm2colDx = dx !== null && !directDx;
+  let g = gradOut;
+  if (rt) {
+    const masked = reluOutput && needIm2colDx ? new Float32Array(gradOut.length) : null;
+    const grads32 = {
+      dx: directDx ? (dx as Float32Array | null) : null,
+      dw: dw as Float32Array | null,
+      db: db as Float32Array | null,
+      masked,
+    };
+    directConv2dBackward(
+      rt,
+      gradOut as Float32Array,
+      x as Float32Array,
+      w as Float32Array,
+      geo,
+      grads32,
+      reluOutput as Float32Array | null,
+    );
+    if (!needIm2colDx) return;
+    g = masked ?? gradOut;
+  } else {
+    if (reluOutput) {
+      g = gradOut instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
+      reluBackward(gradOut, reluOutput, g);
+    }
+    if (db !== null) addChannelSums(g, n, f, p, db);
+  }
   const needDw = dw !== null && !rt;
-  const needDx = dx !== null && !directDx;
-  if (!needDw && !needDx) return;
+  if (!needDw && !needIm2colDx) return;
   const { cols, product: gradRows } = views ?? scratchViews('conv2dBackward', geo, x, undefined);
-  nchwToPositionMajor(gradOut, n, f, p, gradRows);
+  nchwToPositionMajor(g, n, f, p, gradRows);
   if (needDw) {
     im2col(x, geo, cols);
     gemm(true, false, f, k, m, 1, matrix(gradRows, f), matrix(cols, k), 1, matrix(dw, k));
   }
-  if (needDx) {
+  if (needIm2colDx) {
     gemm(false, false, m, k, f, 1, matrix(gradRows, f), matrix(w, k), 0, matrix(cols, k));
     col2im(cols, geo, dx);
   }

@@ -9,51 +9,24 @@ import type { SimdRuntime } from './simd/runtime.js';
 
 const roundUp4 = (v: number) => Math.ceil(v / 4) * 4;
 
-/** Copies NCHW planes of h x w into planes of hp x wp zeros at (top, left). */
-function stagePadded(
-  mem: Float32Array,
-  at: number,
-  src: Float32Array,
-  planes: number,
-  h: number,
-  w: number,
-  top: number,
-  left: number,
-  hp: number,
-  wp: number,
-): void {
-  const base = at >> 2;
-  if (hp === h && wp === w) {
-    mem.set(src, base);
-    return;
-  }
-  mem.fill(0, base, base + planes * hp * wp);
-  let s = 0;
-  for (let p = 0; p < planes; p++) {
-    for (let y = 0; y < h; y++) {
-      const d = base + (p * hp + top + y) * wp + left;
-      for (let x = 0; x < w; x++) mem[d + x] = src[s++]!;
-    }
-  }
+interface Padding {
+  planes: number;
+  h: number;
+  w: number;
+  top: number;
+  left: number;
+  hp: number;
+  wp: number;
 }
 
-/** [n, f, plane] as position-major rows [n * plane, fp] (the weight gradient's B matrix). */
-function stagePositionMajor(
-  mem: Float32Array,
-  at: number,
-  src: Float32Array,
-  n: number,
-  f: number,
-  plane: number,
-  fp: number,
-): void {
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < f; ch++) {
-      const s = (b * f + ch) * plane;
-      let d = (at >> 2) + b * plane * fp + ch;
-      for (let i = 0; i < plane; i++, d += fp) mem[d] = src[s + i]!;
-    }
+/** Copies NCHW `src` into the runtime at `padded`, zero-padded there via the `raw` staging region. */
+function stagePadded(rt: SimdRuntime, raw: number, padded: number, src: Float32Array, p: Padding): void {
+  if (p.hp === p.h && p.wp === p.w) {
+    rt.floats.set(src, padded >> 2);
+    return;
   }
+  rt.floats.set(src, raw >> 2);
+  rt.kernels.padPlanes(raw, padded, p.planes, p.h, p.w, p.top, p.left, p.hp, p.wp);
 }
 
 /** [f, taps] transposed into rows [taps, fp], the channels padded with zeros. */
@@ -88,6 +61,16 @@ function stageRotated(mem: Float32Array, at: number, w: Float32Array, geo: Conv2
   }
 }
 
+const inputPadding = (geo: Conv2dGeometry): Padding => ({
+  planes: geo.n * geo.c,
+  h: geo.h,
+  w: geo.w,
+  top: geo.padH,
+  left: geo.padW,
+  hp: geo.h + 2 * geo.padH,
+  wp: geo.w + 2 * geo.padW,
+});
+
 /** out = conv2d(x, w) + bias, then max(0, .) when `relu`; overwrites out. */
 export function directConv2dForward(
   rt: SimdRuntime,
@@ -98,18 +81,24 @@ export function directConv2dForward(
   out: Float32Array,
   relu: boolean,
 ): void {
-  const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW, positions, patchSize: taps } = geo;
-  const hp = h + 2 * padH;
-  const wp = geo.w + 2 * padW;
+  const { n, c, outChannels: f, kh, kw, oh, ow, positions, patchSize: taps } = geo;
+  const pad = inputPadding(geo);
+  const { hp, wp } = pad;
   const fp = roundUp4(f);
   const [rows, cols, cbase] = rt.tables(
     windowOrigins(n, c, hp, wp, oh, ow, geo.strideH, geo.strideW),
     tapOffsets(c, kh, kw, geo.dilationH, geo.dilationW, hp, wp),
     outputOrigins(n, f, oh * ow),
   ) as [number, number, number];
-  const at = rt.scratch({ x: n * c * hp * wp, w: taps * fp, bias: fp, out: out.length });
+  const at = rt.scratch({
+    raw: x.length,
+    x: n * c * hp * wp,
+    w: taps * fp,
+    bias: fp,
+    out: out.length,
+  });
+  stagePadded(rt, at.raw, at.x, x, pad);
   const mem = rt.floats;
-  stagePadded(mem, at.x, x, n * c, h, geo.w, padH, padW, hp, wp);
   stageTransposed(mem, at.w, w, f, taps, fp);
   if (bias) {
     mem.set(bias, at.bias >> 2);
@@ -133,92 +122,131 @@ export function directConv2dForward(
   out.set(mem.subarray(at.out >> 2, (at.out >> 2) + out.length));
 }
 
-/** dw += sum over positions of gradOut[p, f] * patch(x)[p, tap]: taps are the rows, positions the sum. */
-export function directConv2dWeightGrad(
+/** Whether the direct input gradient handles the geometry: stride 1 (the full correlation needs it). */
+export const directInputGradFits = (geo: Conv2dGeometry): boolean => geo.strideH === 1 && geo.strideW === 1;
+
+export interface DirectGrads {
+  dx: Float32Array | null;
+  dw: Float32Array | null;
+  db: Float32Array | null;
+  /** Receives the gradient after the ReLU mask, for a dx the caller computes another way. */
+  masked: Float32Array | null;
+}
+
+/**
+ * Gradients of directConv2dForward ADDED into the requested buffers. With `reluOutput` the gradient
+ * is first masked where that saved output is 0 (the fused ReLU). One pass in the runtime masks it, sums
+ * it per channel (db) and lays it out position-major; then dw += sum over positions of
+ * gradOut[p, f] * patch(x)[p, tap] (taps are the rows, positions the sum), and dx (stride 1) += the
+ * full correlation of gradOut, zero-padded by the dilated kernel extent, with the kernel rotated by 180
+ * degrees and its channel axes swapped, read at the positions of the unpadded input.
+ */
+export function directConv2dBackward(
   rt: SimdRuntime,
   gradOut: Float32Array,
   x: Float32Array,
-  geo: Conv2dGeometry,
-  dw: Float32Array,
-): void {
-  const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW, positions, patchSize: taps } = geo;
-  const hp = h + 2 * padH;
-  const wp = geo.w + 2 * padW;
-  const fp = roundUp4(f);
-  const [rows, cols, cbase] = rt.tables(
-    tapOffsets(c, kh, kw, geo.dilationH, geo.dilationW, hp, wp),
-    windowOrigins(n, c, hp, wp, oh, ow, geo.strideH, geo.strideW),
-    consecutive(taps),
-  ) as [number, number, number];
-  const at = rt.scratch({ x: n * c * hp * wp, g: positions * fp, out: f * taps });
-  const mem = rt.floats;
-  stagePadded(mem, at.x, x, n * c, h, geo.w, padH, padW, hp, wp);
-  stagePositionMajor(mem, at.g, gradOut, n, f, oh * ow, fp);
-  igemm(rt, {
-    src: at.x,
-    rows,
-    rowCount: taps,
-    cols,
-    k: positions,
-    b: at.g,
-    ldb: 4 * fp,
-    cbase,
-    cOff: at.out,
-    fStride: 4 * taps,
-    channels: f,
-    bias: 0,
-    flags: 0,
-  });
-  const o = at.out >> 2;
-  for (let i = 0; i < dw.length; i++) dw[i]! += mem[o + i]!;
-}
-
-/** Whether directConv2dInputGrad handles the geometry: stride 1 (the full correlation below needs it). */
-export const directInputGradFits = (geo: Conv2dGeometry): boolean => geo.strideH === 1 && geo.strideW === 1;
-
-/**
- * dx += the full correlation of gradOut (zero-padded by the dilated kernel extent) with the kernel
- * rotated by 180 degrees and its channel axes swapped, read at the positions of the unpadded input.
- */
-export function directConv2dInputGrad(
-  rt: SimdRuntime,
-  gradOut: Float32Array,
   w: Float32Array,
   geo: Conv2dGeometry,
-  dx: Float32Array,
+  grads: DirectGrads,
+  reluOutput: Float32Array | null,
 ): void {
-  const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW } = geo;
+  const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW, positions, patchSize: taps } = geo;
+  const { dx, dw, db, masked } = grads;
+  const pad = inputPadding(geo);
+  const fp = roundUp4(f);
+  const cp = roundUp4(c);
   const eh = geo.dilationH * (kh - 1);
   const ew = geo.dilationW * (kw - 1);
-  const gh = oh + 2 * eh;
-  const gw = ow + 2 * ew;
-  const taps = f * kh * kw;
-  const cp = roundUp4(c);
+  const gradPad: Padding = {
+    planes: n * f,
+    h: oh,
+    w: ow,
+    top: eh,
+    left: ew,
+    hp: oh + 2 * eh,
+    wp: ow + 2 * ew,
+  };
   const inputs = n * h * geo.w;
-  const [rows, cols, cbase] = rt.tables(
-    windowOrigins(n, f, gh, gw, h, geo.w, 1, 1, padH, padW),
-    tapOffsets(f, kh, kw, geo.dilationH, geo.dilationW, gh, gw),
-    outputOrigins(n, c, h * geo.w),
-  ) as [number, number, number];
-  const at = rt.scratch({ g: n * f * gh * gw, w: taps * cp, out: dx.length });
-  const mem = rt.floats;
-  stagePadded(mem, at.g, gradOut, n * f, oh, ow, eh, ew, gh, gw);
-  stageRotated(mem, at.w, w, geo, cp);
-  igemm(rt, {
-    src: at.g,
-    rows,
-    rowCount: inputs,
-    cols,
-    k: taps,
-    b: at.w,
-    ldb: 4 * cp,
-    cbase,
-    cOff: at.out,
-    fStride: 4 * h * geo.w,
-    channels: c,
-    bias: 0,
-    flags: 0,
+  // Every table before the scratch: a table added later would land where the scratch starts.
+  const weightTables = dw
+    ? [
+        tapOffsets(c, kh, kw, geo.dilationH, geo.dilationW, pad.hp, pad.wp),
+        windowOrigins(n, c, pad.hp, pad.wp, oh, ow, geo.strideH, geo.strideW),
+        consecutive(taps),
+      ]
+    : [];
+  const inputTables = dx
+    ? [
+        windowOrigins(n, f, gradPad.hp, gradPad.wp, h, geo.w, 1, 1, padH, padW),
+        tapOffsets(f, kh, kw, geo.dilationH, geo.dilationW, gradPad.hp, gradPad.wp),
+        outputOrigins(n, c, h * geo.w),
+      ]
+    : [];
+  const tables = rt.tables(...weightTables, ...inputTables);
+  const [wRows = 0, wCols = 0, wBase = 0] = dw ? tables : [];
+  const [xRows = 0, xCols = 0, xBase = 0] = dx ? tables.slice(weightTables.length) : [];
+  const at = rt.scratch({
+    g: gradOut.length,
+    y: reluOutput ? gradOut.length : 0,
+    gT: positions * fp,
+    sums: 2 * f,
+    raw: dw ? x.length : 0,
+    x: dw ? n * c * pad.hp * pad.wp : 0,
+    dw: dw ? f * taps : 0,
+    gp: dx ? n * f * gradPad.hp * gradPad.wp : 0,
+    w: dx ? taps * f * cp : 0,
+    dx: dx ? dx.length : 0,
   });
-  const o = at.out >> 2;
-  for (let i = 0; i < dx.length; i++) dx[i]! += mem[o + i]!;
+  const mem = rt.floats;
+  mem.set(gradOut, at.g >> 2);
+  if (reluOutput) mem.set(reluOutput, at.y >> 2);
+  mem.fill(0, at.sums >> 2, (at.sums >> 2) + 2 * f);
+  rt.kernels.gradRows(at.g, at.y, reluOutput ? 1 : 0, n, f, oh * ow, fp, at.gT, at.sums);
+  if (masked) masked.set(mem.subarray(at.g >> 2, (at.g >> 2) + gradOut.length));
+  if (db) {
+    const sums = new Float64Array(mem.buffer, at.sums, f);
+    for (let i = 0; i < f; i++) db[i]! += sums[i]!;
+  }
+  if (dw) {
+    stagePadded(rt, at.raw, at.x, x, pad);
+    igemm(rt, {
+      src: at.x,
+      rows: wRows,
+      rowCount: taps,
+      cols: wCols,
+      k: positions,
+      b: at.gT,
+      ldb: 4 * fp,
+      cbase: wBase,
+      cOff: at.dw,
+      fStride: 4 * taps,
+      channels: f,
+      bias: 0,
+      flags: 0,
+    });
+    const o = at.dw >> 2;
+    for (let i = 0; i < dw.length; i++) dw[i]! += mem[o + i]!;
+  }
+  if (dx) {
+    if (!directInputGradFits(geo)) throw new Error('directConv2dBackward: dx needs stride 1');
+    rt.kernels.padPlanes(at.g, at.gp, gradPad.planes, oh, ow, eh, ew, gradPad.hp, gradPad.wp);
+    stageRotated(mem, at.w, w, geo, cp);
+    igemm(rt, {
+      src: at.gp,
+      rows: xRows,
+      rowCount: inputs,
+      cols: xCols,
+      k: f * kh * kw,
+      b: at.w,
+      ldb: 4 * cp,
+      cbase: xBase,
+      cOff: at.dx,
+      fStride: 4 * h * geo.w,
+      channels: c,
+      bias: 0,
+      flags: 0,
+    });
+    const o = at.dx >> 2;
+    for (let i = 0; i < dx.length; i++) dx[i]! += mem[o + i]!;
+  }
 }

@@ -8,6 +8,7 @@ export {
 } from './conv-transpose-geometry.js';
 export { convTranspose2dBackward, convTranspose2dForward } from './conv-transpose2d.js';
 export {
+  type Conv2dBackwardOptions,
   type Conv2dForwardOptions,
   type ConvGrads,
   type ConvOptions,

@@ -1,7 +1,6 @@
 import { type Conv2dGeometry, conv2dGeometry } from '../kernels/conv-geometry.js';
 import { conv2dBackward, conv2dForward } from '../kernels/conv2d.js';
-import { reluBackward } from '../kernels/relu.js';
-import { allocate, recycle, type Storage } from '../storage.js';
+import { allocate, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { convDType, requireRank, valuesAs } from './conv-inputs.js';
 import { defineOp, input } from './op.js';
@@ -47,14 +46,10 @@ export const conv2dOp = defineOp<
     const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
     const dw = w.requiresGrad ? allocate(dtype, w.size) : null;
     const db = b?.requiresGrad ? allocate(dtype, b.size) : null;
-    let gv = g.values();
-    if (attrs.relu) {
-      const masked = allocate(dtype, gv.length);
-      reluBackward(gv, out, masked);
-      gv = masked;
-    }
-    conv2dBackward(gv, valuesAs(x, dtype), valuesAs(w, dtype), geo, { dx, dw, db });
-    if (attrs.relu) recycle(gv);
+    const reluOutput = attrs.relu ? out : null;
+    conv2dBackward(g.values(), valuesAs(x, dtype), valuesAs(w, dtype), geo, { dx, dw, db }, undefined, {
+      reluOutput,
+    });
     return [
       dx ? new Tensor(dx, x.shape) : null,
       dw ? new Tensor(dw, w.shape) : null,

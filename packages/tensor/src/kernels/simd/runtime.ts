@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { type IgemmShape, igemmFunctions, igemmName } from './igemm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
+import { stageFunctions } from './stage-module.js';
 import { moduleBytes } from './wasm-writer.js';
 
 /** The slice of the WebAssembly JS API used here (the shared tsconfig has no DOM lib). */
@@ -34,8 +35,30 @@ export type IgemmFn = (
   flags: number,
 ) => void;
 
-/** The exports besides the igemm blocks (pool-module.ts, relu-module.ts). */
+/** The exports besides the igemm blocks (pool-module.ts, relu-module.ts, stage-module.ts). */
 export interface SimdKernels {
+  padPlanes(
+    src: number,
+    dst: number,
+    planes: number,
+    h: number,
+    w: number,
+    top: number,
+    left: number,
+    hp: number,
+    wp: number,
+  ): void;
+  gradRows(
+    g: number,
+    y: number,
+    mask: number,
+    n: number,
+    f: number,
+    plane: number,
+    fp: number,
+    gT: number,
+    sums: number,
+  ): void;
   maxPool2x2(src: number, dst: number, rows: number, w: number): void;
   maxPool2x2Backward(x: number, g: number, dx: number, rows: number, w: number): void;
   relu(src: number, dst: number, vectors: number): void;
@@ -43,7 +66,7 @@ export interface SimdKernels {
 }
 
 const kernelBytes = (relaxed: boolean) =>
-  moduleBytes([...igemmFunctions(relaxed), ...poolFunctions(), ...reluFunctions()]);
+  moduleBytes([...igemmFunctions(relaxed), ...poolFunctions(), ...reluFunctions(), ...stageFunctions()]);
 
 function validates(relaxed: boolean): boolean {
   try {
@@ -104,15 +127,15 @@ export class SimdRuntime {
 
   /**
    * Byte addresses of tables kept in the memory across calls (offset tables depend on shapes only),
-   * each built on first use. All tables one call needs are asked for together: past MAX_TABLE_BYTES
-   * every table is dropped first, never one the same call still holds.
+   * each built on first use. All tables one call needs are asked for together, before its scratch:
+   * past MAX_TABLE_BYTES every table is dropped first, never one the same call still holds.
    */
   tables(...specs: readonly TableSpec[]): number[] {
     const missing = specs.filter((s) => !this.tableAt.has(s.key));
     if (missing.length === 0) return specs.map((s) => this.tableAt.get(s.key)!);
     const built = missing.map((s) => [s.key, s.build()] as const);
     const bytes = built.reduce((sum, [, t]) => sum + Math.ceil(t.byteLength / 16) * 16, 0);
-    if (this.tablesEnd + bytes > MAX_TABLE_BYTES) {
+    if (this.tablesEnd > 0 && this.tablesEnd + bytes > MAX_TABLE_BYTES) {
       this.tableAt.clear();
       this.tablesEnd = 0;
       return this.tables(...specs);

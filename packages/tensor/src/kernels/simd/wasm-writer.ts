@@ -1,6 +1,8 @@
 /** A small WebAssembly binary writer (LEB128, sections, the opcodes the direct-convolution kernels use). */
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Core opcodes (WebAssembly spec, binary format, section 5.4). */
@@ -9,11 +11,13 @@ export const op = {
   loop: 0x03,
   if: 0x04,
   end: 0x0b,
+  br: 0x0c,
   brIf: 0x0d,
   localGet: 0x20,
   localSet: 0x21,
   i32Load: 0x28,
   i32Const: 0x41,
+  f32Const: 0x43,
   i32Eqz: 0x45,
   i32LtS: 0x48,
   i32GtS: 0x4a,
@@ -22,7 +26,22 @@ export const op = {
   i32Sub: 0x6b,
   i32And: 0x71,
   i32ShrU: 0x76,
+  f32Load: 0x2a,
+  f64Load: 0x2b,
+  f32Store: 0x38,
+  f64Store: 0x39,
+  i32GeS: 0x4e,
+  f32Gt: 0x5e,
+  f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
+  select: 0x1b,
   emptyBlock: 0x40,
+} as const;
+
+/** Bulk memory opcodes, written after the 0xfc prefix (each followed by its memory index bytes). */
+export const bulk = {
+  memoryCopy: 0x0a,
+  memoryFill: 0x0b,
 } as const;
 
 /** SIMD opcodes, written after the 0xfd prefix as LEB128 (fixed-width and relaxed SIMD proposals). */
@@ -42,6 +61,9 @@ export const simd = {
   v128Or: 0x50,
   v128Bitselect: 0x52,
   f32x4Max: 0xe9,
+  f64x2ExtractLane: 0x21,
+  f64x2Add: 0xf0,
+  f64x2PromoteLowF32x4: 0x5f,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4Pmax: 0xeb,
@@ -108,6 +130,11 @@ export class Code {
     return this.emit(0xfd, ...uleb(opcode), ...immediates);
   }
 
+  /** memory.copy(dst, src, bytes) or memory.fill(dst, byte, bytes), operands already pushed. */
+  bulk(opcode: number): this {
+    return this.emit(0xfc, ...uleb(opcode), ...(opcode === bulk.memoryCopy ? [0, 0] : [0]));
+  }
+
   /** A v128 of zeros. */
   zero(): this {
     return this.simd(simd.const, ...new Array<number>(16).fill(0));
@@ -118,7 +145,8 @@ export interface FunctionDef {
   name: string;
   /** i32 parameters only; the functions return nothing. */
   params: number;
-  locals: { i32: number; v128: number };
+  /** Locals in this order after the parameters: i32s, then f32s, then f64s, then v128s. */
+  locals: { i32: number; f32?: number; f64?: number; v128: number };
   body: Code;
 }
 
@@ -142,6 +170,8 @@ export function moduleBytes(functions: readonly FunctionDef[]): Uint8Array {
   const bodies = functions.map((f) => {
     const locals = vec([
       [...uleb(f.locals.i32), I32],
+      [...uleb(f.locals.f32 ?? 0), F32],
+      [...uleb(f.locals.f64 ?? 0), F64],
       [...uleb(f.locals.v128), V128],
     ]);
     const body = [...locals, ...f.body.bytes, op.end];
