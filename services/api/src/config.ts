@@ -55,6 +55,7 @@ const envSchema = z.object({
   OCELLUS_MAX_EPOCHS: integer(DEFAULT_MAX_EPOCHS, 1, 100_000),
   OCELLUS_JOB_ATTEMPTS: integer(3, 1, 100),
   OCELLUS_JOB_BACKOFF_MS: integer(10_000, 0, 3_600_000),
+  OCELLUS_PROGRESS_INTERVAL_MS: integer(500, 10, 60_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -82,6 +83,8 @@ export interface JobsConfig {
   maxEpochs: number;
   attempts: number;
   backoffMs: number;
+  /** Embedded mode: at most one progress update per job per interval (the trainer has its own setting). */
+  progressIntervalMs: number;
 }
 
 export interface Config {
@@ -175,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEpochs: e.OCELLUS_MAX_EPOCHS,
       attempts: e.OCELLUS_JOB_ATTEMPTS,
       backoffMs: e.OCELLUS_JOB_BACKOFF_MS,
+      progressIntervalMs: e.OCELLUS_PROGRESS_INTERVAL_MS,
     },
   };
 }

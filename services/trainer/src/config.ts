@@ -31,6 +31,8 @@ const envSchema = z.object({
   OCELLUS_LOCK_DURATION_MS: integer(30_000, 1000, 3_600_000),
   OCELLUS_STALLED_INTERVAL_MS: integer(15_000, 500, 3_600_000),
   OCELLUS_MAX_STALLED_COUNT: integer(2, 0, 1000),
+  OCELLUS_PROGRESS_INTERVAL_MS: integer(500, 10, 60_000),
+  OCELLUS_SHUTDOWN_TIMEOUT_MS: integer(30_000, 0, 3_600_000),
 });
 
 export const queuePrefixSchema = prefix;
@@ -45,6 +47,10 @@ export interface TrainerConfig {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  /** At most one progress update (record and event) per job per interval. */
+  progressIntervalMs: number;
+  /** How long SIGTERM may take (checkpointing and requeueing) before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 /** Reads the environment; throws one error naming every bad variable. */
@@ -70,5 +76,7 @@ export function loadTrainerConfig(env: Record<string, string | undefined> = proc
     lockDurationMs: e.OCELLUS_LOCK_DURATION_MS,
     stalledIntervalMs: e.OCELLUS_STALLED_INTERVAL_MS,
     maxStalledCount: e.OCELLUS_MAX_STALLED_COUNT,
+    progressIntervalMs: e.OCELLUS_PROGRESS_INTERVAL_MS,
+    shutdownTimeoutMs: e.OCELLUS_SHUTDOWN_TIMEOUT_MS,
   };
 }

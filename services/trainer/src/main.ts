@@ -44,6 +44,11 @@ function main(): void {
     }
     closing = true;
     log.info({ signal }, 'shutting down: checkpointing and requeueing the running jobs');
+    // With Redis unreachable, close() would wait for it forever; the job's lock then expires and it is retaken.
+    setTimeout(() => {
+      log.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     trainer.close().then(
       () => {
         connection.disconnect();

@@ -23,10 +23,11 @@ function reportOutages(redis: Redis, log: FastifyBaseLogger, what: string): Redi
  * without it, this process trains them itself (embedded mode) and keeps records beside the registry.
  */
 export async function openJobService(config: Config, log: FastifyBaseLogger): Promise<JobService> {
-  const { prefix, maxEpochs, attempts, backoffMs } = config.jobs;
+  const { prefix, maxEpochs, attempts, backoffMs, progressIntervalMs } = config.jobs;
   const retry = { attempts, backoffMs };
   if (config.redisUrl === undefined) {
-    const trainer = await EmbeddedTrainer.open({ registryRoot: config.registryRoot, maxEpochs, retry, log });
+    const registryRoot = config.registryRoot;
+    const trainer = await EmbeddedTrainer.open({ registryRoot, maxEpochs, retry, log, progressIntervalMs });
     log.info(
       { registry: config.registryRoot },
       'no REDIS_URL: training jobs run in this process, one at a time',
