@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
 import { openRegistry } from '@ocellus/registry';
 import {
@@ -22,6 +24,7 @@ import {
   redisNamespace,
   slowSpec,
   softmaxSpec,
+  storedEvents,
   tempRegistryRoot,
   until,
 } from './helpers.js';
@@ -51,12 +54,12 @@ afterEach(async () => {
   await removeRoot();
 });
 
-function startWorker(): Trainer {
+function startWorker(registryRoot = root): Trainer {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const trainer = startTrainer({
     connection,
     prefix: namespace.prefix,
-    registryRoot: root,
+    registryRoot,
     maxEpochs: 200,
     concurrency: 1,
     lockDurationMs: 5000,
@@ -112,6 +115,22 @@ describe('the BullMQ trainer', () => {
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toBe(record.failureReason);
     expect(job?.failedReason).toMatch(/no model family for architecture 'rcnn'/);
+  });
+
+  it('retries a passing failure with backoff, and fails the job once its attempts are spent', async () => {
+    const blocked = join(root, 'not-a-folder');
+    await writeFile(blocked, '');
+    startWorker(blocked);
+    const id = await submit(softmaxSpec());
+    const record = await finished(id);
+    expect(record).toMatchObject({ status: 'FAILED', attemptsMade: 3 });
+    expect(record.failureReason).toMatch(/ENOTDIR/);
+    const job = await queue.getJob(id);
+    expect(job?.attemptsMade).toBe(3);
+    const retries = (await storedEvents(store, id)).filter(
+      (e) => e.name === 'log' && e.data.message.includes('will retry'),
+    );
+    expect(retries).toHaveLength(2);
   });
 
   it('on close checkpoints the running job and requeues it, and another worker resumes it', async () => {
