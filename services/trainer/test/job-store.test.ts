@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import {
   FileJobStore,
@@ -133,6 +134,15 @@ describe.each(modes)('job records in %s', (_, open) => {
 });
 
 describe('job records in files', () => {
+  it('leave a registry that never trains as it was', async () => {
+    const { root, cleanup } = await tempRegistryRoot();
+    const store = await FileJobStore.open(root);
+    expect(await store.list({ limit: 10 })).toEqual([]);
+    await store.close();
+    expect(await readdir(root)).toEqual([]);
+    await cleanup();
+  });
+
   it('are read back by a new process (store) with their events', async () => {
     const { root, cleanup } = await tempRegistryRoot();
     const first = await FileJobStore.open(root);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobHistoryEntry, JobRecord, JobStatus } from '@ocellus/contracts';
 import { jobDir, jobsDir, writeFileAtomic } from '../job-files.js';
@@ -56,8 +56,12 @@ export class FileJobStore implements JobStore {
 
   static async open(registryRoot: string): Promise<FileJobStore> {
     const records = new Map<string, JobRecord>();
-    await mkdir(jobsDir(registryRoot), { recursive: true });
-    for (const id of await readdir(jobsDir(registryRoot))) {
+    // The folder appears with the first job, so a registry that never trains stays as it was.
+    const ids = await readdir(jobsDir(registryRoot)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const id of ids) {
       const text = await readOrNull(join(jobDir(registryRoot, id), RECORD_FILE));
       if (text !== null) records.set(id, JSON.parse(text) as JobRecord);
     }
