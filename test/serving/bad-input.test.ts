@@ -117,15 +117,10 @@ describe('bad input against the real socket of POST /v1/classify', () => {
       'PAYLOAD_TOO_LARGE',
       'OCELLUS_MAX_FILE_BYTES',
     );
-    // A raw body is refused by its content-length before it is read, and the connection closed.
-    const rawBig = await earlyResponse(server.url, {
-      path: '/v1/classify',
-      headers: { 'content-type': 'image/png' },
-      body: big,
-      sendBytes: 64 * 1024,
-    });
-    expectError(rawBig, 413, 'PAYLOAD_TOO_LARGE', 'OCELLUS_MAX_FILE_BYTES');
-    expect(rawBig.headers.connection).toBe('close');
+    // Refused by its content-length; the server drains the unread upload so a client that keeps
+    // writing (superagent does) still reads the answer instead of a connection reset.
+    for (let i = 0; i < 3; i++)
+      expectError(await raw(big), 413, 'PAYLOAD_TOO_LARGE', 'OCELLUS_MAX_FILE_BYTES');
   });
 
   it('refuses a thousand parts with 413 naming the limit they hit', async () => {

@@ -7,6 +7,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { LIMIT_SETTINGS } from '../config.js';
 import { ApiError, payloadTooLarge } from '../errors.js';
 import { CancelledError } from '../serving/batcher.js';
+import { drainBody } from '../serving/drain.js';
 import { ModelLoadError } from '../serving/model-cache.js';
 
 /** Decoder errors as the API's: 400 unreadable, 413 too many pixels (naming the setting), 415 format. */
@@ -79,7 +80,12 @@ function validationIssues(error: FastifyError): ValidationIssue[] {
   }));
 }
 
-function send(reply: FastifyReply, error: ApiError) {
+/** Unread upload bytes drained before an error reply: at most this many, for at most this long. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function send(reply: FastifyReply, error: ApiError) {
+  if (error.statusCode < 500) await drainBody(reply.request.raw, DRAIN_MAX_BYTES, DRAIN_TIMEOUT_MS);
   const { issues } = error;
   const body: ErrorBody = { error: error.message, code: error.code, ...(issues ? { issues } : {}) };
   return reply.code(error.statusCode).headers(error.headers).send(body);
