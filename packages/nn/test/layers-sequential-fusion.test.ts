@@ -1,4 +1,13 @@
-import { Conv2d, Flatten, LeakyReLU, Linear, MaxPool2d, ReLU, Sequential } from '@ocellus/nn/layers';
+import {
+  BatchNorm2d,
+  Conv2d,
+  Flatten,
+  LeakyReLU,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from '@ocellus/nn/layers';
 import type { TensorModule } from '@ocellus/nn/module';
 import { sum, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +20,9 @@ const lenetLike = () =>
   new Sequential(
     new Conv2d(2, 3, 3, { padding: 1, seed: 1, dtype: 'float64' }),
     new ReLU(),
+    new Conv2d(3, 3, 3, { padding: 1, seed: 7, dtype: 'float64', bias: false }),
+    new BatchNorm2d(3, { dtype: 'float64' }),
+    new ReLU(),
     new MaxPool2d(2),
     new Flatten(),
     new Linear(3 * 3 * 3, 4, { seed: 2, dtype: 'float64' }),
@@ -18,11 +30,13 @@ const lenetLike = () =>
     new Linear(4, 2, { seed: 3, dtype: 'float64' }),
   );
 
-describe('Sequential fuses a ReLU into the Conv2d or Linear before it', () => {
-  it('runs Conv2d + ReLU and Linear + ReLU as single ops', () => {
+describe('Sequential fuses a ReLU into the Conv2d, BatchNorm or Linear before it', () => {
+  it('runs Conv2d + ReLU, BatchNorm + ReLU and Linear + ReLU as single ops', () => {
     const x = r64([1, 1, 5, 5]).detach();
     const out = new Sequential(new Conv2d(1, 2, 3, { seed: 4, dtype: 'float64' }), new ReLU()).forward(x);
     expect(out.node?.op).toBe('conv2d');
+    const bn = new Sequential(new BatchNorm2d(1, { dtype: 'float64' }), new ReLU());
+    expect(bn.forward(r64([2, 1, 3, 3]).detach()).node?.op).toBe('batchNorm');
     const fc = new Sequential(new Linear(3, 2, { seed: 5, dtype: 'float64' }), new ReLU());
     expect(fc.forward(r64([4, 3]).detach()).node?.op).toBe('linear');
   });

@@ -13,6 +13,7 @@ export {
   zeros,
 } from './creation.js';
 export * from './functional/arithmetic.js';
+export { type BatchNormOptions, batchNorm } from './functional/batch-norm.js';
 export { reduceTo } from './functional/broadcast.js';
 export {
   avgPool2d,

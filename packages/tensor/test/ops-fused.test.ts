@@ -96,3 +96,47 @@ describe('conv2d with a fused ReLU', () => {
     });
   });
 });
+
+describe('batchNorm', () => {
+  /** The textbook composition: (x - mean) / sqrt(var + eps) * gamma + beta over axes other than 1. */
+  function composed(x: Tensor, w: Tensor, b: Tensor): Tensor {
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const shape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    const centred = T.sub(x, T.mean(x, axes, true));
+    const variance = T.mean(T.mul(centred, centred), axes, true);
+    const xhat = T.div(centred, T.sqrt(T.add(variance, 1e-5)));
+    return T.relu(T.add(T.mul(xhat, T.reshape(w, shape)), T.reshape(b, shape)));
+  }
+
+  it.each([[[5, 1]], [[3, 5, 7]], [[4, 3, 5, 7]], [[64, 16, 6, 6]]])(
+    'matches the composed batch statistics and ReLU over %j, values and gradients',
+    (shape) => {
+      const c = shape[1]!;
+      const inputs = [r(shape, -2, 3), r([c], 0.5, 2), r([c])];
+      const upstream = r(shape);
+      const fused = (x: Tensor, w: Tensor, b: Tensor) => T.batchNorm(x, w, b, { activation: 'relu' });
+      const args = inputs as [Tensor, Tensor, Tensor];
+      expect(maxScaled(fused(...args), composed(...args))).toBeLessThan(1e-5);
+      const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
+      const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
+      a.forEach((g, i) => {
+        expect(maxScaled(g, b[i]!)).toBeLessThan(1e-4);
+      });
+    },
+  );
+
+  it('reports the batch mean and biased variance it normalised with', () => {
+    const x = T.tensor([1, 2, 3, 5, 4, 6, 7, 9], [2, 2, 2]);
+    let seen: number[][] = [];
+    T.batchNorm(x, T.tensor([1, 1]), T.tensor([0, 0]), {
+      record: (mean, variance) => {
+        seen = [Array.from(mean), Array.from(variance)];
+      },
+    });
+    // Channel 0 holds 1, 2, 4, 6; channel 1 holds 3, 5, 7, 9.
+    expect(seen).toEqual([
+      [3.25, 6],
+      [3.6875, 5],
+    ]);
+  });
+});

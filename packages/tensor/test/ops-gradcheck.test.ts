@@ -178,6 +178,25 @@ const cases: Case[] = [
     inputs: () => [r([4, 5], -3, 3)],
   },
   {
+    op: 'batchNorm',
+    name: 'batch statistics over [N, C, H, W]',
+    fn: (x, w, b) => T.batchNorm(x, w, b),
+    inputs: () => [r([3, 2, 3, 2]), r([2], 0.5, 2), r([2])],
+  },
+  {
+    op: 'batchNorm',
+    name: 'given running statistics over [N, C]',
+    fn: (x, w, b) => T.batchNorm(x, w, b, { running: { mean: [0.2, -0.1, 0], variance: [0.5, 2, 1] } }),
+    inputs: () => [r([4, 3]), r([3], 0.5, 2), r([3])],
+  },
+  {
+    op: 'batchNorm',
+    name: 'batch statistics with a fused ReLU over [N, C, L] (off the kink)',
+    fn: (x, w, b) => T.batchNorm(x, w, b, { activation: 'relu' }),
+    inputs: () => [r([4, 2, 3]), r([2], 0.5, 2), r([2])],
+    tol: 1e-5,
+  },
+  {
     op: 'convTranspose2d',
     name: 'stride 2, output padding 1, bias',
     fn: (x, w, b) => T.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),

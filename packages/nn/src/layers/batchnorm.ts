@@ -1,17 +1,4 @@
-import {
-  add,
-  type DType,
-  div,
-  mean,
-  mul,
-  ones,
-  reshape,
-  sqrt,
-  sub,
-  type Tensor,
-  tensor,
-  zeros,
-} from '@ocellus/tensor';
+import { batchNorm, type DType, ones, type Tensor, tensor, zeros } from '@ocellus/tensor';
 import { Module, type TensorModule } from '../module.js';
 import { channelShape } from './activation-functions.js';
 
@@ -23,8 +10,8 @@ export interface BatchNormOptions {
 }
 
 /**
- * Ioffe & Szegedy 2015 over axis 1: batch statistics while training (biased variance to normalise,
- * unbiased in running_var, as torch), running statistics at eval. gamma (`weight`) and beta
+ * Ioffe & Szegedy 2015 over axis 1, one fused op: batch statistics while training (biased variance to
+ * normalise, unbiased in running_var, as torch), running statistics at eval. gamma (`weight`) and beta
  * (`bias`) are not regularised, so the identity gamma = sqrt(var + eps), beta = mean stays reachable.
  */
 abstract class BatchNorm extends Module implements TensorModule {
@@ -58,32 +45,32 @@ abstract class BatchNorm extends Module implements TensorModule {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalise(x, false);
+  }
+
+  /** relu(batchnorm(x)) as one op (Sequential uses it for a BatchNorm followed by a ReLU). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.normalise(x, true);
+  }
+
+  private normalise(x: Tensor, relu: boolean): Tensor {
     if (!this.ranks.includes(x.ndim)) {
       throw new Error(
         `${this.constructor.name}: expected rank ${this.ranks.join(' or ')}, got [${x.shape.join(', ')}]`,
       );
     }
-    const shape = channelShape(x, this.numFeatures);
-    const xhat = this.training ? this.normaliseByBatch(x) : this.normaliseByRunning(x, shape);
-    return add(mul(xhat, reshape(this.weight, shape)), reshape(this.bias, shape));
-  }
-
-  private normaliseByBatch(x: Tensor): Tensor {
-    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    channelShape(x, this.numFeatures);
+    const activation = relu ? { activation: 'relu' as const } : {};
+    if (!this.training) {
+      const running = { mean: this.runningMean.values(), variance: this.runningVar.values() };
+      return batchNorm(x, this.weight, this.bias, { eps: this.eps, running, ...activation });
+    }
     const count = x.size / this.numFeatures;
     if (count < 2) {
       throw new Error(`${this.constructor.name}: training needs more than 1 value per channel`);
     }
-    const mu = mean(x, axes, true);
-    const centred = sub(x, mu);
-    const biasedVar = mean(mul(centred, centred), axes, true);
-    this.updateRunning(mu.values(), biasedVar.values(), count);
-    return div(centred, sqrt(add(biasedVar, this.eps)));
-  }
-
-  private normaliseByRunning(x: Tensor, shape: number[]): Tensor {
-    const std = sqrt(add(reshape(this.runningVar, shape), this.eps));
-    return div(sub(x, reshape(this.runningMean, shape)), std);
+    const record = (mean: Float64Array, variance: Float64Array) => this.updateRunning(mean, variance, count);
+    return batchNorm(x, this.weight, this.bias, { eps: this.eps, record, ...activation });
   }
 
   /** running = (1 - momentum) running + momentum batch, the variance term unbiased by n / (n - 1). */

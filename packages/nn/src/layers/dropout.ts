@@ -28,8 +28,10 @@ export class Dropout extends Module implements TensorModule {
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;
     if (this.p === 1) return mul(x, 0);
-    const keep = this.mask ?? this.sampleMask(this.maskShape(x), x.dtype);
-    return mul(mul(x, keep), 1 / (1 - this.p));
+    const scale = 1 / (1 - this.p);
+    // The scale rides on the mask (0 or 1 / (1 - p)): one multiply over x instead of two, same values.
+    const keep = this.mask ? mul(this.mask, scale) : this.sampleMask(this.maskShape(x), x.dtype, scale);
+    return mul(x, keep);
   }
 
   /** One draw per element; Dropout2d draws one per channel. */
@@ -37,10 +39,10 @@ export class Dropout extends Module implements TensorModule {
     return [...x.shape];
   }
 
-  private sampleMask(shape: number[], dtype: DType): Tensor {
+  private sampleMask(shape: number[], dtype: DType, scale: number): Tensor {
     const keep = zeros(shape, { dtype });
     const v = keep.data;
-    for (let i = 0; i < v.length; i++) v[i] = this.rng.uniform() >= this.p ? 1 : 0;
+    for (let i = 0; i < v.length; i++) v[i] = this.rng.uniform() >= this.p ? scale : 0;
     return keep;
   }
 }

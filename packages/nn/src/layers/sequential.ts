@@ -12,7 +12,7 @@ const fusesRelu = (layer: TensorModule): layer is TensorModule & ReluFusable =>
 
 /**
  * Layers applied in order, registered as children "0", "1", ... (torch's names in state dicts). A layer
- * that can fuse a ReLU (Conv2d, Linear) followed by a plain ReLU runs both as one op: same values.
+ * that can fuse a ReLU (Conv2d, BatchNorm, Linear) followed by a plain ReLU runs both as one op: same values.
  */
 export class Sequential extends Module implements TensorModule {
   readonly layers: readonly TensorModule[];

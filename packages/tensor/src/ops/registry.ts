@@ -2,6 +2,7 @@ import { absOp } from './abs.js';
 import { addOp } from './add.js';
 import { type ArgReduceAttrs, argReduceOp } from './argmax.js';
 import { avgPool2dOp } from './avg-pool2d.js';
+import { type BatchNormAttrs, batchNormOp } from './batch-norm.js';
 import { type ClampAttrs, clampOp } from './clamp.js';
 import { type Col2imAttrs, col2imOp } from './col2im.js';
 import { type CompareKind, compareOp } from './compare.js';
@@ -80,6 +81,7 @@ export interface OpAttrs {
   matmul: NoAttrs;
   linear: LinearAttrs;
   softmaxCrossEntropy: SoftmaxCrossEntropyAttrs;
+  batchNorm: BatchNormAttrs;
   im2col: Im2colAttrs;
   col2im: Col2imAttrs;
   conv2d: Conv2dAttrs;
@@ -126,6 +128,7 @@ export const ops: { readonly [K in OpName]: OpDef<OpAttrs[K]> } = {
   matmul: matmulOp,
   linear: linearOp,
   softmaxCrossEntropy: softmaxCrossEntropyOp,
+  batchNorm: batchNormOp,
   im2col: im2colOp,
   col2im: col2imOp,
   conv2d: conv2dOp,
