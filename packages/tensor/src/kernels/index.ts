@@ -1,4 +1,10 @@
 export { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
+export {
+  type BatchNormLayout,
+  type BatchNormStats,
+  batchNormBackward,
+  batchNormForward,
+} from './batch-norm.js';
 export { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from './conv-geometry.js';
 export { type ConvScratch, convScratch } from './conv-scratch.js';
 export {

@@ -1,3 +1,9 @@
+import {
+  type BatchNormLayout,
+  type BatchNormStats,
+  batchNormBackward,
+  batchNormForward,
+} from '../kernels/batch-norm.js';
 import { allocate, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { defineOp, input } from './op.js';
@@ -15,13 +21,12 @@ export interface BatchNormAttrs {
 interface Saved {
   x: Tensor;
   gamma: Storage;
-  mean: Float64Array;
-  invstd: Float64Array;
+  stats: BatchNormStats;
   out: Storage;
 }
 
-/** Channels on axis 1 of [N, C, ...]: count per channel, block length, and block stride. */
-function layout(x: Tensor): { n: number; c: number; plane: number } {
+/** Channels on axis 1 of [N, C, ...]. */
+function layoutOf(x: Tensor): BatchNormLayout {
   if (x.ndim < 2) throw new Error(`batchNorm needs [N, C, ...], got [${x.shape.join(', ')}]`);
   const n = x.shape[0]!;
   const c = x.shape[1]!;
@@ -30,105 +35,53 @@ function layout(x: Tensor): { n: number; c: number; plane: number } {
 
 /**
  * Ioffe & Szegedy 2015 over axis 1: y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's
- * mean and biased variance (or given running ones), accumulated in float64. Backward (the paper's
- * chain rule, folded): dx = gamma invstd / M (M g - sum g - xhat sum(g xhat)); with given statistics
- * dx = gamma invstd g. dgamma = sum(g xhat), dbeta = sum(g).
+ * mean and biased variance (or given running ones), optionally through a ReLU; see kernels/batch-norm.ts.
  */
 export const batchNormOp = defineOp<BatchNormAttrs, Saved>({
-  saves: ['x', 'gamma', 'mean', 'invstd', 'out'],
+  saves: ['x', 'gamma', 'stats', 'out'],
   forward(inputs, attrs) {
     const x = input(inputs, 0);
-    const { n, c, plane } = layout(x);
+    const layout = layoutOf(x);
     const gamma = input(inputs, 1).values();
     const beta = input(inputs, 2).values();
-    if (gamma.length !== c || beta.length !== c)
-      throw new Error(`batchNorm: weight and bias need ${c} values`);
-    const xv = x.values();
-    const count = n * plane;
-    const mean = new Float64Array(c);
-    const invstd = new Float64Array(c);
-    const variance = new Float64Array(c);
-    for (let ch = 0; ch < c; ch++) {
-      let mu: number;
-      let v: number;
-      if (attrs.running) {
-        mu = attrs.running.mean[ch]!;
-        v = attrs.running.variance[ch]!;
-      } else {
-        let s = 0;
-        for (let b = 0; b < n; b++) {
-          const o = (b * c + ch) * plane;
-          for (let i = o; i < o + plane; i++) s += xv[i]!;
-        }
-        mu = s / count;
-        let ss = 0;
-        for (let b = 0; b < n; b++) {
-          const o = (b * c + ch) * plane;
-          for (let i = o; i < o + plane; i++) {
-            const d = xv[i]! - mu;
-            ss += d * d;
-          }
-        }
-        v = ss / count;
-      }
-      mean[ch] = mu;
-      variance[ch] = v;
-      invstd[ch] = 1 / Math.sqrt(v + attrs.eps);
+    if (gamma.length !== layout.c || beta.length !== layout.c) {
+      throw new Error(`batchNorm: weight and bias need ${layout.c} values`);
     }
-    if (!attrs.running) attrs.record?.(mean, variance);
     const out = allocate(x.dtype, x.size);
-    for (let ch = 0; ch < c; ch++) {
-      const scale = gamma[ch]! * invstd[ch]!;
-      const shift = beta[ch]! - mean[ch]! * scale;
-      for (let b = 0; b < n; b++) {
-        const o = (b * c + ch) * plane;
-        if (attrs.relu) {
-          for (let i = o; i < o + plane; i++) {
-            const y = xv[i]! * scale + shift;
-            out[i] = y > 0 ? y : 0;
-          }
-        } else for (let i = o; i < o + plane; i++) out[i] = xv[i]! * scale + shift;
-      }
-    }
-    return { out: new Tensor(out, x.shape), saved: { x, gamma, mean, invstd, out } };
+    const running = attrs.running ?? null;
+    const stats = batchNormForward(
+      x.values(),
+      layout,
+      gamma,
+      beta,
+      attrs.eps,
+      running,
+      attrs.relu ?? false,
+      out,
+    );
+    if (!running) attrs.record?.(stats.mean, stats.variance);
+    return { out: new Tensor(out, x.shape), saved: { x, gamma, stats, out } };
   },
-  backward(g, { x, gamma, mean, invstd, out }, attrs) {
-    const { n, c, plane } = layout(x);
-    const count = n * plane;
-    const xv = x.values();
-    const gv = g.values();
-    const relu = attrs.relu ?? false;
+  backward(g, { x, gamma, stats, out }, attrs) {
+    const layout = layoutOf(x);
     const dx = x.requiresGrad ? allocate(g.dtype, x.size) : null;
-    const dgamma = allocate(g.dtype, c);
-    const dbeta = allocate(g.dtype, c);
-    for (let ch = 0; ch < c; ch++) {
-      const mu = mean[ch]!;
-      const is = invstd[ch]!;
-      let sumG = 0;
-      let sumGx = 0;
-      for (let b = 0; b < n; b++) {
-        const o = (b * c + ch) * plane;
-        for (let i = o; i < o + plane; i++) {
-          const gi = relu && !(out[i]! > 0) ? 0 : gv[i]!;
-          sumG += gi;
-          sumGx += gi * (xv[i]! - mu) * is;
-        }
-      }
-      dgamma[ch] = sumGx;
-      dbeta[ch] = sumG;
-      if (!dx) continue;
-      const k = gamma[ch]! * is;
-      // With batch statistics the mean and variance depend on x too; given ones are constants.
-      const meanG = attrs.running ? 0 : sumG / count;
-      const meanGx = attrs.running ? 0 : sumGx / count;
-      for (let b = 0; b < n; b++) {
-        const o = (b * c + ch) * plane;
-        for (let i = o; i < o + plane; i++) {
-          const gi = relu && !(out[i]! > 0) ? 0 : gv[i]!;
-          dx[i] = k * (gi - meanG - (xv[i]! - mu) * is * meanGx);
-        }
-      }
-    }
-    return [dx ? new Tensor(dx, x.shape) : null, new Tensor(dgamma, [c]), new Tensor(dbeta, [c])];
+    const reluOutput = attrs.relu ? out : null;
+    const batchStatistics = attrs.running === undefined;
+    const { dgamma, dbeta } = batchNormBackward(
+      g.values(),
+      x.values(),
+      reluOutput,
+      layout,
+      gamma,
+      stats,
+      batchStatistics,
+      dx,
+    );
+    const vector = (v: Float64Array) => {
+      const data = allocate(g.dtype, layout.c);
+      data.set(v);
+      return new Tensor(data, [layout.c]);
+    };
+    return [dx ? new Tensor(dx, x.shape) : null, vector(dgamma), vector(dbeta)];
   },
 });

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { type IgemmShape, igemmFunctions, igemmName } from './igemm-module.js';
+import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
 import { stageFunctions } from './stage-module.js';
@@ -35,8 +36,44 @@ export type IgemmFn = (
   flags: number,
 ) => void;
 
-/** The exports besides the igemm blocks (pool-module.ts, relu-module.ts, stage-module.ts). */
+/** The exports besides the igemm blocks (pool, relu, stage and norm modules). */
 export interface SimdKernels {
+  channelSums(x: number, n: number, c: number, plane: number, mean: number, out: number): void;
+  channelAffine(
+    x: number,
+    out: number,
+    n: number,
+    c: number,
+    plane: number,
+    scale: number,
+    shift: number,
+    relu: number,
+  ): void;
+  channelGradSums(
+    g: number,
+    x: number,
+    y: number,
+    relu: number,
+    n: number,
+    c: number,
+    plane: number,
+    mean: number,
+    invstd: number,
+    out: number,
+  ): void;
+  channelGradInput(
+    g: number,
+    x: number,
+    y: number,
+    relu: number,
+    n: number,
+    c: number,
+    plane: number,
+    a: number,
+    b: number,
+    d: number,
+    dx: number,
+  ): void;
   padPlanes(
     src: number,
     dst: number,
@@ -66,7 +103,13 @@ export interface SimdKernels {
 }
 
 const kernelBytes = (relaxed: boolean) =>
-  moduleBytes([...igemmFunctions(relaxed), ...poolFunctions(), ...reluFunctions(), ...stageFunctions()]);
+  moduleBytes([
+    ...igemmFunctions(relaxed),
+    ...poolFunctions(),
+    ...reluFunctions(),
+    ...stageFunctions(),
+    ...normFunctions(),
+  ]);
 
 function validates(relaxed: boolean): boolean {
   try {
@@ -105,7 +148,8 @@ export class SimdRuntime {
   private f32: Float32Array;
   private i32: Int32Array;
   private readonly tableAt = new Map<string, number>();
-  private tablesEnd = 0;
+  /** Address 0 stays unused, so kernels can take 0 for "no buffer". */
+  private tablesEnd = 16;
 
   constructor(relaxed: boolean) {
     if (!wasm) throw new Error('WebAssembly is not available in this runtime');
@@ -135,9 +179,9 @@ export class SimdRuntime {
     if (missing.length === 0) return specs.map((s) => this.tableAt.get(s.key)!);
     const built = missing.map((s) => [s.key, s.build()] as const);
     const bytes = built.reduce((sum, [, t]) => sum + Math.ceil(t.byteLength / 16) * 16, 0);
-    if (this.tablesEnd > 0 && this.tablesEnd + bytes > MAX_TABLE_BYTES) {
+    if (this.tablesEnd > 16 && this.tablesEnd + bytes > MAX_TABLE_BYTES) {
       this.tableAt.clear();
-      this.tablesEnd = 0;
+      this.tablesEnd = 16;
       return this.tables(...specs);
     }
     this.reserve(this.tablesEnd + bytes);
