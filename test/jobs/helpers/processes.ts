@@ -9,6 +9,8 @@ const resolve = createRequire(import.meta.url).resolve;
 const API_ENTRY = join(dirname(resolve('@ocellus/api')), 'server.js');
 const TRAINER_ENTRY = join(dirname(resolve('@ocellus/trainer')), 'main.js');
 
+const STOP_TIMEOUT_MS = 20_000;
+
 export interface Service {
   child: ChildProcess;
   /** What the process wrote so far (pino JSON lines). */
@@ -57,7 +59,10 @@ async function launch(
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        // A process stuck on shutdown (say its Redis is gone) must not outlive the test.
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
         const [code] = await exited;
+        clearTimeout(timer);
         return code as number | null;
       })();
       return stopping;
