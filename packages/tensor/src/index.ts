@@ -1,4 +1,5 @@
 export { backward, isGradEnabled, noGrad } from './autograd.js';
+export { forwardChain } from './chain.js';
 export {
   arange,
   type CreateOptions,

@@ -42,14 +42,19 @@ export function recycle(data: Storage): void {
   pooledBytes += data.byteLength;
 }
 
-/** Runs `fn` with the set of buffers `allocate` returns meanwhile (the only ones it may `recycle`). */
+/**
+ * Runs `fn` with the set of buffers `allocate` returns meanwhile (the only ones it may `recycle`); an
+ * enclosing tracker learns of them too.
+ */
 export function trackingBirths<T>(fn: (born: ReadonlySet<Storage>) => T): T {
   const previous = births;
-  births = new Set();
+  const mine = new Set<Storage>();
+  births = mine;
   try {
-    return fn(births);
+    return fn(mine);
   } finally {
     births = previous;
+    if (previous) for (const b of mine) previous.add(b);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '@ocellus/tensor';
+import { forwardChain, type Tensor } from '@ocellus/tensor';
 import { Module, type TensorModule } from '../module.js';
 import { ReLU } from './activations.js';
 
@@ -22,16 +22,17 @@ export class Sequential extends Module implements TensorModule {
     this.layers = layers.map((layer, i) => this.registerModule(String(i), layer));
   }
 
+  /** Without gradients, the intermediate buffers go back to the allocator once done (forwardChain). */
   forward(x: Tensor): Tensor {
-    let h = x;
+    const steps: ((h: Tensor) => Tensor)[] = [];
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i]!;
       const next = this.layers[i + 1];
       if (next?.constructor === ReLU && fusesRelu(layer)) {
-        h = layer.forwardRelu(h);
+        steps.push((h) => layer.forwardRelu(h));
         i++;
-      } else h = layer.forward(h);
+      } else steps.push((h) => layer.forward(h));
     }
-    return h;
+    return forwardChain(x, steps);
   }
 }
