@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  type ConvPath,
+  type ConvOptions,
   conv2dBackward,
   conv2dForward,
   conv2dGeometry,
+  simdPoolStats,
   simdSupport,
 } from '@ocellus/tensor/kernels';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ConvCase, maxScaledError, naiveConv2d, prng, randomArray } from './kernels-reference.js';
 
 // Both float32 paths (direct indirect-GEMM in WebAssembly SIMD, im2col + GEMM) against the direct loops,
@@ -21,7 +23,16 @@ const cases: ConvCase[] = [
   { n: 3, c: 1, h: 28, w: 28, f: 6, kh: 5, kw: 5, stride: [1, 1], padding: [2, 2], dilation: [1, 1] },
   { n: 2, c: 6, h: 14, w: 14, f: 16, kh: 5, kw: 5, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
 ];
-const paths: ConvPath[] = simdSupport.simd ? ['direct', 'im2col'] : ['im2col'];
+/** Every path, the direct one also with a worker sharing even the smallest product. */
+const modes: [string, ConvOptions][] = [
+  ['im2col', { path: 'im2col' }],
+  ...(simdSupport.simd
+    ? ([
+        ['direct', { path: 'direct', threads: 1 }],
+        ['direct, 2 threads', { path: 'direct', threads: 2, parallelMin: 0 }],
+      ] as [string, ConvOptions][])
+    : []),
+];
 
 const label = (p: ConvCase) =>
   `n${p.n} c${p.c} ${p.h}x${p.w} f${p.f} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation}`;
@@ -63,15 +74,21 @@ function setup(p: ConvCase, seed: number) {
   return { geo, x, w, bias, g, f32: (a: Float64Array) => Float32Array.from(a) };
 }
 
-describe.each(paths)('conv2d float32, %s path', (path) => {
+describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
+  beforeAll(async () => {
+    // Workers join calls once they are up: wait for them, so the checks below include their units.
+    const threads = mode.threads ?? 1;
+    for (let i = 0; i < 500 && simdPoolStats(threads).ready < threads - 1; i++) await sleep(10);
+  });
+
   it.each(cases.map((p) => [label(p), p] as const))('forward matches the direct loops for %s', (_, p) => {
     const { geo, x, w, bias, f32 } = setup(p, 1);
     const expected = naiveConv2d(x, w, bias, p);
     const out = new Float32Array(expected.length);
-    conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, { path });
+    conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, mode);
     expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
     const relu = new Float32Array(expected.length);
-    conv2dForward(f32(x), f32(w), f32(bias), geo, relu, undefined, { path, relu: true });
+    conv2dForward(f32(x), f32(w), f32(bias), geo, relu, undefined, { ...mode, relu: true });
     expect(Array.from(relu)).toEqual(Array.from(out, (v) => (v > 0 ? v : 0)));
   });
 
@@ -83,7 +100,7 @@ describe.each(paths)('conv2d float32, %s path', (path) => {
       dw: new Float32Array(w.length).fill(1),
       db: new Float32Array(p.f).fill(1),
     };
-    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, { path });
+    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, mode);
     for (const key of ['dx', 'dw', 'db'] as const) {
       const plusOne = expected[key].map((v) => v + 1);
       expect(maxScaledError(grads[key], plusOne)).toBeLessThan(1e-5);
@@ -93,7 +110,7 @@ describe.each(paths)('conv2d float32, %s path', (path) => {
   it.each(cases.map((p) => [label(p), p] as const))('masks the gradient by a ReLU output for %s', (_, p) => {
     const { geo, x, w, bias, g, f32 } = setup(p, 5);
     const y = new Float32Array(g.length);
-    conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { path, relu: true });
+    conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { ...mode, relu: true });
     const expected = naiveBackward(
       g.map((v, i) => (y[i]! > 0 ? v : 0)),
       x,
@@ -105,7 +122,7 @@ describe.each(paths)('conv2d float32, %s path', (path) => {
       dw: new Float32Array(w.length),
       db: new Float32Array(p.f),
     };
-    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, { path, reluOutput: y });
+    conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, { ...mode, reluOutput: y });
     for (const key of ['dx', 'dw', 'db'] as const) {
       expect(maxScaledError(grads[key], expected[key])).toBeLessThan(1e-5);
     }
@@ -115,12 +132,30 @@ describe.each(paths)('conv2d float32, %s path', (path) => {
     const p = cases[2]!;
     const { geo, x, w, g, f32 } = setup(p, 3);
     const dw = new Float32Array(w.length);
-    conv2dBackward(f32(g), f32(x), f32(w), geo, { dw }, undefined, { path });
+    conv2dBackward(f32(g), f32(x), f32(w), geo, { dw }, undefined, mode);
     expect(maxScaledError(dw, naiveBackward(g, x, w, p).dw)).toBeLessThan(1e-5);
   });
 });
 
 describe('conv2d direct path', () => {
+  it.runIf(simdSupport.simd)('shares the products of a large convolution with a worker', async () => {
+    const p = cases[7]!;
+    for (let i = 0; i < 500 && simdPoolStats(2).ready < 1; i++) await sleep(10);
+    const before = simdPoolStats(2).workerUnits;
+    const { geo, x, w, bias, f32 } = setup(p, 6);
+    const expected = naiveConv2d(x, w, bias, p);
+    const out = new Float32Array(expected.length);
+    for (let i = 0; i < 20 && simdPoolStats(2).workerUnits === before; i++) {
+      conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, {
+        path: 'direct',
+        threads: 2,
+        parallelMin: 0,
+      });
+    }
+    expect(simdPoolStats(2).workerUnits).toBeGreaterThan(before);
+    expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
+  });
+
   it('refuses float64 data', () => {
     const { geo, x, w } = setup(cases[0]!, 4);
     const out = new Float64Array(geo.positions * geo.outChannels);

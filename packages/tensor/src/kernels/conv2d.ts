@@ -6,6 +6,7 @@ import { directConv2dBackward, directConv2dForward, directInputGradFits } from '
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
 import { reluBackward } from './relu.js';
+import type { IgemmOptions } from './simd/igemm.js';
 import { type SimdRuntime, simdRuntime } from './simd/runtime.js';
 import { requireLength, requireSameDType } from './validate.js';
 
@@ -22,7 +23,8 @@ export interface ConvGrads {
  */
 export type ConvPath = 'direct' | 'im2col';
 
-export interface ConvOptions {
+/** Which path, and for the direct path how many threads share its products (see simd/igemm.ts). */
+export interface ConvOptions extends IgemmOptions {
   path?: ConvPath;
 }
 
@@ -71,6 +73,7 @@ export function conv2dForward(
       geo,
       out as Float32Array,
       relu,
+      options,
     );
     return;
   }
@@ -134,6 +137,7 @@ export function conv2dBackward(
       geo,
       grads32,
       reluOutput as Float32Array | null,
+      options,
     );
     if (!needIm2colDx) return;
     g = masked ?? gradOut;

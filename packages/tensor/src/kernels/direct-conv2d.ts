@@ -1,6 +1,6 @@
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { consecutive, outputOrigins, tapOffsets, windowOrigins } from './conv-tables.js';
-import { igemm } from './simd/igemm.js';
+import { type IgemmOptions, igemm } from './simd/igemm.js';
 import { FLAG_BIAS, FLAG_RELU } from './simd/igemm-module.js';
 import type { SimdRuntime } from './simd/runtime.js';
 
@@ -80,6 +80,7 @@ export function directConv2dForward(
   geo: Conv2dGeometry,
   out: Float32Array,
   relu: boolean,
+  options: IgemmOptions = {},
 ): void {
   const { n, c, outChannels: f, kh, kw, oh, ow, positions, patchSize: taps } = geo;
   const pad = inputPadding(geo);
@@ -104,21 +105,25 @@ export function directConv2dForward(
     mem.set(bias, at.bias >> 2);
     mem.fill(0, (at.bias >> 2) + f, (at.bias >> 2) + fp);
   }
-  igemm(rt, {
-    src: at.x,
-    rows,
-    rowCount: positions,
-    cols,
-    k: taps,
-    b: at.w,
-    ldb: 4 * fp,
-    cbase,
-    cOff: at.out,
-    fStride: 4 * oh * ow,
-    channels: f,
-    bias: bias ? at.bias : 0,
-    flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0),
-  });
+  igemm(
+    rt,
+    {
+      src: at.x,
+      rows,
+      rowCount: positions,
+      cols,
+      k: taps,
+      b: at.w,
+      ldb: 4 * fp,
+      cbase,
+      cOff: at.out,
+      fStride: 4 * oh * ow,
+      channels: f,
+      bias: bias ? at.bias : 0,
+      flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0),
+    },
+    options,
+  );
   out.set(mem.subarray(at.out >> 2, (at.out >> 2) + out.length));
 }
 
@@ -149,6 +154,7 @@ export function directConv2dBackward(
   geo: Conv2dGeometry,
   grads: DirectGrads,
   reluOutput: Float32Array | null,
+  options: IgemmOptions = {},
 ): void {
   const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW, positions, patchSize: taps } = geo;
   const { dx, dw, db, masked } = grads;
@@ -209,21 +215,25 @@ export function directConv2dBackward(
   }
   if (dw) {
     stagePadded(rt, at.raw, at.x, x, pad);
-    igemm(rt, {
-      src: at.x,
-      rows: wRows,
-      rowCount: taps,
-      cols: wCols,
-      k: positions,
-      b: at.gT,
-      ldb: 4 * fp,
-      cbase: wBase,
-      cOff: at.dw,
-      fStride: 4 * taps,
-      channels: f,
-      bias: 0,
-      flags: 0,
-    });
+    igemm(
+      rt,
+      {
+        src: at.x,
+        rows: wRows,
+        rowCount: taps,
+        cols: wCols,
+        k: positions,
+        b: at.gT,
+        ldb: 4 * fp,
+        cbase: wBase,
+        cOff: at.dw,
+        fStride: 4 * taps,
+        channels: f,
+        bias: 0,
+        flags: 0,
+      },
+      options,
+    );
     const o = at.dw >> 2;
     for (let i = 0; i < dw.length; i++) dw[i]! += mem[o + i]!;
   }
@@ -231,21 +241,25 @@ export function directConv2dBackward(
     if (!directInputGradFits(geo)) throw new Error('directConv2dBackward: dx needs stride 1');
     rt.kernels.padPlanes(at.g, at.gp, gradPad.planes, oh, ow, eh, ew, gradPad.hp, gradPad.wp);
     stageRotated(mem, at.w, w, geo, cp);
-    igemm(rt, {
-      src: at.gp,
-      rows: xRows,
-      rowCount: inputs,
-      cols: xCols,
-      k: f * kh * kw,
-      b: at.w,
-      ldb: 4 * cp,
-      cbase: xBase,
-      cOff: at.dx,
-      fStride: 4 * h * geo.w,
-      channels: c,
-      bias: 0,
-      flags: 0,
-    });
+    igemm(
+      rt,
+      {
+        src: at.gp,
+        rows: xRows,
+        rowCount: inputs,
+        cols: xCols,
+        k: f * kh * kw,
+        b: at.w,
+        ldb: 4 * cp,
+        cbase: xBase,
+        cOff: at.dx,
+        fStride: 4 * h * geo.w,
+        channels: c,
+        bias: 0,
+        flags: 0,
+      },
+      options,
+    );
     const o = at.dx >> 2;
     for (let i = 0; i < dx.length; i++) dx[i]! += mem[o + i]!;
   }

@@ -22,22 +22,100 @@ export interface IgemmCall {
   flags: number;
 }
 
-/** Runs the call in chunks of 8 channels, full register blocks first, then one block for the remainder. */
-export function igemm(rt: SimdRuntime, call: IgemmCall): void {
-  const { src, rows, rowCount, cols, k, b, ldb, cbase, cOff, fStride, channels, bias, flags } = call;
-  if (rowCount === 0 || k === 0) return;
-  for (let f0 = 0; f0 < channels; f0 += CHUNK) {
-    const nf = Math.min(CHUNK, channels - f0);
-    const nv = Math.ceil(nf / 4);
-    const mr = BLOCK_ROWS[nv]!;
-    const blocks = Math.floor(rowCount / mr);
-    const rest = rowCount - blocks * mr;
-    const args = [cols, k, b + 4 * f0, ldb] as const;
-    const out = [cOff + f0 * fStride, fStride, nf, bias === 0 ? 0 : bias + 4 * f0, flags] as const;
-    if (blocks > 0) rt.igemm({ nv, mr })(src, rows, blocks, ...args, cbase, ...out);
-    if (rest > 0) {
-      const done = 4 * blocks * mr;
-      rt.igemm({ nv, mr: rest })(src, rows + done, 1, ...args, cbase + done, ...out);
-    }
+/** The call's fields in a fixed order, to pass it to other threads through shared memory. */
+export const CALL_FIELDS = [
+  'src',
+  'rows',
+  'rowCount',
+  'cols',
+  'k',
+  'b',
+  'ldb',
+  'cbase',
+  'cOff',
+  'fStride',
+  'channels',
+  'bias',
+  'flags',
+] as const satisfies readonly (keyof IgemmCall)[];
+
+function chunk(call: IgemmCall, f0: number) {
+  const nf = Math.min(CHUNK, call.channels - f0);
+  const nv = Math.ceil(nf / 4);
+  const mr = BLOCK_ROWS[nv]!;
+  const blocks = Math.floor(call.rowCount / mr);
+  return { nf, nv, mr, blocks, rest: call.rowCount - blocks * mr };
+}
+
+/** Work units: per 8-channel chunk, runs of `grain` full register blocks, then the remainder rows. */
+export function unitCount(call: IgemmCall, grain: number): number {
+  let units = 0;
+  for (let f0 = 0; f0 < call.channels; f0 += CHUNK) {
+    const { blocks, rest } = chunk(call, f0);
+    units += Math.ceil(blocks / grain) + (rest > 0 ? 1 : 0);
   }
+  return units;
+}
+
+/** Runs unit `u` (any order, any thread: units write disjoint outputs). */
+export function runUnit(rt: SimdRuntime, call: IgemmCall, grain: number, u: number): void {
+  const { src, rows, cols, k, b, ldb, cbase, cOff, fStride, bias, flags } = call;
+  let left = u;
+  for (let f0 = 0; f0 < call.channels; f0 += CHUNK) {
+    const { nf, nv, mr, blocks, rest } = chunk(call, f0);
+    const runs = Math.ceil(blocks / grain);
+    const here = runs + (rest > 0 ? 1 : 0);
+    if (left >= here) {
+      left -= here;
+      continue;
+    }
+    const first = left < runs ? left * grain * mr : blocks * mr;
+    const count = left < runs ? Math.min(grain, blocks - left * grain) : 1;
+    const shape = left < runs ? { nv, mr } : { nv, mr: rest };
+    const done = 4 * first;
+    rt.igemm(shape)(
+      src,
+      rows + done,
+      count,
+      cols,
+      k,
+      b + 4 * f0,
+      ldb,
+      cbase + done,
+      cOff + f0 * fStride,
+      fStride,
+      nf,
+      bias === 0 ? 0 : bias + 4 * f0,
+      flags,
+    );
+    return;
+  }
+  throw new RangeError(`igemm: unit ${u} is past the last one`);
+}
+
+export interface IgemmOptions {
+  /** Threads taking part, the caller included; default the runtime's (OCELLUS_THREADS or one per core). */
+  threads?: number;
+  /** Calls of fewer multiply-adds (rows x k x channels) run on the caller alone. */
+  parallelMin?: number;
+}
+
+/**
+ * Below this many multiply-adds the caller runs a call alone: waking a worker costs some tens of
+ * microseconds, about 0.5 M multiply-adds of this kernel.
+ */
+export const PARALLEL_MIN_MACS = 1 << 21;
+
+/** Runs the call: alone in whole chunks, or in units shared with the runtime's workers. */
+export function igemm(rt: SimdRuntime, call: IgemmCall, options: IgemmOptions = {}): void {
+  if (call.rowCount === 0 || call.k === 0) return;
+  const macs = call.rowCount * call.k * call.channels;
+  const pool = macs >= (options.parallelMin ?? PARALLEL_MIN_MACS) ? rt.pool(options.threads) : undefined;
+  if (pool) {
+    pool.run(call);
+    return;
+  }
+  const whole = Number.MAX_SAFE_INTEGER;
+  const units = unitCount(call, whole);
+  for (let u = 0; u < units; u++) runUnit(rt, call, whole, u);
 }

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { type IgemmShape, igemmFunctions, igemmName } from './igemm-module.js';
+import { IgemmPool } from './igemm-pool.js';
 import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
@@ -8,14 +10,14 @@ import { moduleBytes } from './wasm-writer.js';
 
 /** The slice of the WebAssembly JS API used here (the shared tsconfig has no DOM lib). */
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: SharedArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -102,14 +104,20 @@ export interface SimdKernels {
   reluMask(g: number, y: number, dst: number, vectors: number): void;
 }
 
+/** 1 GiB of 64 KiB pages: the most one runtime's scratch may grow to. */
+const MAX_PAGES = 16384;
+
 const kernelBytes = (relaxed: boolean) =>
-  moduleBytes([
-    ...igemmFunctions(relaxed),
-    ...poolFunctions(),
-    ...reluFunctions(),
-    ...stageFunctions(),
-    ...normFunctions(),
-  ]);
+  moduleBytes(
+    [
+      ...igemmFunctions(relaxed),
+      ...poolFunctions(),
+      ...reluFunctions(),
+      ...stageFunctions(),
+      ...normFunctions(),
+    ],
+    MAX_PAGES,
+  );
 
 function validates(relaxed: boolean): boolean {
   try {
@@ -143,17 +151,24 @@ const MAX_TABLE_BYTES = 64 << 20;
  */
 export class SimdRuntime {
   readonly kernels: SimdKernels;
-  private readonly memory: WasmMemory;
+  readonly memory: WasmMemory;
   private readonly exports: Record<string, unknown>;
   private f32: Float32Array;
   private i32: Int32Array;
   private readonly tableAt = new Map<string, number>();
   /** Address 0 stays unused, so kernels can take 0 for "no buffer". */
   private tablesEnd = 16;
+  private readonly pools = new Map<number, IgemmPool>();
 
-  constructor(relaxed: boolean) {
+  /** A new runtime, or (in a worker) one more instance over another runtime's shared memory. */
+  constructor(
+    readonly relaxed: boolean,
+    memory?: object,
+  ) {
     if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-    this.memory = new wasm.Memory({ initial: 16 });
+    this.memory =
+      (memory as WasmMemory | undefined) ??
+      new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const instance = new wasm.Instance(new wasm.Module(kernelBytes(relaxed)), {
       env: { memory: this.memory },
     });
@@ -161,6 +176,17 @@ export class SimdRuntime {
     this.kernels = instance.exports as unknown as SimdKernels;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Workers sharing this runtime's igemm calls, `threads` in all with the caller; none below 2 threads. */
+  pool(threads = defaultThreads): IgemmPool | undefined {
+    if (threads < 2) return undefined;
+    let pool = this.pools.get(threads);
+    if (!pool) {
+      pool = new IgemmPool(this, threads);
+      this.pools.set(threads, pool);
+    }
+    return pool.dead ? undefined : pool;
   }
 
   igemm(shape: IgemmShape): IgemmFn {
@@ -228,6 +254,14 @@ export class SimdRuntime {
 
 export const simdSupport = detect();
 
+function threadsFromEnv(): number {
+  const fromEnv = Number.parseInt(process.env['OCELLUS_THREADS'] ?? '', 10);
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : availableParallelism();
+}
+
+/** OCELLUS_THREADS (as the GEMM) or one per core. */
+const defaultThreads = threadsFromEnv();
+
 let shared: SimdRuntime | undefined;
 
 /** The calling thread's runtime, or undefined where WebAssembly SIMD is missing. */
@@ -235,4 +269,10 @@ export function simdRuntime(): SimdRuntime | undefined {
   if (!simdSupport.simd) return undefined;
   shared ??= new SimdRuntime(simdSupport.relaxed);
   return shared;
+}
+
+/** Diagnostics of the calling thread's igemm pool for `threads` (started on first use). */
+export function simdPoolStats(threads: number): { workers: number; ready: number; workerUnits: number } {
+  const pool = simdRuntime()?.pool(threads);
+  return pool ? pool.stats : { workers: 0, ready: 0, workerUnits: 0 };
 }

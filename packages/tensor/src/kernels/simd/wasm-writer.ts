@@ -166,10 +166,10 @@ function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-/** A module importing one memory `env.memory` (unshared) and exporting the functions by name. */
-export function moduleBytes(functions: readonly FunctionDef[]): Uint8Array {
+/** A module importing one shared memory `env.memory` of at most `maxPages` and exporting the functions by name. */
+export function moduleBytes(functions: readonly FunctionDef[], maxPages: number): Uint8Array {
   const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
-  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(1), ...uleb(maxPages)];
   const bodies = functions.map((f) => {
     const locals = vec([
       [...uleb(f.locals.i32), I32],
