@@ -1,9 +1,11 @@
 // Ocellus LeNet-5 through @ocellus/nn: layers, softmax cross-entropy and SGD, as a user trains it.
+import { fileURLToPath } from 'node:url';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@ocellus/nn/layers';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { SGD } from '@ocellus/nn/optim';
 import { noGrad, Rng, tensor } from '@ocellus/tensor';
 import { batchData, LEARNING_RATE, LENET } from './data.js';
+import { remoteImpl } from './remote.js';
 
 export function lenet(seed = 1) {
   const rng = new Rng(seed);
@@ -26,11 +28,8 @@ export function lenet(seed = 1) {
 
 const input = (images, batch) => tensor(images, [batch, 1, 28, 28]);
 
+/** In-process measurement; run.js drives it in child processes, one per OCELLUS_THREADS value. */
 export const ocellus = {
-  impl: 'ocellus',
-  // Every LeNet product is below the GEMM's inline threshold and the conv kernels run on the caller:
-  // the whole step uses one thread.
-  threads: () => [1],
   async train(batch) {
     const model = lenet();
     const optimizer = new SGD(model.parameters(), { lr: LEARNING_RATE });
@@ -61,3 +60,12 @@ export function oursLogits(batch) {
   model.eval();
   return noGrad(() => model.forward(input(batchData(batch).images, batch))).values();
 }
+
+const child = fileURLToPath(new URL('./ocellus-child.js', import.meta.url));
+
+/** Ocellus at 1 and 2 threads (OCELLUS_THREADS: the GEMM pool and the conv kernels' workers). */
+export const ocellusRemote = remoteImpl('ocellus', [1, 2], (threads) => [
+  process.execPath,
+  [child],
+  { OCELLUS_THREADS: String(threads) },
+]);

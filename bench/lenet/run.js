@@ -1,9 +1,10 @@
 // `npm run bench:lenet [-- --json] [-- --quick] [-- --rounds N] [-- --only impl,impl]`: LeNet-5 (28x28x1,
-// batch 64, SGD) training steps, batch-64 inference and batch-1 latency for Ocellus and its peers, side by
-// side in one run. Rounds interleave the implementations; each figure is the median over rounds.
+// batch 64, SGD) training steps, batch-64 inference and batch-1 latency for Ocellus (1 and 2 threads, each
+// in its own child process) and its peers, side by side in one run. Rounds interleave the
+// implementations; each figure is the median over rounds. Ratios use Ocellus's best thread count.
 import { LENET } from './data.js';
 import { median, timeCalls } from './harness.js';
-import { ocellus, oursLogits } from './ocellus.js';
+import { ocellusRemote, oursLogits } from './ocellus.js';
 import { onnxLogits, onnxruntime } from './onnx.js';
 import { pytorch } from './pytorch.js';
 import { tfjsCpu, tfjsWasm } from './tfjs.js';
@@ -23,7 +24,7 @@ const budget = quick ? 0.3 : 1;
 const BATCH = 64;
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const impls = [ocellus, tfjsWasm, tfjsCpu, onnxruntime, pytorch].filter(
+const impls = [ocellusRemote, tfjsWasm, tfjsCpu, onnxruntime, pytorch].filter(
   (impl) => (!only || only.includes(impl.impl)) && (impl.available?.() ?? true),
 );
 
@@ -77,6 +78,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 for (const entry of runs.values()) await entry.prepared?.dispose();
+ocellusRemote.close();
 pytorch.close();
 
 const results = [];
@@ -106,41 +108,53 @@ const find = (impl, threads, mode, batch) =>
   results.find((r) => r.impl === impl && r.threads === threads && r.mode === mode && r.batch === batch);
 const ratio = (x, y) => (x && y ? Number((x / y).toFixed(2)) : null);
 
-/** Ocellus against one peer at one thread count; every ratio above 1 means Ocellus is faster. */
-function versus(ours, peer) {
-  const r = (mode, batch) => [find(...ours, mode, batch), find(...peer, mode, batch)];
-  const [ot, pt] = r('train', BATCH);
-  const [oi, pi] = r('infer', BATCH);
-  const [ol, pl] = r('infer', 1);
+/** Ocellus's best figure over its thread counts: [value, threads]. */
+function oursBest(mode, batch, field, better) {
+  let best = null;
+  for (const t of ocellusRemote.threads()) {
+    const v = find('ocellus', t, mode, batch)?.[field];
+    if (v !== undefined && (best === null || better(v, best[0]))) best = [v, t];
+  }
+  return best;
+}
+const higher = (a, b) => a > b;
+const lower = (a, b) => a < b;
+const oursTrain = oursBest('train', BATCH, 'images_per_s', higher);
+const oursInfer = oursBest('infer', BATCH, 'images_per_s', higher);
+const oursLatency = oursBest('infer', 1, 'latency_ms', lower);
+
+/** Ocellus (best thread count per figure) against one peer at one thread count; above 1 = Ocellus faster. */
+function versus([impl, t]) {
   return {
-    train: ratio(ot?.images_per_s, pt?.images_per_s),
-    infer_64: ratio(oi?.images_per_s, pi?.images_per_s),
-    latency_1: ratio(pl?.latency_ms, ol?.latency_ms),
+    train: ratio(oursTrain?.[0], find(impl, t, 'train', BATCH)?.images_per_s),
+    infer_64: ratio(oursInfer?.[0], find(impl, t, 'infer', BATCH)?.images_per_s),
+    latency_1: ratio(find(impl, t, 'infer', 1)?.latency_ms, oursLatency?.[0]),
   };
 }
 
-const oursKey = ['ocellus', ocellus.threads()[0]];
-const oursTrain = find(...oursKey, 'train', BATCH)?.images_per_s;
-const oursInfer = find(...oursKey, 'infer', BATCH)?.images_per_s;
-const oursLatency = find(...oursKey, 'infer', 1)?.latency_ms;
 const wasmInfer = find('tfjs-wasm', 1, 'infer', BATCH)?.images_per_s;
-const peers = impls.filter((i) => i !== ocellus).flatMap((i) => i.threads().map((t) => [i.impl, t]));
+const peers = impls.filter((i) => i !== ocellusRemote).flatMap((i) => i.threads().map((t) => [i.impl, t]));
 let onnxDiff = null;
-if (impls.includes(ocellus) && impls.includes(onnxruntime)) {
+if (impls.includes(ocellusRemote) && impls.includes(onnxruntime)) {
   const [a, b] = [oursLogits(BATCH), await onnxLogits(BATCH)];
   onnxDiff = Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
 }
+const figure = (best) => (best ? { value: best[0], threads: best[1] } : null);
 const summary = {
   model: `LeNet-5 ${JSON.stringify(LENET)}`,
   batch: BATCH,
   rounds,
-  ocellus: { train_images_per_s: oursTrain, infer_images_per_s: oursInfer, latency_1_ms: oursLatency },
-  targets: {
-    train_at_least_2000: oursTrain === undefined ? null : oursTrain >= 2000,
-    infer_at_least_tfjs_wasm: oursInfer && wasmInfer ? oursInfer >= wasmInfer : null,
-    latency_at_most_0_3_ms: oursLatency === undefined ? null : oursLatency <= 0.3,
+  ocellus_best: {
+    train_images_per_s: figure(oursTrain),
+    infer_images_per_s: figure(oursInfer),
+    latency_1_ms: figure(oursLatency),
   },
-  vs: Object.fromEntries(peers.map(([impl, t]) => [`${impl}/${t}`, versus(oursKey, [impl, t])])),
+  targets: {
+    train_at_least_2000: oursTrain ? oursTrain[0] >= 2000 : null,
+    infer_at_least_tfjs_wasm: oursInfer && wasmInfer ? oursInfer[0] >= wasmInfer : null,
+    latency_at_most_0_3_ms: oursLatency ? oursLatency[0] <= 0.3 : null,
+  },
+  vs: Object.fromEntries(peers.map((p) => [`${p[0]}/${p[1]}`, versus(p)])),
   errors: Object.fromEntries(
     results.filter((r) => r.error).map((r) => [key(r.impl, r.threads, r.mode, r.batch), r.error]),
   ),
@@ -152,11 +166,10 @@ if (json) {
   console.log(JSON.stringify({ summary }));
 } else {
   const cell = (r, field, digits) => (r ? (r.error ? 'n/a' : r[field].toFixed(digits)) : '-');
-  console.log(
-    `\nLeNet-5, batch ${BATCH}, median of ${rounds} round(s); ratios: Ocellus / peer (>1 = Ocellus faster)`,
-  );
+  console.log(`\nLeNet-5, batch ${BATCH}, median of ${rounds} round(s)`);
   console.log(['impl/threads'.padEnd(20), 'train img/s', 'infer img/s @64', 'latency @1 ms'].join(' '));
-  for (const [impl, t] of [oursKey, ...peers]) {
+  const ours = impls.includes(ocellusRemote) ? ocellusRemote.threads().map((t) => ['ocellus', t]) : [];
+  for (const [impl, t] of [...ours, ...peers]) {
     console.log(
       [
         `${impl}/${t}`.padEnd(20),
@@ -166,7 +179,9 @@ if (json) {
       ].join(' '),
     );
   }
-  console.log('\nOcellus / peer      train    infer@64   latency@1');
+  console.log(
+    '\nOcellus (best threads) / peer, >1 = Ocellus faster\n                     train    infer@64   latency@1',
+  );
   for (const [name, v] of Object.entries(summary.vs)) {
     const f = (x) => (x === null ? '-' : `${x}x`).padStart(9);
     console.log(`${name.padEnd(19)}${f(v.train)}  ${f(v.infer_64)}  ${f(v.latency_1)}`);
