@@ -13,8 +13,8 @@ export interface LinearAttrs {
 const rowsOf = (x: Tensor) => x.size / x.shape[x.ndim - 1]!;
 
 /**
- * The affine map y = x W^T + b over the last axis (x [..., in], W [out, in], b [out]) as one GEMM into
- * rows that start as the bias, then an optional ReLU: torch's addmm, backward by two more GEMMs.
+ * The affine map y = x W^T + b over the last axis (x [..., in], W [out, in], b [out]): one GEMM, then
+ * the bias and an optional ReLU in one pass (torch's addmm); backward by two more GEMMs.
  */
 export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor | null; out: Storage }>({
   saves: ['x', 'w', 'b', 'out'],
@@ -32,10 +32,6 @@ export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor 
     const dtype = convDType(inputs);
     const m = rowsOf(x);
     const out = allocate(dtype, m * outFeatures);
-    if (b) {
-      const bv = b.values();
-      for (let i = 0; i < m; i++) out.set(bv, i * outFeatures);
-    }
     const xv = valuesAs(x, dtype);
     const wv = valuesAs(w, dtype);
     gemm(
@@ -47,10 +43,19 @@ export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor 
       1,
       ref(xv, inFeatures),
       ref(wv, inFeatures),
-      b ? 1 : 0,
+      0,
       ref(out, outFeatures),
     );
-    if (attrs.relu) for (let i = 0; i < out.length; i++) out[i] = out[i]! > 0 ? out[i]! : 0;
+    // Bias and ReLU in one pass over the product (beta = 0: the GEMM never reads C).
+    const bv = b ? b.values() : null;
+    const relu = attrs.relu ?? false;
+    for (let i = 0; i < m; i++) {
+      const row = i * outFeatures;
+      for (let j = 0; j < outFeatures; j++) {
+        const y = bv ? out[row + j]! + bv[j]! : out[row + j]!;
+        out[row + j] = relu && !(y > 0) ? 0 : y;
+      }
+    }
     return { out: new Tensor(out, [...x.shape.slice(0, -1), outFeatures]), saved: { x, w, b, out } };
   },
   backward(g, { x, w, b, out }, attrs) {
