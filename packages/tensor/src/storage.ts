@@ -16,11 +16,20 @@ const poolKey = (dtype: DType, length: number) => `${dtype} ${length}`;
 
 /** A zero-filled buffer: a recycled one of the same dtype and length when there is one. */
 export function allocate(dtype: DType, length: number): Storage {
+  return take(dtype, length, true);
+}
+
+/** Like allocate, for a caller that overwrites every element: a recycled buffer keeps its old values. */
+export function allocateUnzeroed(dtype: DType, length: number): Storage {
+  return take(dtype, length, false);
+}
+
+function take(dtype: DType, length: number, zeroed: boolean): Storage {
   const reused = free.get(poolKey(dtype, length))?.pop();
   let out: Storage;
   if (reused) {
     pooledBytes -= reused.byteLength;
-    reused.fill(0);
+    if (zeroed) reused.fill(0);
     out = reused;
   } else {
     const bytes = dtype === 'float64' ? 8 : 4;

@@ -4,7 +4,7 @@ import {
   batchNormBackward,
   batchNormForward,
 } from '../kernels/batch-norm.js';
-import { allocate, type Storage } from '../storage.js';
+import { allocate, allocateUnzeroed, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { defineOp, input } from './op.js';
 
@@ -47,7 +47,7 @@ export const batchNormOp = defineOp<BatchNormAttrs, Saved>({
     if (gamma.length !== layout.c || beta.length !== layout.c) {
       throw new Error(`batchNorm: weight and bias need ${layout.c} values`);
     }
-    const out = allocate(x.dtype, x.size);
+    const out = allocateUnzeroed(x.dtype, x.size);
     const running = attrs.running ?? null;
     const stats = batchNormForward(
       x.values(),
@@ -64,7 +64,7 @@ export const batchNormOp = defineOp<BatchNormAttrs, Saved>({
   },
   backward(g, { x, gamma, stats, out }, attrs) {
     const layout = layoutOf(x);
-    const dx = x.requiresGrad ? allocate(g.dtype, x.size) : null;
+    const dx = x.requiresGrad ? allocateUnzeroed(g.dtype, x.size) : null;
     const reluOutput = attrs.relu ? out : null;
     const batchStatistics = attrs.running === undefined;
     const { dgamma, dbeta } = batchNormBackward(

@@ -1,6 +1,6 @@
 import { type Conv2dGeometry, conv2dGeometry } from '../kernels/conv-geometry.js';
 import { conv2dBackward, conv2dForward } from '../kernels/conv2d.js';
-import { allocate, type Storage } from '../storage.js';
+import { allocate, allocateUnzeroed, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { convDType, requireRank, valuesAs } from './conv-inputs.js';
 import { defineOp, input } from './op.js';
@@ -35,7 +35,7 @@ export const conv2dOp = defineOp<
     const { stride, padding, dilation } = attrs;
     const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, stride, padding, dilation });
     const dtype = convDType(inputs);
-    const out = allocate(dtype, n * f * geo.oh * geo.ow);
+    const out = allocateUnzeroed(dtype, n * f * geo.oh * geo.ow);
     const bias = b ? valuesAs(b, dtype) : null;
     const relu = attrs.relu ?? false;
     conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), bias, geo, out, undefined, { relu });

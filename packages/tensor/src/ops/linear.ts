@@ -1,6 +1,6 @@
 import { gemm } from '../gemm/index.js';
 import { reluBackward } from '../kernels/relu.js';
-import { allocate, recycle, type Storage } from '../storage.js';
+import { allocate, allocateUnzeroed, recycle, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { convDType, valuesAs } from './conv-inputs.js';
 import { defineOp, input } from './op.js';
@@ -31,7 +31,7 @@ export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor 
     }
     const dtype = convDType(inputs);
     const m = rowsOf(x);
-    const out = allocate(dtype, m * outFeatures);
+    const out = allocateUnzeroed(dtype, m * outFeatures);
     const xv = valuesAs(x, dtype);
     const wv = valuesAs(w, dtype);
     gemm(
@@ -64,14 +64,14 @@ export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor 
     const m = rowsOf(x);
     let gv = g.values();
     if (attrs.relu) {
-      const masked = allocate(dtype, gv.length);
+      const masked = allocateUnzeroed(dtype, gv.length);
       reluBackward(gv, out, masked);
       gv = masked;
     }
     const G = ref(gv, outFeatures);
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
-      const data = allocate(dtype, x.size);
+      const data = allocateUnzeroed(dtype, x.size);
       gemm(
         false,
         false,
@@ -88,7 +88,7 @@ export const linearOp = defineOp<LinearAttrs, { x: Tensor; w: Tensor; b: Tensor 
     }
     let dw: Tensor | null = null;
     if (w.requiresGrad) {
-      const data = allocate(dtype, w.size);
+      const data = allocateUnzeroed(dtype, w.size);
       gemm(
         true,
         false,

@@ -1,5 +1,5 @@
 import { reluBackward, reluForward } from '../kernels/relu.js';
-import { allocate } from '../storage.js';
+import { allocateUnzeroed } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { defineOp, input, type NoAttrs } from './op.js';
 
@@ -8,12 +8,12 @@ export const reluOp = defineOp<NoAttrs, { x: Tensor }>({
   saves: ['x'],
   forward(inputs) {
     const x = input(inputs, 0);
-    const out = allocate(x.dtype, x.size);
+    const out = allocateUnzeroed(x.dtype, x.size);
     reluForward(x.values(), out);
     return { out: new Tensor(out, x.shape), saved: { x } };
   },
   backward(g, { x }) {
-    const dx = allocate(g.dtype, g.size);
+    const dx = allocateUnzeroed(g.dtype, g.size);
     reluBackward(g.values(), x.values(), dx);
     return [new Tensor(dx, x.shape)];
   },
