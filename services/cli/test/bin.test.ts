@@ -45,7 +45,11 @@ describe('the ocellus executable', () => {
     const spec = await writeJson(
       dir.path,
       'long.json',
-      tinySpec({ model: 'tiny-long', schedule: { epochs: 100 } }),
+      tinySpec({
+        model: 'tiny-long',
+        dataset: { name: 'mnist', train: 4000, validation: 100, test: 100, seed: 3 },
+        schedule: { epochs: 200 },
+      }),
     );
     const run = start(['train', spec, '--registry', 'registry']);
     await expect.poll(run.output, { timeout: 60_000, interval: 100 }).toContain('progress');

@@ -12,12 +12,25 @@ export interface Captured {
 /** Runs one command line in-process with captured streams; `tty` makes stdout look like a terminal. */
 export async function ocellus(
   argv: string[],
-  options: { cwd?: string; tty?: boolean; signal?: AbortSignal; env?: Record<string, string> } = {},
+  options: {
+    cwd?: string;
+    tty?: boolean;
+    signal?: AbortSignal;
+    env?: Record<string, string>;
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t), isTTY: options.tty ?? false, columns: 160 },
+    stdout: {
+      write: (t: string) => {
+        stdout += t;
+        options.onStdout?.(t);
+      },
+      isTTY: options.tty ?? false,
+      columns: 160,
+    },
     stderr: { write: (t: string) => (stderr += t) },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),

@@ -88,11 +88,17 @@ describe('ocellus train', () => {
       tinySpec({ model: 'tiny-long', schedule: { epochs: 50 } }),
     );
     const controller = new AbortController();
-    const run = ocellus(['train', spec, '--registry', registry], { signal: controller.signal });
-    setTimeout(() => controller.abort(), 1500);
-    const { code, stdout, stderr } = await run;
+    // Aborted from the first epoch's progress line, the way Ctrl-C lands while a run is under way.
+    const { code, stdout, stderr } = await ocellus(['train', spec, '--registry', registry], {
+      signal: controller.signal,
+      onStdout: (text) => {
+        if (text.includes('] progress ')) controller.abort();
+      },
+    });
     expect(code).toBe(130);
     expect(stderr).toBe('ocellus: train interrupted\n');
+    expect(stdout).toContain('epoch 1/50 ');
+    expect(stdout).not.toContain('epoch 2/50 ');
     expect(stdout).not.toContain('published');
     expect(await openRegistry(registry).listModels()).toEqual([]);
   });
