@@ -101,6 +101,17 @@ describe.each(modes)('gemm with the $name', ({ options }) => {
     expect(check(options, { transA: false, transB: true, m: 37, n: 29, k: 43, alpha, beta })).toBeLessThan(1);
   });
 
+  it('stages wide contiguous C tiles when beta is not 0', () => {
+    // Each tile's C span (about mc x ldc) is larger than the other staging needs at this shape.
+    for (const [m, n, k] of [
+      [300, 512, 64],
+      [2004, 512, 78],
+    ] as const) {
+      const c: Case = { transA: false, transB: true, m, n, k, alpha: 1, beta: 1, contiguous: true };
+      expect(check(options, c), `${m} x ${n} x ${k}`).toBeLessThan(1);
+    }
+  });
+
   it('works on views into much wider matrices', () => {
     for (const [transA, transB] of transposes) {
       const c: Case = { transA, transB, m: 70, n: 20, k: 300, alpha: 1, beta: 0.5, pad: 700 };

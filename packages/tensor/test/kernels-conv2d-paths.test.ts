@@ -145,7 +145,10 @@ describe('conv2d direct path', () => {
     const { geo, x, w, bias, f32 } = setup(p, 6);
     const expected = naiveConv2d(x, w, bias, p);
     const out = new Float32Array(expected.length);
-    for (let i = 0; i < 20 && simdPoolStats(2).workerUnits === before; i++) {
+    // A worker that wakes after the caller has claimed every unit misses that call: on a busy machine
+    // that can happen many times in a row, so keep calling (for at most 10 s) until one joins.
+    const deadline = Date.now() + 10_000;
+    while (simdPoolStats(2).workerUnits === before && Date.now() < deadline) {
       conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, {
         path: 'direct',
         threads: 2,

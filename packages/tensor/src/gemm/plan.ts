@@ -61,8 +61,10 @@ export function plan(p: Problem, participants: number): Plan {
   const chunkPad = roundUp(Math.min(chunkCols, p.n), nr);
   const simd = p.kernel !== 'js';
   const rb = Math.max(1, Math.min(64, Math.floor(STAGE_B_ELEMENTS / chunkPad)));
-  // SIMD kernels work on copies staged in the shared memory: an A block, rows of B, 8 columns of op(B), C rows.
-  const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k, 2 * mc * COPY_MIN_COLS) + 64 : 0;
+  // SIMD kernels work on copies staged in the shared memory: an A block, rows of B, 8 columns of op(B),
+  // C rows; with beta != 0 a whole C tile's span is staged when its rows lie close (ldc <= 2 cols).
+  const cRows = p.beta === 0 ? mc * COPY_MIN_COLS : mc * nt;
+  const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k, 2 * cRows) + 64 : 0;
   const regionBytes = align64((mc * kc + mc * nt + stage) * bytes);
   const bBytes = align64(p.k * chunkPad * bytes);
   const jobs: Job[] = [];

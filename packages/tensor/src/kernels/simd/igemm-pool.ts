@@ -98,6 +98,9 @@ export class IgemmPool {
   run(call: IgemmCall): void {
     const i32 = this.i32;
     Atomics.store(i32, NEXT, CLOSED);
+    // A worker that woke late for the last call may still be between its claim and reading the
+    // parameters: let it leave before they change, or it would run a unit of a half-written call.
+    this.waitIdle();
     CALL_FIELDS.forEach((field, i) => {
       i32[PARAMS + i] = call[field];
     });
@@ -108,7 +111,12 @@ export class IgemmPool {
     Atomics.add(i32, SEQ, 1);
     Atomics.notify(i32, SEQ);
     participate(this.rt, i32, false);
-    // Wait for units still running on workers.
+    this.waitIdle();
+  }
+
+  /** Waits until no thread is inside `participate` (units still running on workers, late claims). */
+  private waitIdle(): void {
+    const i32 = this.i32;
     for (let v = Atomics.load(i32, INFLIGHT); v !== 0; v = Atomics.load(i32, INFLIGHT)) {
       if (Atomics.wait(i32, INFLIGHT, v, WAIT_SLICE_MS) === 'timed-out' && this.dead) {
         throw new Error('igemm: a SIMD worker died during the call');
