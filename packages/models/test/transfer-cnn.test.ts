@@ -36,20 +36,21 @@ describe('transfer learning (issue 5)', () => {
     await runTrainingJob(
       cnnJob({
         model: 'digits-low',
-        dataset: { name: 'mnist', train: 1500, validation: 200, test: 200, seed: 2 },
+        dataset: { name: 'mnist', train: 6000, validation: 200, test: 200, seed: 2 },
         optimizer: { type: 'adam', lr: 3e-3 },
-        schedule: { epochs: 2, batchSize: 32 },
+        schedule: { epochs: 3, batchSize: 32 },
       }),
       { registry, jobId: null, data: { classes: [0, 1, 2, 3, 4] } },
     );
     const high = { registry, jobId: null, data: { classes: [5, 6, 7, 8, 9] } };
     const gains: number[] = [];
-    // Two seeds of the same comparison: one seed's accuracy moves by a point or two on its own.
-    for (const seed of [1, 2]) {
+    // Four seeds of the same comparison, on the same budget (2 epochs of Adam at 3e-3): one seed's
+    // accuracy moves by a point or two on its own. Over seeds 1-6 the gain was 1.5 to 5.9 points.
+    for (const seed of [1, 2, 3, 4]) {
       const fewDigits = {
         dataset: { name: 'mnist', train: 500, validation: 100, seed: 3 },
-        optimizer: { type: 'adam', lr: 0.03 },
-        schedule: { epochs: 3, batchSize: 25 },
+        optimizer: { type: 'adam', lr: 3e-3 },
+        schedule: { epochs: 2, batchSize: 25 },
         seed,
       };
       const tuned = await runTrainingJob(
@@ -62,6 +63,6 @@ describe('transfer learning (issue 5)', () => {
       expect(tuned.metrics.testAccuracy).toBeGreaterThan(scratch.metrics.testAccuracy!);
       gains.push(tuned.metrics.testAccuracy! - scratch.metrics.testAccuracy!);
     }
-    expect((gains[0]! + gains[1]!) / 2).toBeGreaterThan(0.02);
+    expect(gains.reduce((sum, gain) => sum + gain) / gains.length).toBeGreaterThan(0.02);
   }, 240_000);
 });
