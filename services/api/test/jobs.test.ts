@@ -237,3 +237,22 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/jobs/nope/events' })).statusCode).toBe(404);
   });
 });
+
+describe('job counts in /metrics', () => {
+  it('counts the recorded jobs by status, every status present', async () => {
+    const { app } = await start({ running: new Set() });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await app.inject({ method: 'POST', url: '/v1/jobs', payload: spec })).json().id);
+    }
+    await app.inject({ method: 'POST', url: `/v1/jobs/${ids[0]}/cancel` });
+    await store.update(ids[1]!, { status: 'RUNNING' });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const count = (status: string) =>
+      Number(new RegExp(`^ocellus_jobs\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    expect(count('QUEUED')).toBe(1);
+    expect(count('RUNNING')).toBe(1);
+    expect(count('CANCELLED')).toBe(1);
+    expect(count('SUCCEEDED')).toBe(0);
+  });
+});

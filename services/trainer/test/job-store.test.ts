@@ -68,6 +68,14 @@ describe.each(modes)('job records in %s', (_, open) => {
     expect(await store.status('job-2')).toBeNull();
   });
 
+  it('counts the jobs in each status', async () => {
+    expect(await store.counts()).toEqual({});
+    for (const id of ['a', 'b', 'c']) await store.create(queuedRecord(id, spec, at(1)));
+    await store.update('b', { status: 'RUNNING' });
+    await store.update('c', { status: 'FAILED', failureReason: 'no' });
+    expect(await store.counts()).toEqual({ QUEUED: 1, RUNNING: 1, FAILED: 1 });
+  });
+
   it('lists newest first, filtered by status and cut at the limit', async () => {
     for (const [id, second] of [
       ['a', 1],

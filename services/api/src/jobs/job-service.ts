@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobRecord, JobSpec, ListJobsQuery } from '@ocellus/contracts';
+import type { JobRecord, JobSpec, JobStatus, ListJobsQuery } from '@ocellus/contracts';
 import {
   isTerminal,
   type JobEventsOptions,
@@ -54,6 +54,10 @@ export class JobService {
 
   list(query: ListJobsQuery): Promise<JobRecord[]> {
     return this.store.list(query);
+  }
+
+  counts(): Promise<Partial<Record<JobStatus, number>>> {
+    return this.store.counts();
   }
 
   /**

@@ -1,4 +1,6 @@
+import { JOB_STATUSES } from '@ocellus/contracts';
 import fp from 'fastify-plugin';
+import { Gauge } from 'prom-client';
 import type { JobService } from './job-service.js';
 
 declare module 'fastify' {
@@ -7,10 +9,20 @@ declare module 'fastify' {
   }
 }
 
-/** The job service of the app, closed with it (embedded mode checkpoints its running job first). */
+/** The job service of the app, closed with it (embedded mode checkpoints its running job first), and its job counts in /metrics. */
 export default fp<{ jobs: JobService }>(
   async (fastify, { jobs }) => {
     fastify.decorate('jobs', jobs);
+    new Gauge({
+      name: 'ocellus_jobs',
+      help: 'Training jobs by status (every job record the store keeps)',
+      labelNames: ['status'],
+      registers: [fastify.metricsRegistry],
+      async collect() {
+        const counts = await jobs.counts();
+        for (const status of JOB_STATUSES) this.set({ status }, counts[status] ?? 0);
+      },
+    });
     fastify.addHook('onClose', () => jobs.close());
   },
   { name: 'ocellus-jobs' },

@@ -112,6 +112,12 @@ export class FileJobStore implements JobStore {
       .map((record) => structuredClone(record));
   }
 
+  async counts(): Promise<Partial<Record<JobStatus, number>>> {
+    const counts: Partial<Record<JobStatus, number>> = {};
+    for (const { status } of this.records.values()) counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  }
+
   async update(id: string, patch: JobPatch, from: readonly JobStatus[] = []): Promise<boolean> {
     const record = this.records.get(id);
     if (!record || (from.length > 0 && !from.includes(record.status))) return false;

@@ -36,6 +36,8 @@ export interface JobStore {
   status(id: string): Promise<JobStatus | null>;
   /** Newest first. */
   list(query: { status?: JobStatus | undefined; limit: number }): Promise<JobRecord[]>;
+  /** How many jobs are in each status (statuses with none are left out). */
+  counts(): Promise<Partial<Record<JobStatus, number>>>;
   /** Applies `patch` atomically when the job's status is one of `from` (any status when omitted). */
   update(id: string, patch: JobPatch, from?: readonly JobStatus[]): Promise<boolean>;
   appendHistory(id: string, entry: JobHistoryEntry): Promise<void>;

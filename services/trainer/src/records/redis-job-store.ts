@@ -58,6 +58,9 @@ function toEvent([id, fields]: [string, string[]]): StoredJobEvent {
   return { id, ...({ name, data: JSON.parse(data ?? 'null') } as JobEvent) };
 }
 
+/** Job ids whose status one round trip fetches when counting. */
+const COUNT_PAGE = 500;
+
 /**
  * Records in Redis: a hash per job (status raw, other fields JSON), its history as a list, its events
  * as a capped stream (replayable by id, followed with XREAD BLOCK), and a sorted set by creation time.
@@ -113,6 +116,20 @@ export class RedisJobStore implements JobStore {
       if (ids.length < page) break;
     }
     return found.slice(0, limit);
+  }
+
+  async counts(): Promise<Partial<Record<JobStatus, number>>> {
+    const counts: Partial<Record<JobStatus, number>> = {};
+    for (let start = 0; ; start += COUNT_PAGE) {
+      const ids = await this.redis.zrange(this.index, start, start + COUNT_PAGE - 1);
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hget(this.key(id), 'status');
+      for (const [error, status] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        if (typeof status === 'string') counts[status as JobStatus] = (counts[status as JobStatus] ?? 0) + 1;
+      }
+      if (ids.length < COUNT_PAGE) return counts;
+    }
   }
 
   async update(id: string, patch: JobPatch, from: readonly JobStatus[] = []): Promise<boolean> {
