@@ -52,8 +52,11 @@ describe('runTrainingJob', () => {
       if (p.predictions[0]?.index === test.targets[i]) correct++;
     });
     expect(correct / test.size).toBeCloseTo(metrics.testAccuracy!, 10);
-    const again = await runTrainingJob(job, { registry, jobId: 'job-1' });
+    const againPhases: string[] = [];
+    const again = await runTrainingJob(job, { registry, jobId: 'job-1', onPhase: (p) => againPhases.push(p) });
     expect(again.manifest.version).toBe(manifest.version);
+    expect(again.metrics).toEqual(metrics);
+    expect(againPhases).toEqual([]);
   });
 
   it('gives the same weights for the same spec and seed', async () => {

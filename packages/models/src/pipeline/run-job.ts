@@ -8,6 +8,7 @@ import type { JobSpecSchema } from '../search/trial-spec.js';
 import { loadTransferSource } from '../transfer/source.js';
 import type { FitHooks, TrainingData } from '../types.js';
 import { evaluateClassifier } from './evaluate.js';
+import { publishedBy } from './published-by.js';
 
 export interface JobContext extends FitHooks {
   /** Where the new version is published, and where `transferFrom` is loaded from. */
@@ -29,9 +30,16 @@ export interface JobOutcome {
 /**
  * The whole training pipeline shared by the trainer, the CLI and `models:build`: data, fit (or a
  * hyperparameter search, and from a transfer source when asked), evaluation on the held-out test
- * split (never seen before this point), publish, optional promote.
+ * split (never seen before this point), publish, optional promote. A job that already published (its
+ * retry after a crash while publishing) returns that version without training again.
  */
 export async function runTrainingJob(spec: JobSpec, context: JobContext): Promise<JobOutcome> {
+  const published = context.jobId ? await publishedBy(context.registry, spec.model, context.jobId) : undefined;
+  if (published) {
+    context.onLog?.(`job ${context.jobId} already published ${spec.model} version ${published.version}`);
+    if (spec.promote) await context.registry.setAlias(spec.model, spec.promote, published.version);
+    return { manifest: published, metrics: published.metrics };
+  }
   const family = familyOf(spec.architecture.type);
   context.onPhase?.('PREPARING_DATA');
   const { data, test } = prepareData(spec, context.data);

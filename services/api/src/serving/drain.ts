@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
  * reset — the "lingering close" of nginx and Apache.
  */
 export function drainBody(raw: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let seen = 0;
     const finish = () => {
