@@ -53,7 +53,11 @@ describe('runTrainingJob', () => {
     });
     expect(correct / test.size).toBeCloseTo(metrics.testAccuracy!, 10);
     const againPhases: string[] = [];
-    const again = await runTrainingJob(job, { registry, jobId: 'job-1', onPhase: (p) => againPhases.push(p) });
+    const again = await runTrainingJob(job, {
+      registry,
+      jobId: 'job-1',
+      onPhase: (p) => againPhases.push(p),
+    });
     expect(again.manifest.version).toBe(manifest.version);
     expect(again.metrics).toEqual(metrics);
     expect(againPhases).toEqual([]);

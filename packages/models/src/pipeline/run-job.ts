@@ -34,7 +34,9 @@ export interface JobOutcome {
  * retry after a crash while publishing) returns that version without training again.
  */
 export async function runTrainingJob(spec: JobSpec, context: JobContext): Promise<JobOutcome> {
-  const published = context.jobId ? await publishedBy(context.registry, spec.model, context.jobId) : undefined;
+  const published = context.jobId
+    ? await publishedBy(context.registry, spec.model, context.jobId)
+    : undefined;
   if (published) {
     context.onLog?.(`job ${context.jobId} already published ${spec.model} version ${published.version}`);
     if (spec.promote) await context.registry.setAlias(spec.model, spec.promote, published.version);
