@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { lstmForward, rnnForward } from '@ocellus/nn/recurrent';
 import { add, type DType, mul, sum, type Tensor, tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
+import { logError } from './layers-helpers.js';
 
 // Written by fixtures/recurrent.py with torch 1.13 in float64; the script documents the layout mapping.
 interface Dims {
@@ -89,6 +90,7 @@ describe.each(['float32', 'float64'] as const)('torch.nn parity in %s', (dtype) 
       dweight: maxError(weight.grad, f.grad.weight),
       dbias: maxError(bias.grad, f.grad.bias),
     };
+    logError(`LSTM [${dtype}]`, 'parity', Math.max(...Object.values(errors)));
     for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(tolerance[dtype]);
   });
 
@@ -115,6 +117,7 @@ describe.each(['float32', 'float64'] as const)('torch.nn parity in %s', (dtype) 
       dweightHH: maxError(weightHH.grad, f.grad.weightHH),
       dbias: maxError(bias.grad, f.grad.bias),
     };
+    logError(`RNN [${dtype}]`, 'parity', Math.max(...Object.values(errors)));
     for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(tolerance[dtype]);
   });
 });

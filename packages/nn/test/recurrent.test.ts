@@ -10,6 +10,7 @@ import {
 } from '@ocellus/nn/recurrent';
 import { concat, gradCheck, Rng, rand, reshape, slice, squeeze, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
+import { logError } from './layers-helpers.js';
 
 const N = 2;
 const T = 5;
@@ -46,6 +47,7 @@ describe('LSTM gradients (float64 central differences)', () => {
     };
     const result = gradCheck(fn as (...xs: Tensor[]) => Tensor, inputs);
     expect(result.checked).toBe(N * T * D + 2 * N * H + 4 * H * (H + D) + 4 * H);
+    logError('LSTM (5 steps)', 'grad', result.maxRelError);
     for (const e of result.perInput) expect(e).toBeLessThan(1e-6);
     const w = result.worst!;
     expect(Math.abs(w.analytic - w.numeric)).toBeLessThan(1e-10);
@@ -58,7 +60,9 @@ describe('LSTM gradients (float64 central differences)', () => {
       const next = lstmStep(x, { h, c }, { weight, bias });
       return flat(next.h, next.c);
     };
-    expect(gradCheck(fn as (...xs: Tensor[]) => Tensor, inputs).maxRelError).toBeLessThan(1e-7);
+    const { maxRelError } = gradCheck(fn as (...xs: Tensor[]) => Tensor, inputs);
+    logError('LSTM cell (1 step)', 'grad', maxRelError);
+    expect(maxRelError).toBeLessThan(1e-7);
   });
 });
 
@@ -71,6 +75,7 @@ describe('RNN gradients (float64 central differences)', () => {
       return flat(out.output, out.h);
     };
     const result = gradCheck(fn as (...xs: Tensor[]) => Tensor, inputs);
+    logError('RNN (5 steps)', 'grad', result.maxRelError);
     for (const e of result.perInput) expect(e).toBeLessThan(1e-7);
   });
 });
