@@ -1,37 +1,7 @@
-import { once } from 'node:events';
-import zlib from 'node:zlib';
 import { decodeImage, ImageError, type ImageErrorKind } from '@ocellus/vision/image';
+import { bombPng, greyImage } from '@ocellus/vision/testing';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-/** A valid 8-bit grey PNG of zeros, deflated as a stream: a few hundred KB that would decode to w*h bytes. */
-async function bombPng(width: number, height: number): Promise<Buffer> {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8);
-  const deflate = zlib.createDeflate({ level: 9 });
-  const parts: Buffer[] = [];
-  deflate.on('data', (part: Buffer) => parts.push(part));
-  const row = Buffer.alloc(width + 1);
-  for (let y = 0; y < height; y++) if (!deflate.write(row)) await once(deflate, 'drain');
-  deflate.end();
-  await once(deflate, 'end');
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', Buffer.concat(parts)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 function rgbImage(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]) {
   const data = Buffer.alloc(width * height * 3);
@@ -71,12 +41,7 @@ describe('decodeImage', () => {
   });
 
   it('keeps a grey image as one channel', async () => {
-    const grey = await sharp(Buffer.from([0, 64, 128, 255].flatMap((v) => Array(16).fill(v))), {
-      raw: { width: 8, height: 8, channels: 1 },
-    })
-      .toColourspace('b-w')
-      .png()
-      .toBuffer();
+    const grey = await greyImage(8, 8, (_x, y) => [0, 64, 128, 255][y >> 1] ?? 0);
     expect((await sharp(grey).metadata()).channels).toBe(1);
     const image = await decodeImage(grey);
     expect(image.channels).toBe(1);

@@ -1,13 +1,8 @@
 import { once } from 'node:events';
 import zlib from 'node:zlib';
-import sharp from 'sharp';
 
-/** A 64x64 grey gradient as PNG or JPEG: a valid image with no digit in it. */
-export function gradient(format: 'png' | 'jpeg'): Promise<Buffer> {
-  const data = Buffer.from(Array.from({ length: 64 * 64 }, (_, i) => ((i % 64) * (i >> 6)) % 256));
-  const image = sharp(data, { raw: { width: 64, height: 64, channels: 1 } });
-  return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 90 }).toBuffer();
-}
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ROWS_PER_WRITE = 256;
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -31,15 +26,15 @@ export async function bombPng(width: number, height: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   deflate.on('data', (part: Buffer) => parts.push(part));
   // Each row is its filter byte (0) and `width` zero pixels.
-  const rows = Buffer.alloc((width + 1) * 256);
-  for (let y = 0; y < height; y += 256) {
-    const chunk = rows.subarray(0, (width + 1) * Math.min(256, height - y));
-    if (!deflate.write(chunk)) await once(deflate, 'drain');
+  const rows = Buffer.alloc((width + 1) * ROWS_PER_WRITE);
+  for (let y = 0; y < height; y += ROWS_PER_WRITE) {
+    const block = rows.subarray(0, (width + 1) * Math.min(ROWS_PER_WRITE, height - y));
+    if (!deflate.write(block)) await once(deflate, 'drain');
   }
   deflate.end();
   await once(deflate, 'end');
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    SIGNATURE,
     pngChunk('IHDR', header),
     pngChunk('IDAT', Buffer.concat(parts)),
     pngChunk('IEND', Buffer.alloc(0)),

@@ -1,0 +1,2 @@
+export { bombPng } from './bomb-png.js';
+export { greyImage } from './grey-image.js';
