@@ -1,10 +1,10 @@
+import { multipartBody } from '@ocellus/api/testing';
+import { bombPng, greyImage } from '@ocellus/vision/testing';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDigits } from './helpers/digits.js';
 import { earlyResponse } from './helpers/early-response.js';
-import { bombPng, gradient } from './helpers/images.js';
-import { multipartBody } from './helpers/multipart.js';
 import { type TempRegistry, tempRegistry, trainTinyDigits } from './helpers/registry.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -41,8 +41,8 @@ describe('bad input against the real socket of POST /v1/classify', () => {
       tensors: { w: { dtype: 'F32', shape: [1], data: new Float32Array(1) } },
     });
     server = await startServer({ OCELLUS_REGISTRY_ROOT: temp.root });
-    png = await gradient('png');
-    jpeg = await gradient('jpeg');
+    png = await greyImage(64, 64, (x, y) => (x * y) % 256);
+    jpeg = await greyImage(64, 64, (x, y) => (x * y) % 256, 'jpeg');
     const [first] = await testDigits(1);
     digit = { bytes: first?.bytes ?? Buffer.alloc(0), label: first?.label ?? -1 };
   });

@@ -1,9 +1,11 @@
+import { multipartBody } from '@ocellus/api/testing';
+import { bombPng, greyImage } from '@ocellus/vision/testing';
 import type { InjectOptions } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
-import { bombPng, greyImage, whitePng } from './helpers/images.js';
-import { images, multipart } from './helpers/multipart.js';
+import { whitePng } from './helpers/images.js';
+import { images } from './helpers/multipart.js';
 import { publishTest } from './helpers/registry.js';
 
 describe('bad input on POST /v1/classify', () => {
@@ -53,14 +55,14 @@ describe('bad input on POST /v1/classify', () => {
 
   it('answers a form without an image field with 400 NO_IMAGE', async () => {
     await expectError(
-      { method: 'POST', url: '/v1/classify', ...multipart([{ name: 'topk', value: '3' }]) },
+      { method: 'POST', url: '/v1/classify', ...multipartBody([{ name: 'topk', value: '3' }]) },
       400,
       'NO_IMAGE',
     );
   });
 
   it('answers a file in another field with 400 INVALID_PARAMETER', async () => {
-    const upload = multipart([{ name: 'file', filename: 'a.png', data: png }]);
+    const upload = multipartBody([{ name: 'file', filename: 'a.png', data: png }]);
     await expectError(
       { method: 'POST', url: '/v1/classify', ...upload },
       400,
@@ -70,7 +72,7 @@ describe('bad input on POST /v1/classify', () => {
   });
 
   it('answers a text file named .png with 400 IMAGE_DECODE_FAILED', async () => {
-    const upload = multipart([
+    const upload = multipartBody([
       { name: 'image', filename: 'cat.png', data: Buffer.from('just some text, not a picture\n') },
     ]);
     await expectError(
@@ -140,14 +142,14 @@ describe('bad input on POST /v1/classify', () => {
   });
 
   it('refuses a thousand parts with 413 naming the limit they hit', async () => {
-    const fields = multipart(Array.from({ length: 1000 }, (_, i) => ({ name: `f${i}`, value: 'x' })));
+    const fields = multipartBody(Array.from({ length: 1000 }, (_, i) => ({ name: `f${i}`, value: 'x' })));
     await expectError(
       { method: 'POST', url: '/v1/classify', ...fields },
       413,
       'PAYLOAD_TOO_LARGE',
       'OCELLUS_MAX_FIELDS',
     );
-    const files = multipart(
+    const files = multipartBody(
       Array.from({ length: 1000 }, (_, i) => ({ name: 'image', filename: `${i}.png`, data: png })),
     );
     await expectError(
@@ -159,7 +161,7 @@ describe('bad input on POST /v1/classify', () => {
   });
 
   it('refuses an oversized text field with 413 naming OCELLUS_MAX_FIELD_BYTES', async () => {
-    const upload = multipart([
+    const upload = multipartBody([
       { name: 'model', value: 'x'.repeat(5000) },
       { name: 'image', filename: 'a.png', data: png },
     ]);
@@ -215,7 +217,7 @@ describe('bad input on POST /v1/classify', () => {
   });
 
   it('validates options sent as multipart fields the same way', async () => {
-    const upload = multipart([
+    const upload = multipartBody([
       { name: 'topk', value: 'lots' },
       { name: 'image', filename: 'a.png', data: png },
     ]);
@@ -244,14 +246,14 @@ describe('bad input on POST /v1/classify', () => {
   });
 
   it('answers a malformed multipart body with 400', async () => {
-    const { payload, headers } = images(png);
+    const { body, headers } = images(png);
     await expectError(
-      { method: 'POST', url: '/v1/classify', headers, payload: payload.subarray(0, payload.length - 30) },
+      { method: 'POST', url: '/v1/classify', headers, body: body.subarray(0, body.length - 30) },
       400,
       'INVALID_PARAMETER',
     );
     await expectError(
-      { method: 'POST', url: '/v1/classify', headers: { 'content-type': 'multipart/form-data' }, payload },
+      { method: 'POST', url: '/v1/classify', headers: { 'content-type': 'multipart/form-data' }, body },
       400,
       'INVALID_PARAMETER',
     );
@@ -265,7 +267,7 @@ describe('the multipart parts limit', () => {
       seed: (r) => publishTest(r, 'digits-cnn'),
     });
     try {
-      const fields = multipart(Array.from({ length: 1000 }, (_, i) => ({ name: `f${i}`, value: 'x' })));
+      const fields = multipartBody(Array.from({ length: 1000 }, (_, i) => ({ name: `f${i}`, value: 'x' })));
       const res = await t.app.inject({ method: 'POST', url: '/v1/classify', ...fields });
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });

@@ -1,8 +1,10 @@
+import { multipartBody } from '@ocellus/api/testing';
 import { decodeMask } from '@ocellus/vision/rle';
+import { greyImage } from '@ocellus/vision/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
-import { blackPng, greyImage, leftHalfPng, whitePng } from './helpers/images.js';
-import { images, multipart } from './helpers/multipart.js';
+import { blackPng, leftHalfPng, whitePng } from './helpers/images.js';
+import { images } from './helpers/multipart.js';
 import { PATTERNS, publishTest } from './helpers/registry.js';
 
 const scene = () => greyImage(64, 48, (x, y) => (x >= 16 && x < 48 && y >= 12 && y < 36 ? 255 : 0));
@@ -71,7 +73,7 @@ describe('POST /v1/classify', () => {
 
   it('honours topk from the query or a multipart field, the query winning', async () => {
     const png = await whitePng();
-    const viaField = multipart([
+    const viaField = multipartBody([
       { name: 'topk', value: '2' },
       { name: 'image', filename: 'a.png', data: png },
     ]);
@@ -95,7 +97,7 @@ describe('POST /v1/classify', () => {
     const byAlias = await t.app.inject({
       method: 'POST',
       url: '/v1/classify?topk=1',
-      ...multipart([
+      ...multipartBody([
         { name: 'alias', value: 'canary' },
         { name: 'model', value: 'digits-cnn' },
         { name: 'image', filename: 'a.png', data: png },

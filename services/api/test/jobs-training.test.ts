@@ -3,10 +3,10 @@ import type { JobSpecInput } from '@ocellus/contracts';
 import { openRegistry } from '@ocellus/registry';
 import { startTrainer, type Trainer } from '@ocellus/trainer';
 import { canonicalSplit, loadMnist, MNIST_SIDE } from '@ocellus/vision/mnist';
+import { greyImage } from '@ocellus/vision/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { greyImage } from './helpers/images.js';
 import { tempRegistry } from './helpers/registry.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

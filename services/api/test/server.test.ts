@@ -85,8 +85,8 @@ describe('graceful shutdown and timeouts', () => {
         publishTest(registry, 'digits-cnn', { type: 'test-slow', architecture: { delayMs: 600 } }),
     });
     const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const { payload, headers } = images(await whitePng());
-    const inFlight = fetch(`${url}/v1/classify`, { method: 'POST', headers, body: payload });
+    const { body, headers } = images(await whitePng());
+    const inFlight = fetch(`${url}/v1/classify`, { method: 'POST', headers, body });
     await new Promise((resolve) => setTimeout(resolve, 150));
     const closing = t.app.close();
     const res = await inFlight;
