@@ -109,6 +109,16 @@ describe('MinMaxScale', () => {
     );
     expect(Array.from(y.values())).toEqual([0, 0.5, 0.25, 1]);
   });
+
+  it('refuses a serialised step of another kind and statistics that do not fit its groups', () => {
+    const json = MinMaxScale.fit(train, 'feature').toJSON();
+    expect(() => MinMaxScale.fromJSON({ ...json, kind: 'standardize' } as never)).toThrow(
+      'expected a minmax step, got standardize',
+    );
+    expect(() => MinMaxScale.fromJSON({ ...json, max: [1] })).toThrow(
+      'minmax: statistics of lengths [4, 1] for 4 groups',
+    );
+  });
 });
 
 describe('Preprocessor', () => {

@@ -1,14 +1,6 @@
-import { Tensor } from '@ocellus/tensor';
-import {
-  affinePerGroup,
-  featureGroups,
-  featureRows,
-  groupStatistics,
-  isConstant,
-  requireFeatures,
-  requireGroupCount,
-  type StatisticsAxis,
-} from './features.js';
+import type { Tensor } from '@ocellus/tensor';
+import { isConstant, type StatisticsAxis } from './features.js';
+import { fitGroups, GroupAffine, requireKind } from './group-affine.js';
 
 export interface StandardizeJson {
   kind: 'standardize';
@@ -22,36 +14,25 @@ export interface StandardizeJson {
  * (x - mu) / sigma with the training split's mean and population standard deviation. A constant
  * group (sigma 0) keeps sigma = 1, so it is only centred instead of dividing by zero.
  */
-export class Standardize {
-  private readonly groups: Int32Array;
-
+export class Standardize extends GroupAffine {
   private constructor(
-    readonly per: StatisticsAxis,
-    readonly featureShape: readonly number[],
+    per: StatisticsAxis,
+    featureShape: readonly number[],
     readonly mean: readonly number[],
     readonly std: readonly number[],
   ) {
-    this.groups = featureGroups(featureShape, per);
+    super('standardize', per, featureShape, mean, std);
   }
 
   static fit(x: Tensor, per: StatisticsAxis = 'channel'): Standardize {
-    const rows = featureRows(x);
-    const stats = groupStatistics(rows, featureGroups(rows.featureShape, per));
+    const { featureShape, stats } = fitGroups(x, per);
     const std = stats.std.map((s, g) => (isConstant(s, stats.mean[g]!) ? 1 : s));
-    return new Standardize(per, rows.featureShape, stats.mean, std);
+    return new Standardize(per, featureShape, stats.mean, std);
   }
 
   static fromJSON(json: StandardizeJson): Standardize {
-    if (json.kind !== 'standardize') throw new Error(`expected a standardize step, got ${String(json.kind)}`);
-    const s = new Standardize(json.per, json.featureShape, json.mean, json.std);
-    requireGroupCount(s.groups, [json.mean.length, json.std.length], 'standardize');
-    return s;
-  }
-
-  transform(x: Tensor): Tensor {
-    const rows = featureRows(x);
-    requireFeatures(rows, this.featureShape, 'standardize');
-    return new Tensor(affinePerGroup(rows, this.groups, this.mean, this.std), x.shape);
+    requireKind(json.kind, 'standardize');
+    return new Standardize(json.per, json.featureShape, json.mean, json.std);
   }
 
   toJSON(): StandardizeJson {
