@@ -1,20 +1,21 @@
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_EPOCHS } from '@ocellus/contracts';
-import { queuePrefixSchema } from '@ocellus/trainer';
+import {
+  ConfigError,
+  envInteger,
+  logLevelSchema,
+  maxEpochsSchema,
+  parseEnv,
+  progressIntervalSchema,
+  queuePrefixSchema,
+  redisUrlSchema,
+} from '@ocellus/contracts/env';
 import { z } from 'zod';
+
+export { ConfigError };
 
 /** `<repo>/models`, the shipped registry, found from this file's place in `services/api/dist`. */
 export const DEFAULT_REGISTRY_ROOT = fileURLToPath(new URL('../../../models', import.meta.url));
-
-const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `expected a whole number between ${min} and ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback);
 
 const keyList = z
   .string()
@@ -30,32 +31,32 @@ const keyList = z
 /** Every setting the service reads, with its environment variable, default and bounds. */
 const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: integer(8080, 0, 65_535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: envInteger(8080, 0, 65_535),
+  LOG_LEVEL: logLevelSchema,
   OCELLUS_REGISTRY_ROOT: z.string().trim().min(1).default(DEFAULT_REGISTRY_ROOT),
   OCELLUS_ADMIN_KEYS: keyList,
   OCELLUS_INFERENCE_KEYS: keyList,
-  OCELLUS_MAX_PIXELS: integer(4096 * 4096, 1),
-  OCELLUS_MIN_IMAGE_SIDE: integer(8, 1, 4096),
-  OCELLUS_MAX_FILE_BYTES: integer(10 * 1024 * 1024, 1),
-  OCELLUS_MAX_FILES: integer(16, 1, 1024),
-  OCELLUS_MAX_FIELDS: integer(16, 0, 1024),
-  OCELLUS_MAX_FIELD_BYTES: integer(1024, 1, 1024 * 1024),
-  OCELLUS_MAX_PARTS: integer(64, 1, 4096),
-  OCELLUS_BODY_LIMIT: integer(10 * 1024 * 1024, 1024),
-  OCELLUS_MAX_BATCH_SIZE: integer(32, 1, 4096),
-  OCELLUS_BATCH_DELAY_MS: integer(2, 0, 10_000),
-  OCELLUS_QUEUE_LIMIT: integer(256, 1, 1_000_000),
-  OCELLUS_REQUEST_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
-  OCELLUS_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 3_600_000),
-  OCELLUS_MODEL_CACHE_SIZE: integer(8, 1, 1024),
-  OCELLUS_REGISTRY_POLL_MS: integer(1000, 50, 3_600_000),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+  OCELLUS_MAX_PIXELS: envInteger(4096 * 4096, 1),
+  OCELLUS_MIN_IMAGE_SIDE: envInteger(8, 1, 4096),
+  OCELLUS_MAX_FILE_BYTES: envInteger(10 * 1024 * 1024, 1),
+  OCELLUS_MAX_FILES: envInteger(16, 1, 1024),
+  OCELLUS_MAX_FIELDS: envInteger(16, 0, 1024),
+  OCELLUS_MAX_FIELD_BYTES: envInteger(1024, 1, 1024 * 1024),
+  OCELLUS_MAX_PARTS: envInteger(64, 1, 4096),
+  OCELLUS_BODY_LIMIT: envInteger(10 * 1024 * 1024, 1024),
+  OCELLUS_MAX_BATCH_SIZE: envInteger(32, 1, 4096),
+  OCELLUS_BATCH_DELAY_MS: envInteger(2, 0, 10_000),
+  OCELLUS_QUEUE_LIMIT: envInteger(256, 1, 1_000_000),
+  OCELLUS_REQUEST_TIMEOUT_MS: envInteger(30_000, 100, 3_600_000),
+  OCELLUS_SHUTDOWN_TIMEOUT_MS: envInteger(10_000, 0, 3_600_000),
+  OCELLUS_MODEL_CACHE_SIZE: envInteger(8, 1, 1024),
+  OCELLUS_REGISTRY_POLL_MS: envInteger(1000, 50, 3_600_000),
+  REDIS_URL: redisUrlSchema.optional(),
   OCELLUS_QUEUE_PREFIX: queuePrefixSchema,
-  OCELLUS_MAX_EPOCHS: integer(DEFAULT_MAX_EPOCHS, 1, 100_000),
-  OCELLUS_JOB_ATTEMPTS: integer(3, 1, 100),
-  OCELLUS_JOB_BACKOFF_MS: integer(10_000, 0, 3_600_000),
-  OCELLUS_PROGRESS_INTERVAL_MS: integer(500, 10, 60_000),
+  OCELLUS_MAX_EPOCHS: maxEpochsSchema,
+  OCELLUS_JOB_ATTEMPTS: envInteger(3, 1, 100),
+  OCELLUS_JOB_BACKOFF_MS: envInteger(10_000, 0, 3_600_000),
+  OCELLUS_PROGRESS_INTERVAL_MS: progressIntervalSchema,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -116,13 +117,6 @@ export const LIMIT_SETTINGS: { readonly [K in keyof Limits]: string } = {
   bodyLimit: 'OCELLUS_BODY_LIMIT',
 };
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Loopback only: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
@@ -131,16 +125,7 @@ export function isLoopback(host: string): boolean {
 
 /** Reads and validates the configuration; the error lists every bad variable, never a key's value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(
-    Object.keys(envSchema.shape)
-      .filter((name) => env[name] !== undefined && env[name] !== '')
-      .map((name) => [name, env[name]]),
-  );
-  const parsed = envSchema.safeParse(known);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   if (!isLoopback(e.HOST) && e.OCELLUS_ADMIN_KEYS.length === 0) {
     throw new ConfigError([
       `HOST: ${e.HOST} is not a loopback address and OCELLUS_ADMIN_KEYS is empty; set admin keys or bind 127.0.0.1`,

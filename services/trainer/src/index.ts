@@ -1,4 +1,4 @@
-export { DEFAULT_REGISTRY_ROOT, loadTrainerConfig, queuePrefixSchema, type TrainerConfig } from './config.js';
+export { DEFAULT_REGISTRY_ROOT, loadTrainerConfig, type TrainerConfig } from './config.js';
 export { EmbeddedTrainer, type EmbeddedTrainerOptions } from './embedded-trainer.js';
 export { checkpointPath, jobDir } from './job-files.js';
 export { startTrainer, type Trainer, type TrainerOptions } from './queue/trainer-worker.js';
