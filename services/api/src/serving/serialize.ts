@@ -27,6 +27,16 @@ function toImageBox(box: Box, { input, image }: SerializeContext<Task>): Box {
   ];
 }
 
+/** A located object as the API reports it: its label, and its box in upload pixels. */
+function labelledBox(d: DetectionOutput, context: SerializeContext<Task>) {
+  return {
+    label: labelOf(context.labels, d.index),
+    index: d.index,
+    score: d.score,
+    box: toImageBox(d.box, context),
+  };
+}
+
 function kept<D extends DetectionOutput>(
   detections: readonly D[],
   options: { scoreThreshold: number; maxDetections: number },
@@ -47,29 +57,15 @@ const serializers: { [T in Task]: Serializer<T> } = {
         .map((index) => ({ label: labelOf(labels, index), index, score: probabilities[index]! })),
     };
   },
-  localize: (output, context) => ({
-    image: context.image,
-    label: labelOf(context.labels, output.index),
-    index: output.index,
-    score: output.score,
-    box: toImageBox(output.box, context),
-  }),
+  localize: (output, context) => ({ image: context.image, ...labelledBox(output, context) }),
   detect: ({ detections }, context) => ({
     image: context.image,
-    detections: kept(detections, context.options).map((d) => ({
-      label: labelOf(context.labels, d.index),
-      index: d.index,
-      score: d.score,
-      box: toImageBox(d.box, context),
-    })),
+    detections: kept(detections, context.options).map((d) => labelledBox(d, context)),
   }),
   segment: ({ detections }, context) => ({
     image: context.image,
     detections: kept(detections, context.options).map((d) => ({
-      label: labelOf(context.labels, d.index),
-      index: d.index,
-      score: d.score,
-      box: toImageBox(d.box, context),
+      ...labelledBox(d, context),
       mask: scaledMaskRle(d.mask, context.options.maskThreshold, context.image.height, context.image.width),
     })),
   }),

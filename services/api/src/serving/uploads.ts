@@ -10,6 +10,17 @@ export interface Upload {
 
 const IMAGE_FIELD = 'image';
 
+/** The service's limits in @fastify/multipart's (busboy's) terms. */
+export function multipartLimits(limits: Limits) {
+  return {
+    fileSize: limits.maxFileBytes,
+    files: limits.maxFiles,
+    fields: limits.maxFields,
+    fieldSize: limits.maxFieldBytes,
+    parts: limits.maxParts,
+  };
+}
+
 /** @fastify/multipart's limit errors, by code, as the 413 that names the setting to raise. */
 function multipartError(error: { code?: string; message: string }, limits: Limits): ApiError | undefined {
   switch (error.code) {
@@ -33,15 +44,7 @@ function multipartError(error: { code?: string; message: string }, limits: Limit
 async function readMultipart(request: FastifyRequest, limits: Limits): Promise<Upload> {
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
-  const parts = request.parts({
-    limits: {
-      fileSize: limits.maxFileBytes,
-      files: limits.maxFiles,
-      fields: limits.maxFields,
-      fieldSize: limits.maxFieldBytes,
-      parts: limits.maxParts,
-    },
-  });
+  const parts = request.parts({ limits: multipartLimits(limits) });
   for await (const part of parts) {
     if (part.type === 'file') {
       if (part.fieldname !== IMAGE_FIELD) {
