@@ -1,38 +1,7 @@
 // LeNet-5 as an ONNX model built in-process from given weights: the handful of onnx.proto fields it
-// needs (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto), encoded by hand.
+// needs on top of ../onnx-proto.js (NodeProto, AttributeProto, TensorProto), encoded by hand.
+import { bytes, concat, FLOAT, int, onnxModel, valueInfo } from '../onnx-proto.js';
 
-function varint(value) {
-  const out = [];
-  let v = BigInt(value);
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0n);
-  return new Uint8Array(out);
-}
-
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** A varint field (wire type 0). */
-const int = (field, value) => concat([varint(field << 3), varint(value)]);
-
-/** A length-delimited field (wire type 2): a string, raw bytes or an embedded message. */
-function bytes(field, content) {
-  const body = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  return concat([varint((field << 3) | 2), varint(body.length), body]);
-}
-
-const FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
 
@@ -64,13 +33,6 @@ function initializer(name, dims, values) {
   return bytes(5, concat([...dims.map((d) => int(1, d)), int(2, FLOAT), bytes(8, name), bytes(9, raw)]));
 }
 
-/** ValueInfoProto { name, type: TypeProto { tensor_type { elem_type, shape { dim { dim_value }* } } } }. */
-function valueInfo(field, name, dims) {
-  const shape = concat(dims.map((d) => bytes(1, int(1, d))));
-  const tensorType = concat([int(1, FLOAT), bytes(2, shape)]);
-  return bytes(field, concat([bytes(1, name), bytes(2, bytes(1, tensorType))]));
-}
-
 /**
  * The serialized model for a fixed batch, opset 13. `weights` maps the torch names of the layers
  * (`0.weight` conv1, `3.weight` conv2, `7.weight` ... fc layers) to { shape, values }.
@@ -100,6 +62,5 @@ export function lenetModel(batch, weights) {
     valueInfo(11, 'x', [batch, 1, 28, 28]),
     valueInfo(12, 'y', [batch, 10]),
   ]);
-  const opset = concat([bytes(1, ''), int(2, 13)]);
-  return concat([int(1, 8), bytes(7, graph), bytes(8, opset)]);
+  return onnxModel(graph);
 }
