@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitUpload, testDigits } from './helpers/digits.js';
-import { type TempRegistry, tempRegistry, trainTinyDigits } from './helpers/registry.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { digitsServer } from './helpers/digits-server.js';
+import type { TempRegistry } from './helpers/registry.js';
+import type { RunningServer } from './helpers/server.js';
 
 interface Prediction {
   label: string;
@@ -23,10 +24,7 @@ describe('POST /v1/classify on a listening server with a trained digits model', 
   let digits: DigitUpload[];
 
   beforeAll(async () => {
-    temp = await tempRegistry();
-    // Published under the classify route's default name, so requests without `model` reach it.
-    await trainTinyDigits(temp.registry, { promote: 'production' });
-    server = await startServer({ OCELLUS_REGISTRY_ROOT: temp.root });
+    ({ temp, server } = await digitsServer());
     digits = await testDigits(20);
   });
   afterAll(async () => {

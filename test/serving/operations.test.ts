@@ -3,8 +3,9 @@ import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitUpload, testDigits } from './helpers/digits.js';
-import { type TempRegistry, tempRegistry, trainTinyDigits } from './helpers/registry.js';
-import { eventually, type RunningServer, startServer } from './helpers/server.js';
+import { digitsServer } from './helpers/digits-server.js';
+import type { TempRegistry } from './helpers/registry.js';
+import { eventually, type RunningServer } from './helpers/server.js';
 
 /** The value of one Prometheus sample, by metric name and an exact label set. */
 function sample(text: string, metric: string, labels: Record<string, string>): number | undefined {
@@ -26,9 +27,7 @@ describe('operations of a listening server: OIP, metrics, OpenAPI, shutdown', ()
   let digits: DigitUpload[];
 
   beforeAll(async () => {
-    temp = await tempRegistry();
-    await trainTinyDigits(temp.registry, { promote: 'production' });
-    server = await startServer({ OCELLUS_REGISTRY_ROOT: temp.root });
+    ({ temp, server } = await digitsServer());
     digits = (await testDigits(8)).filter((d) => d.variant.startsWith('mnist'));
   });
   afterAll(async () => {
