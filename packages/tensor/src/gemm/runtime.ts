@@ -1,19 +1,14 @@
-import { setFlagsFromString } from 'node:v8';
+import {
+  compileModule,
+  detectSimd,
+  instantiate as instantiateExports,
+  sharedMemory,
+  type WasmMemory,
+  type WasmModule,
+} from '../wasm/api.js';
 import { MAX_PAGES, type SimdShape, simdKernelBytes } from './simd-kernel.js';
 
-/** The slice of the WebAssembly JS API used here (the shared tsconfig has no DOM lib). */
-export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-  grow(pages: number): number;
-}
-export type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+export type { WasmMemory, WasmModule };
 
 /** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc, first, lda) in bytes; see simd-kernel.ts. */
 export type BlockFn = (
@@ -79,36 +74,17 @@ function simdShape(name: 'simd-relaxed' | 'simd'): SimdShape {
   return { mr, nr, relaxed: name === 'simd-relaxed' };
 }
 
-function validates(name: 'simd-relaxed' | 'simd'): boolean {
-  try {
-    return wasm?.validate(simdKernelBytes(simdShape(name))) ?? false;
-  } catch {
-    return false;
-  }
-}
-
-function detect(): { simd: boolean; relaxed: boolean } {
-  const simd = validates('simd');
-  if (!simd) return { simd, relaxed: false };
-  if (validates('simd-relaxed')) return { simd, relaxed: true };
-  // Node 20's V8 ships relaxed SIMD behind a flag; it must be set before the module is compiled.
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return { simd, relaxed: validates('simd-relaxed') };
-}
-
 /** What the runtime supports, detected once at start-up. */
-export const support = detect();
+export const support = detectSimd((relaxed) => simdKernelBytes(simdShape(relaxed ? 'simd-relaxed' : 'simd')));
 
 export function compileKernel(name: 'simd-relaxed' | 'simd'): WasmModule {
-  if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-  return new wasm.Module(simdKernelBytes(simdShape(name)));
+  return compileModule(simdKernelBytes(simdShape(name)));
 }
 
 const PAGE = 65536;
 
 export function createMemory(): WasmMemory {
-  if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-  return new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  return sharedMemory(MAX_PAGES);
 }
 
 /** Grows the memory to at least `bytes`; workers see the growth on their next `buffer` read. */
@@ -120,6 +96,5 @@ export function ensureBytes(memory: WasmMemory, bytes: number): void {
 }
 
 export function instantiate(module: WasmModule, memory: WasmMemory): SimdKernel {
-  if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-  return new wasm.Instance(module, { env: { memory } }).exports as unknown as SimdKernel;
+  return instantiateExports(module, memory) as unknown as SimdKernel;
 }

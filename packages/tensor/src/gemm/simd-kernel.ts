@@ -1,5 +1,6 @@
+import { op, simd } from '../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg, moduleBytes } from '../wasm/writer.js';
 import { packFunctions } from './simd-pack.js';
-import { Code, type FunctionDef, I32, moduleBytes, op, simd, V128 } from './wasm-emit.js';
 
 export interface SimdShape {
   /** Rows of the register block (broadcast A values). */
@@ -44,7 +45,7 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
   body.emit(op.loop, op.emptyBlock);
   body.get(first).emit(op.if, op.emptyBlock);
   for (let r = 0; r < mr; r++) {
-    for (let v = 0; v < nv; v++) body.simd(simd.const, ...Array(16).fill(0)).set(acc(r, v));
+    for (let v = 0; v < nv; v++) body.zero().set(acc(r, v));
   }
   body.emit(op.else);
   for (let r = 0; r < mr; r++) {
@@ -52,7 +53,7 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
     for (let v = 0; v < nv; v++) {
       body
         .get(row)
-        .simd(simd.load, ...Code.memarg(4, v * 16))
+        .simd(simd.load, ...memarg(4, v * 16))
         .set(acc(r, v));
     }
   }
@@ -62,12 +63,12 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
   for (let v = 0; v < nv; v++)
     body
       .get(bp)
-      .simd(simd.load, ...Code.memarg(4, v * 16))
+      .simd(simd.load, ...memarg(4, v * 16))
       .set(bv(v));
   for (let r = 0; r < mr; r++) {
     body.get(ap);
     if (rowsA && r > 0) body.get(rowOffset(r)).emit(op.i32Add);
-    body.simd(simd.load32Splat, ...Code.memarg(2, rowsA ? 0 : r * 4)).set(av);
+    body.simd(simd.load32Splat, ...memarg(2, rowsA ? 0 : r * 4)).set(av);
     for (let v = 0; v < nv; v++) {
       if (relaxed) {
         body.get(av).get(bv(v)).get(acc(r, v)).simd(simd.f32x4RelaxedMadd).set(acc(r, v));
@@ -86,7 +87,7 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
       body
         .get(row)
         .get(acc(r, v))
-        .simd(simd.store, ...Code.memarg(4, v * 16));
+        .simd(simd.store, ...memarg(4, v * 16));
   }
   body.get(cp).get(ldc).i32(mr).emit(op.i32Mul).emit(op.i32Add).set(cp);
   body.get(i).i32(1).emit(op.i32Sub).emit(op.localTee, i).emit(op.brIf, 0);
@@ -96,8 +97,8 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
   body.get(j).i32(1).emit(op.i32Sub).emit(op.localTee, j).emit(op.brIf, 0);
   body.emit(op.end);
 
-  const locals = [...Array(10 + mr).fill(I32), ...Array(mr * nv + nv + 1).fill(V128)];
-  return { name: rowsA ? 'blockRows' : 'block', params: Array(10).fill(I32), locals, body };
+  const locals = { i32: 10 + mr, v128: mr * nv + nv + 1 };
+  return { name: rowsA ? 'blockRows' : 'block', params: i32s(10), locals, body };
 }
 
 /** Largest shared memory the kernels may address: 1 GiB in 64 KiB pages. */

@@ -1,4 +1,5 @@
-import { Code, F32, type FunctionDef, I32, op, simd, V128 } from './wasm-emit.js';
+import { F32, op, simd } from '../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../wasm/writer.js';
 
 /**
  * Packing routines run inside WebAssembly on operands first copied (memcpy) into the shared memory:
@@ -6,7 +7,7 @@ import { Code, F32, type FunctionDef, I32, op, simd, V128 } from './wasm-emit.js
  * Pointers and strides are in bytes; loops run at least once, callers pass counts >= 1.
  */
 
-const f32Arg = Code.memarg(2, 0);
+const f32Arg = memarg(2);
 const decrementAndLoop = (body: Code, counter: number) =>
   body.get(counter).i32(1).emit(op.i32Sub).emit(op.localTee, counter).emit(op.brIf, 0);
 
@@ -24,10 +25,10 @@ function packRows(): FunctionDef {
     body
       .get(d)
       .get(s)
-      .simd(simd.load, ...Code.memarg(4, offset))
+      .simd(simd.load, ...memarg(4, offset))
       .get(scale)
       .simd(simd.f32x4Mul);
-    body.simd(simd.store, ...Code.memarg(4, offset));
+    body.simd(simd.store, ...memarg(4, offset));
   }
   body.bump(s, 32).get(d).get(panelStride).emit(op.i32Add).set(d);
   decrementAndLoop(body, q).emit(op.end);
@@ -35,8 +36,8 @@ function packRows(): FunctionDef {
   decrementAndLoop(body, p).emit(op.end);
   return {
     name: 'packRows',
-    params: [...Array(6).fill(I32), F32],
-    locals: [...Array(6).fill(I32), V128],
+    params: [...i32s(6), F32],
+    locals: { i32: 6, v128: 1 },
     body,
   };
 }
@@ -63,12 +64,12 @@ function packCols(): FunctionDef {
       .emit(op.f32Load, ...f32Arg)
       .get(alpha)
       .emit(op.f32Mul);
-    body.emit(op.f32Store, ...Code.memarg(2, jj * 4));
+    body.emit(op.f32Store, ...memarg(2, jj * 4));
   }
   for (let jj = 0; jj < 8; jj++) body.bump(row(jj), 4);
   body.bump(d, 32);
   decrementAndLoop(body, p).emit(op.end);
-  return { name: 'packCols', params: [...Array(4).fill(I32), F32], locals: Array(10).fill(I32), body };
+  return { name: 'packCols', params: [...i32s(4), F32], locals: { i32: 10 }, body };
 }
 
 /** packA(src, srcStride, panels, kc, dst): staged rows of op(A) into mr-row panels. */
@@ -93,14 +94,14 @@ function packA(mr: number): FunctionDef {
       .get(d)
       .get(row(ii))
       .emit(op.f32Load, ...f32Arg)
-      .emit(op.f32Store, ...Code.memarg(2, ii * 4));
+      .emit(op.f32Store, ...memarg(2, ii * 4));
   }
   for (let ii = 0; ii < mr; ii++) body.bump(row(ii), 4);
   body.bump(d, mr * 4);
   decrementAndLoop(body, p).emit(op.end);
   body.get(rowBase).get(srcStride).i32(mr).emit(op.i32Mul).emit(op.i32Add).set(rowBase);
   decrementAndLoop(body, r).emit(op.end);
-  return { name: 'packA', params: Array(5).fill(I32), locals: Array(4 + mr).fill(I32), body };
+  return { name: 'packA', params: i32s(5), locals: { i32: 4 + mr }, body };
 }
 
 /** packAT(src, srcStride, panels, kc, dst): staged rows of A (columns of op(A)) into mr-row panels. */
@@ -116,8 +117,8 @@ function packAT(mr: number): FunctionDef {
     body
       .get(d)
       .get(s)
-      .emit(op.f32Load, ...Code.memarg(2, ii * 4))
-      .emit(op.f32Store, ...Code.memarg(2, ii * 4));
+      .emit(op.f32Load, ...memarg(2, ii * 4))
+      .emit(op.f32Store, ...memarg(2, ii * 4));
   }
   body
     .get(s)
@@ -128,7 +129,7 @@ function packAT(mr: number): FunctionDef {
   decrementAndLoop(body, p).emit(op.end);
   body.bump(colBase, mr * 4);
   decrementAndLoop(body, r).emit(op.end);
-  return { name: 'packAT', params: Array(5).fill(I32), locals: Array(5).fill(I32), body };
+  return { name: 'packAT', params: i32s(5), locals: { i32: 5 }, body };
 }
 
 /** copyBlock(src, srcStride, rows, cols, dst, dstStride, scale): dst = scale * src on a rows x cols block. */
@@ -151,7 +152,7 @@ function copyBlock(): FunctionDef {
   decrementAndLoop(body, j).emit(op.end);
   body.get(sRow).get(srcStride).emit(op.i32Add).set(sRow).get(dRow).get(dstStride).emit(op.i32Add).set(dRow);
   decrementAndLoop(body, r).emit(op.end);
-  return { name: 'copyBlock', params: [...Array(6).fill(I32), F32], locals: Array(6).fill(I32), body };
+  return { name: 'copyBlock', params: [...i32s(6), F32], locals: { i32: 6 }, body };
 }
 
 export function packFunctions(mr: number): FunctionDef[] {

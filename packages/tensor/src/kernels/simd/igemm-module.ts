@@ -1,4 +1,5 @@
-import { Code, type FunctionDef, memarg, op, simd } from './wasm-writer.js';
+import { op, simd } from '../../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 
 /**
  * An indirect GEMM (XNNPACK's indirection buffers): C(i, f) = sum over k of A(i, k) B(k, f) where
@@ -113,7 +114,7 @@ export function igemmFunction(shape: IgemmShape, relaxed: boolean): FunctionDef 
   c.get(COUNT).emit(op.brIf, 0, op.end);
   return {
     name: igemmName(shape),
-    params: PARAMS,
+    params: i32s(PARAMS),
     locals: { i32: FIRST_ROW_PTR - PARAMS + mr, v128: mr * nv + nv + 1 },
     body: c,
   };

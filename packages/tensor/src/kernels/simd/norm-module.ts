@@ -1,4 +1,5 @@
-import { Code, type FunctionDef, memarg, op, simd } from './wasm-writer.js';
+import { op, simd } from '../../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 
 // Per-channel passes of batch normalisation over [n, c, plane] float32 (plane a multiple of 4), four
 // values per f32x4; sums accumulate in float64 (two f64x2 per vector). Per-channel inputs are float32
@@ -135,7 +136,7 @@ function channelSums(): FunctionDef {
     },
     () => storeSum(c, OUT, 6, 0, ACC0, ACC1),
   );
-  return { name: 'channelSums', params: 6, locals: { i32: 4, v128: 4 }, body: c };
+  return { name: 'channelSums', params: i32s(6), locals: { i32: 4, v128: 4 }, body: c };
 }
 
 /** channelAffine(x, out, n, c, plane, scale, shift, relu): out = x scale[ch] + shift[ch], then ReLU if relu. */
@@ -169,7 +170,7 @@ function channelAffine(): FunctionDef {
     },
     () => {},
   );
-  return { name: 'channelAffine', params: 8, locals: { i32: 4, v128: 3 }, body: c };
+  return { name: 'channelAffine', params: i32s(8), locals: { i32: 4, v128: 3 }, body: c };
 }
 
 /**
@@ -210,7 +211,7 @@ function channelGradSums(): FunctionDef {
       storeSum(c, OUT, 11, 8, B0, B1);
     },
   );
-  return { name: 'channelGradSums', params: 10, locals: { i32: 4, v128: 8 }, body: c };
+  return { name: 'channelGradSums', params: i32s(10), locals: { i32: 4, v128: 8 }, body: c };
 }
 
 /** channelGradInput(g, x, y, relu, n, c, plane, a, b, d, dx): dx = a[ch] g' + b[ch] + d[ch] x. */
@@ -241,7 +242,7 @@ function channelGradInput(): FunctionDef {
     },
     () => {},
   );
-  return { name: 'channelGradInput', params: 11, locals: { i32: 4, v128: 4 }, body: c };
+  return { name: 'channelGradInput', params: i32s(11), locals: { i32: 4, v128: 4 }, body: c };
 }
 
 export const normFunctions = (): FunctionDef[] => [

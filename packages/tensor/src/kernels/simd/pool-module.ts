@@ -1,4 +1,5 @@
-import { Code, type FunctionDef, memarg, op, simd } from './wasm-writer.js';
+import { op, simd } from '../../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 
 // 2x2 max pooling at stride 2 over planes of even height and width, four windows per f32x4. Each block
 // reads 8 input columns and stores whole vectors, so a row's last block may read and write past the
@@ -78,7 +79,7 @@ function forward(): FunctionDef {
     },
     () => c.bump(IN0, 32).bump(IN1, 32).bump(OUT, 16),
   );
-  return { name: 'maxPool2x2', params: 4, locals: { i32: 6, v128: 2 }, body: c };
+  return { name: 'maxPool2x2', params: i32s(4), locals: { i32: 6, v128: 2 }, body: c };
 }
 
 /**
@@ -164,7 +165,7 @@ function backward(): FunctionDef {
     },
     () => c.bump(X0, -32).bump(X1, -32).bump(D0, -32).bump(D1, -32).bump(GP, -16),
   );
-  return { name: 'maxPool2x2Backward', params: 5, locals: { i32: 8, v128: 16 }, body: c };
+  return { name: 'maxPool2x2Backward', params: i32s(5), locals: { i32: 8, v128: 16 }, body: c };
 }
 
 export const poolFunctions = (): FunctionDef[] => [forward(), backward()];

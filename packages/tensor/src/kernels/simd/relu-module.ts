@@ -1,4 +1,5 @@
-import { Code, type FunctionDef, memarg, op, simd } from './wasm-writer.js';
+import { op, simd } from '../../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 
 // Elementwise ReLU and its gradient mask over whole f32x4 vectors (callers round counts up to 4).
 
@@ -14,7 +15,7 @@ function relu(): FunctionDef {
     .simd(simd.f32x4Pmax)
     .simd(simd.store, ...memarg(0));
   c.bump(SRC, 16).bump(DST, 16).bump(N, -1).get(N).emit(op.brIf, 0, op.end);
-  return { name: 'relu', params: 3, locals: { i32: 0, v128: 0 }, body: c };
+  return { name: 'relu', params: i32s(3), locals: {}, body: c };
 }
 
 /** reluMask(g, y, dst, vectors): dst = y > 0 ? g : 0, the gradient through a ReLU whose output (or input) is y. */
@@ -31,7 +32,7 @@ function reluMask(): FunctionDef {
     .simd(simd.f32x4Gt);
   c.simd(simd.v128And).simd(simd.store, ...memarg(0));
   c.bump(G, 16).bump(Y, 16).bump(DST, 16).bump(N, -1).get(N).emit(op.brIf, 0, op.end);
-  return { name: 'reluMask', params: 4, locals: { i32: 0, v128: 0 }, body: c };
+  return { name: 'reluMask', params: i32s(4), locals: {}, body: c };
 }
 
 export const reluFunctions = (): FunctionDef[] => [relu(), reluMask()];

@@ -1,25 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
+import { compileModule, detectSimd, instantiate, sharedMemory, type WasmMemory } from '../../wasm/api.js';
+import { moduleBytes } from '../../wasm/writer.js';
 import { type IgemmShape, igemmFunctions, igemmName } from './igemm-module.js';
 import { IgemmPool } from './igemm-pool.js';
 import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
 import { stageFunctions } from './stage-module.js';
-import { moduleBytes } from './wasm-writer.js';
-
-/** The slice of the WebAssembly JS API used here (the shared tsconfig has no DOM lib). */
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** See igemm-module.ts; every argument an i32, addresses in bytes. */
 export type IgemmFn = (
@@ -119,22 +106,6 @@ const kernelBytes = (relaxed: boolean) =>
     MAX_PAGES,
   );
 
-function validates(relaxed: boolean): boolean {
-  try {
-    return wasm?.validate(kernelBytes(relaxed)) ?? false;
-  } catch {
-    return false;
-  }
-}
-
-/** SIMD support and relaxed FMA (Node 20 ships relaxed SIMD behind a V8 flag, set before compiling). */
-function detect(): { simd: boolean; relaxed: boolean } {
-  if (!validates(false)) return { simd: false, relaxed: false };
-  if (validates(true)) return { simd: true, relaxed: true };
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return { simd: true, relaxed: validates(true) };
-}
-
 /** An offset table identified by the shape it was built for. */
 export interface TableSpec {
   key: string;
@@ -165,15 +136,9 @@ export class SimdRuntime {
     readonly relaxed: boolean,
     memory?: object,
   ) {
-    if (!wasm) throw new Error('WebAssembly is not available in this runtime');
-    this.memory =
-      (memory as WasmMemory | undefined) ??
-      new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const instance = new wasm.Instance(new wasm.Module(kernelBytes(relaxed)), {
-      env: { memory: this.memory },
-    });
-    this.exports = instance.exports;
-    this.kernels = instance.exports as unknown as SimdKernels;
+    this.memory = (memory as WasmMemory | undefined) ?? sharedMemory(MAX_PAGES);
+    this.exports = instantiate(compileModule(kernelBytes(relaxed)), this.memory);
+    this.kernels = this.exports as unknown as SimdKernels;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -252,7 +217,8 @@ export class SimdRuntime {
   }
 }
 
-export const simdSupport = detect();
+/** SIMD support and relaxed FMA, detected once at start-up. */
+export const simdSupport = detectSimd(kernelBytes);
 
 function threadsFromEnv(): number {
   const fromEnv = Number.parseInt(process.env['OCELLUS_THREADS'] ?? '', 10);

@@ -1,4 +1,5 @@
-import { bulk, Code, type FunctionDef, memarg, op, simd } from './wasm-writer.js';
+import { bulk, op, simd } from '../../wasm/opcodes.js';
+import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 
 // Staging passes of the direct convolution, inside WebAssembly memory: zero padding, and the gradient's
 // ReLU mask, channel sums (the bias gradient) and position-major copy (the weight gradient's B) in one pass.
@@ -32,7 +33,7 @@ function padPlanes(): FunctionDef {
   c.get(D);
   c.get(HP).get(H).emit(op.i32Sub).get(WP).emit(op.i32Mul).i32(4).emit(op.i32Mul, op.i32Add).set(D);
   c.bump(PLANES, -1).get(PLANES).emit(op.brIf, 0, op.end);
-  return { name: 'padPlanes', params: 9, locals: { i32: 3, v128: 0 }, body: c };
+  return { name: 'padPlanes', params: i32s(9), locals: { i32: 3 }, body: c };
 }
 
 /**
@@ -125,7 +126,7 @@ function gradRows(): FunctionDef {
   c.get(TAIL).emit(op.f64Add, op.f64Store, ...memarg(3));
   c.bump(CH, 1).get(CH).get(F).emit(op.i32LtS, op.brIf, 0, op.end);
   c.bump(B, 1).get(B).get(N).emit(op.i32LtS, op.brIf, 0, op.end);
-  return { name: 'gradRows', params: 9, locals: { i32: 5, f32: 1, f64: 1, v128: 3 }, body: c };
+  return { name: 'gradRows', params: i32s(9), locals: { i32: 5, f32: 1, f64: 1, v128: 3 }, body: c };
 }
 
 export const stageFunctions = (): FunctionDef[] => [padPlanes(), gradRows()];
