@@ -11,24 +11,22 @@ export const envInteger = (fallback: number, min: number, max = Number.MAX_SAFE_
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 
-export const logLevelSchema = z
-  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  .default('info');
-
 export const redisUrlSchema = z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' });
 
-/** The Redis key prefix of the training queue and job records, the same for the API and the trainer. */
-export const queuePrefixSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z, a-z, 0-9, _ . -')
-  .default('ocellus');
-
-/** OCELLUS_MAX_EPOCHS: the largest `epochs` a job spec may ask for. */
-export const maxEpochsSchema = envInteger(DEFAULT_MAX_EPOCHS, 1, 100_000);
-
-/** OCELLUS_PROGRESS_INTERVAL_MS: at most one progress update per job per interval. */
-export const progressIntervalSchema = envInteger(500, 10, 60_000);
+/** The settings the API and the trainer both read, meaning the same in each. */
+export const sharedSettings = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The Redis key prefix of the training queue and the job records. */
+  OCELLUS_QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z, a-z, 0-9, _ . -')
+    .default('ocellus'),
+  /** The largest `epochs` a job spec may ask for. */
+  OCELLUS_MAX_EPOCHS: envInteger(DEFAULT_MAX_EPOCHS, 1, 100_000),
+  /** At most one progress update per job per interval. */
+  OCELLUS_PROGRESS_INTERVAL_MS: envInteger(500, 10, 60_000),
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

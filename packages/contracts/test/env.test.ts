@@ -1,13 +1,5 @@
 import { DEFAULT_MAX_EPOCHS } from '@ocellus/contracts';
-import {
-  ConfigError,
-  envInteger,
-  logLevelSchema,
-  maxEpochsSchema,
-  parseEnv,
-  queuePrefixSchema,
-  redisUrlSchema,
-} from '@ocellus/contracts/env';
+import { ConfigError, envInteger, parseEnv, redisUrlSchema, sharedSettings } from '@ocellus/contracts/env';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -40,10 +32,15 @@ describe('envInteger', () => {
 });
 
 describe('shared settings', () => {
-  it('default to info logs, the ocellus prefix and the contract epoch cap', () => {
-    expect(logLevelSchema.parse(undefined)).toBe('info');
-    expect(queuePrefixSchema.parse(undefined)).toBe('ocellus');
-    expect(maxEpochsSchema.parse(undefined)).toBe(DEFAULT_MAX_EPOCHS);
+  const settings = z.object(sharedSettings);
+
+  it('default to info logs, the ocellus prefix, the contract epoch cap and 500 ms progress', () => {
+    expect(settings.parse({})).toEqual({
+      LOG_LEVEL: 'info',
+      OCELLUS_QUEUE_PREFIX: 'ocellus',
+      OCELLUS_MAX_EPOCHS: DEFAULT_MAX_EPOCHS,
+      OCELLUS_PROGRESS_INTERVAL_MS: 500,
+    });
   });
 
   it('accept redis and rediss URLs only', () => {
@@ -53,9 +50,10 @@ describe('shared settings', () => {
   });
 
   it('refuse a queue prefix with a space or over 64 characters', () => {
-    expect(queuePrefixSchema.safeParse('a b').success).toBe(false);
-    expect(queuePrefixSchema.safeParse('x'.repeat(65)).success).toBe(false);
-    expect(queuePrefixSchema.parse('tenant-1.jobs')).toBe('tenant-1.jobs');
+    const prefix = sharedSettings.OCELLUS_QUEUE_PREFIX;
+    expect(prefix.safeParse('a b').success).toBe(false);
+    expect(prefix.safeParse('x'.repeat(65)).success).toBe(false);
+    expect(prefix.parse('tenant-1.jobs')).toBe('tenant-1.jobs');
   });
 });
 

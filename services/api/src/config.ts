@@ -1,15 +1,6 @@
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  ConfigError,
-  envInteger,
-  logLevelSchema,
-  maxEpochsSchema,
-  parseEnv,
-  progressIntervalSchema,
-  queuePrefixSchema,
-  redisUrlSchema,
-} from '@ocellus/contracts/env';
+import { ConfigError, envInteger, parseEnv, redisUrlSchema, sharedSettings } from '@ocellus/contracts/env';
 import { z } from 'zod';
 
 export { ConfigError };
@@ -32,7 +23,6 @@ const keyList = z
 const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: envInteger(8080, 0, 65_535),
-  LOG_LEVEL: logLevelSchema,
   OCELLUS_REGISTRY_ROOT: z.string().trim().min(1).default(DEFAULT_REGISTRY_ROOT),
   OCELLUS_ADMIN_KEYS: keyList,
   OCELLUS_INFERENCE_KEYS: keyList,
@@ -52,11 +42,9 @@ const envSchema = z.object({
   OCELLUS_MODEL_CACHE_SIZE: envInteger(8, 1, 1024),
   OCELLUS_REGISTRY_POLL_MS: envInteger(1000, 50, 3_600_000),
   REDIS_URL: redisUrlSchema.optional(),
-  OCELLUS_QUEUE_PREFIX: queuePrefixSchema,
-  OCELLUS_MAX_EPOCHS: maxEpochsSchema,
+  ...sharedSettings,
   OCELLUS_JOB_ATTEMPTS: envInteger(3, 1, 100),
   OCELLUS_JOB_BACKOFF_MS: envInteger(10_000, 0, 3_600_000),
-  OCELLUS_PROGRESS_INTERVAL_MS: progressIntervalSchema,
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -1,30 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import {
-  envInteger,
-  logLevelSchema,
-  maxEpochsSchema,
-  parseEnv,
-  progressIntervalSchema,
-  queuePrefixSchema,
-  redisUrlSchema,
-} from '@ocellus/contracts/env';
+import { envInteger, parseEnv, redisUrlSchema, sharedSettings } from '@ocellus/contracts/env';
 import { z } from 'zod';
 
 /** `<repo>/models`, the shipped registry, as the API finds it. */
 export const DEFAULT_REGISTRY_ROOT = fileURLToPath(new URL('../../../models', import.meta.url));
 
-/** The trainer's settings; the names the API shares (registry, prefix, epoch cap, retries) mean the same there. */
+/** The trainer's settings; the shared ones and the registry root mean the same as in the API. */
 const envSchema = z.object({
   REDIS_URL: redisUrlSchema,
-  LOG_LEVEL: logLevelSchema,
+  ...sharedSettings,
   OCELLUS_REGISTRY_ROOT: z.string().trim().min(1).default(DEFAULT_REGISTRY_ROOT),
-  OCELLUS_QUEUE_PREFIX: queuePrefixSchema,
-  OCELLUS_MAX_EPOCHS: maxEpochsSchema,
   OCELLUS_TRAINER_CONCURRENCY: envInteger(1, 1, 64),
   OCELLUS_LOCK_DURATION_MS: envInteger(30_000, 1000, 3_600_000),
   OCELLUS_STALLED_INTERVAL_MS: envInteger(15_000, 500, 3_600_000),
   OCELLUS_MAX_STALLED_COUNT: envInteger(2, 0, 1000),
-  OCELLUS_PROGRESS_INTERVAL_MS: progressIntervalSchema,
   OCELLUS_SHUTDOWN_TIMEOUT_MS: envInteger(30_000, 0, 3_600_000),
 });
 
