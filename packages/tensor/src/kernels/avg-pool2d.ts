@@ -1,29 +1,25 @@
 import type { Storage } from '../storage.js';
-import type { Pool2dGeometry } from './pool-geometry.js';
-import { tapRanges } from './taps.js';
+import { type Pool2dGeometry, poolWindows } from './pool-geometry.js';
 import { requireLength } from './validate.js';
 
 // torch's default count_include_pad = true: padded taps count as zeros, so every window divides by kh * kw.
 
 /** out[b, c, oy, ox] = (sum of x over the window) / (kh * kw). Overwrites out. */
 export function avgPool2dForward(x: Storage, geo: Pool2dGeometry, out: Storage): void {
-  const { n, c, h, w, kh, kw, oh, ow, strideH, strideW, padH, padW } = geo;
+  const { n, c, h, w, kh, kw, oh, ow } = geo;
   requireLength('avgPool2dForward', 'x', x, n * c * h * w);
   requireLength('avgPool2dForward', 'out', out, n * c * oh * ow);
-  const rows = tapRanges(oh, strideH, padH, 1, kh, h);
-  const taps = tapRanges(ow, strideW, padW, 1, kw, w);
+  const { rows, cols } = poolWindows(geo);
   const scale = 1 / (kh * kw);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
     for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * strideH - padH;
-      const y0 = iy0 + rows.start[oy]!;
-      const y1 = iy0 + rows.end[oy]!;
+      const y0 = rows.start[oy]!;
+      const y1 = rows.end[oy]!;
       for (let ox = 0; ox < ow; ox++, o++) {
-        const ix0 = ox * strideW - padW;
-        const x0 = ix0 + taps.start[ox]!;
-        const x1 = ix0 + taps.end[ox]!;
+        const x0 = cols.start[ox]!;
+        const x1 = cols.end[ox]!;
         let acc = 0;
         for (let y = y0; y < y1; y++) {
           const row = base + y * w;
@@ -37,23 +33,20 @@ export function avgPool2dForward(x: Storage, geo: Pool2dGeometry, out: Storage):
 
 /** Spreads each output gradient evenly over its window: dx += gradOut / (kh * kw) (caller zeroes). */
 export function avgPool2dBackward(gradOut: Storage, geo: Pool2dGeometry, dx: Storage): void {
-  const { n, c, h, w, kh, kw, oh, ow, strideH, strideW, padH, padW } = geo;
+  const { n, c, h, w, kh, kw, oh, ow } = geo;
   requireLength('avgPool2dBackward', 'gradOut', gradOut, n * c * oh * ow);
   requireLength('avgPool2dBackward', 'dx', dx, n * c * h * w);
-  const rows = tapRanges(oh, strideH, padH, 1, kh, h);
-  const taps = tapRanges(ow, strideW, padW, 1, kw, w);
+  const { rows, cols } = poolWindows(geo);
   const scale = 1 / (kh * kw);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
     for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * strideH - padH;
-      const y0 = iy0 + rows.start[oy]!;
-      const y1 = iy0 + rows.end[oy]!;
+      const y0 = rows.start[oy]!;
+      const y1 = rows.end[oy]!;
       for (let ox = 0; ox < ow; ox++, o++) {
-        const ix0 = ox * strideW - padW;
-        const x0 = ix0 + taps.start[ox]!;
-        const x1 = ix0 + taps.end[ox]!;
+        const x0 = cols.start[ox]!;
+        const x1 = cols.end[ox]!;
         const g = gradOut[o]! * scale;
         for (let y = y0; y < y1; y++) {
           const row = base + y * w;

@@ -1,23 +1,19 @@
 import { type Conv2dGeometry, convGeometryOf } from './conv-geometry.js';
-import { requireNonNegative, requirePositive } from './validate.js';
+import { requireNonNegative } from './validate.js';
+import { type Window2dParams, window2d } from './window2d.js';
 
-/** Sizes of a transposed convolution over NCHW input with a torch-layout [inChannels, outChannels, kh, kw] weight. */
-export interface ConvTranspose2dParams {
+/**
+ * Sizes of a transposed convolution over NCHW input with a torch-layout [inChannels, outChannels, kh, kw]
+ * weight; stride defaults to [1, 1], and padding is removed from each side of the full output.
+ */
+export interface ConvTranspose2dParams extends Window2dParams {
   n: number;
   inChannels: number;
   h: number;
   w: number;
   outChannels: number;
-  kh: number;
-  kw: number;
-  /** [sh, sw], default [1, 1]. */
-  stride?: readonly [number, number];
-  /** [ph, pw] removed from each side of the full output, default [0, 0]. */
-  padding?: readonly [number, number];
   /** [oph, opw] extra rows/columns on the bottom/right, each below its stride or dilation, default [0, 0]. */
   outputPadding?: readonly [number, number];
-  /** [dh, dw], default [1, 1]. */
-  dilation?: readonly [number, number];
 }
 
 export interface ConvTranspose2dGeometry {
@@ -40,14 +36,12 @@ export interface ConvTranspose2dGeometry {
 }
 
 export function convTranspose2dGeometry(params: ConvTranspose2dParams): ConvTranspose2dGeometry {
-  const [strideH, strideW] = params.stride ?? [1, 1];
-  const [padH, padW] = params.padding ?? [0, 0];
-  const [outputPaddingH, outputPaddingW] = params.outputPadding ?? [0, 0];
-  const [dilationH, dilationW] = params.dilation ?? [1, 1];
   const { n, inChannels, h, w, outChannels, kh, kw } = params;
   const op = 'convTranspose2d';
-  requirePositive(op, { n, inChannels, h, w, outChannels, kh, kw, strideH, strideW, dilationH, dilationW });
-  requireNonNegative(op, { padH, padW, outputPaddingH, outputPaddingW });
+  const win = window2d(op, params, [1, 1], { n, inChannels, h, w, outChannels });
+  const { strideH, strideW, padH, padW, dilationH, dilationW } = win;
+  const [outputPaddingH, outputPaddingW] = params.outputPadding ?? [0, 0];
+  requireNonNegative(op, { outputPaddingH, outputPaddingW });
   if (outputPaddingH >= Math.max(strideH, dilationH) || outputPaddingW >= Math.max(strideW, dilationW)) {
     throw new RangeError(
       `${op}: outputPadding ${outputPaddingH}x${outputPaddingW} must be smaller than stride or dilation ` +
@@ -68,14 +62,7 @@ export function convTranspose2dGeometry(params: ConvTranspose2dParams): ConvTran
     h: oh,
     w: ow,
     outChannels: inChannels,
-    kh,
-    kw,
-    strideH,
-    strideW,
-    padH,
-    padW,
-    dilationH,
-    dilationW,
+    ...win,
     oh: h,
     ow: w,
   });

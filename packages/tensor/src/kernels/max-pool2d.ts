@@ -1,6 +1,5 @@
 import type { Storage } from '../storage.js';
-import type { Pool2dGeometry } from './pool-geometry.js';
-import { tapRanges } from './taps.js';
+import { type Pool2dGeometry, poolWindows } from './pool-geometry.js';
 import { requireLength } from './validate.js';
 
 /**
@@ -8,23 +7,20 @@ import { requireLength } from './validate.js';
  * winner, the first in row-major order on ties and NaN if any (as torch). Padding never wins.
  */
 export function maxPool2dForward(x: Storage, geo: Pool2dGeometry, out: Storage, argmax: Int32Array): void {
-  const { n, c, h, w, kh, kw, oh, ow, strideH, strideW, padH, padW } = geo;
+  const { n, c, h, w, oh, ow } = geo;
   requireLength('maxPool2dForward', 'x', x, n * c * h * w);
   requireLength('maxPool2dForward', 'out', out, n * c * oh * ow);
   requireLength('maxPool2dForward', 'argmax', argmax, n * c * oh * ow);
-  const rows = tapRanges(oh, strideH, padH, 1, kh, h);
-  const taps = tapRanges(ow, strideW, padW, 1, kw, w);
+  const { rows, cols } = poolWindows(geo);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
     for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * strideH - padH;
-      const y0 = iy0 + rows.start[oy]!;
-      const y1 = iy0 + rows.end[oy]!;
+      const y0 = rows.start[oy]!;
+      const y1 = rows.end[oy]!;
       for (let ox = 0; ox < ow; ox++, o++) {
-        const ix0 = ox * strideW - padW;
-        const x0 = ix0 + taps.start[ox]!;
-        const x1 = ix0 + taps.end[ox]!;
+        const x0 = cols.start[ox]!;
+        const x1 = cols.end[ox]!;
         let best = base + y0 * w + x0;
         let bestValue = x[best]!;
         for (let y = y0; y < y1; y++) {
