@@ -1,4 +1,4 @@
-import type { MatrixRef } from '@ocellus/tensor/gemm';
+import type { Gemm, MatrixRef } from '@ocellus/tensor/gemm';
 
 /** A small seeded generator (mulberry32) so every failing case can be replayed. */
 export function random(seed: number): () => number {
@@ -41,18 +41,7 @@ export interface Expected {
 }
 
 /** The naive triple loop in float64, read straight from the definition of op(A) op(B). */
-export function reference(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: MatrixRef,
-  b: MatrixRef,
-  beta: number,
-  c: MatrixRef,
-): Expected {
+export function reference(...[transA, transB, m, n, k, alpha, a, b, beta, c]: Parameters<Gemm>): Expected {
   const value = new Float64Array(m * n);
   const magnitude = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {

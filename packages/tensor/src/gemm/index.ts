@@ -123,73 +123,58 @@ function shared(ref: MatrixRef, rows: number, cols: number): MatrixRef {
   return { data, offset: 0, ld: ref.ld };
 }
 
-function run(
-  options: GemmOptions,
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: MatrixRef,
-  b: MatrixRef,
-  beta: number,
-  c: MatrixRef,
-): void {
-  if (m <= 0 || n <= 0) return;
-  checkRef('C', c, m, n);
-  if (k <= 0 || alpha === 0) {
-    scale(beta, c, m, n);
-    return;
-  }
-  const [aRows, aCols] = transA ? [k, m] : [m, k];
-  const [bRows, bCols] = transB ? [n, k] : [k, n];
-  checkRef('A', a, aRows, aCols);
-  checkRef('B', b, bRows, bCols);
-  const kernel = kernelFor(options, a.data, b.data, c.data);
-  const threads =
-    2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS) ? 1 : (options.threads ?? defaultThreads);
-  const rt = getRuntime();
-  const pooled = threads > 1;
-  const [sa, sb, sc] = pooled
-    ? [shared(a, aRows, aCols), shared(b, bRows, bCols), shared(c, m, n)]
-    : [a, b, c];
-  const problem: Problem = {
-    kernel,
-    transA,
-    transB,
-    m,
-    n,
-    k,
-    alpha,
-    aOff: sa.offset,
-    lda: sa.ld,
-    bOff: sb.offset,
-    ldb: sb.ld,
-    beta,
-    cOff: sc.offset,
-    ldc: sc.ld,
-  };
-  const { jobs, tiles } = plan(problem, threads);
-  const participants = Math.min(threads, tiles);
-  ensureBytes(rt.memory, scratchBytes(jobs[0]!, participants));
-  const ops: Operands = { a: sa.data, b: sb.data, c: sc.data };
-  if (participants === 1) {
-    const sync = new SharedSync(rt.solo);
-    for (const job of jobs) {
-      rt.solo.write(job);
-      rt.engine.run(job, ops, sync, 0);
-    }
-  } else {
-    rt.pool.run(jobs, ops, participants, rt.engine);
-  }
-  if (sc !== c) c.data.set(sc.data.subarray(0, (m - 1) * c.ld + n), c.offset);
-}
-
 /** A gemm with fixed choices of kernel and threading (tests and benchmarks pick each path with it). */
 export function gemmWith(options: GemmOptions): Gemm {
-  return (transA, transB, m, n, k, alpha, a, b, beta, c) =>
-    run(options, transA, transB, m, n, k, alpha, a, b, beta, c);
+  return (transA, transB, m, n, k, alpha, a, b, beta, c) => {
+    if (m <= 0 || n <= 0) return;
+    checkRef('C', c, m, n);
+    if (k <= 0 || alpha === 0) {
+      scale(beta, c, m, n);
+      return;
+    }
+    const [aRows, aCols] = transA ? [k, m] : [m, k];
+    const [bRows, bCols] = transB ? [n, k] : [k, n];
+    checkRef('A', a, aRows, aCols);
+    checkRef('B', b, bRows, bCols);
+    const kernel = kernelFor(options, a.data, b.data, c.data);
+    const threads =
+      2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS) ? 1 : (options.threads ?? defaultThreads);
+    const rt = getRuntime();
+    const pooled = threads > 1;
+    const [sa, sb, sc] = pooled
+      ? [shared(a, aRows, aCols), shared(b, bRows, bCols), shared(c, m, n)]
+      : [a, b, c];
+    const problem: Problem = {
+      kernel,
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      alpha,
+      aOff: sa.offset,
+      lda: sa.ld,
+      bOff: sb.offset,
+      ldb: sb.ld,
+      beta,
+      cOff: sc.offset,
+      ldc: sc.ld,
+    };
+    const { jobs, tiles } = plan(problem, threads);
+    const participants = Math.min(threads, tiles);
+    ensureBytes(rt.memory, scratchBytes(jobs[0]!, participants));
+    const ops: Operands = { a: sa.data, b: sb.data, c: sc.data };
+    if (participants === 1) {
+      const sync = new SharedSync(rt.solo);
+      for (const job of jobs) {
+        rt.solo.write(job);
+        rt.engine.run(job, ops, sync, 0);
+      }
+    } else {
+      rt.pool.run(jobs, ops, participants, rt.engine);
+    }
+    if (sc !== c) c.data.set(sc.data.subarray(0, (m - 1) * c.ld + n), c.offset);
+  };
 }
 
 /** C = alpha * op(A) * op(B) + beta * C, BLAS semantics; op(X) is X or its transpose. */
