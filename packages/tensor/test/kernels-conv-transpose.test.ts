@@ -7,6 +7,7 @@ import {
   convTranspose2dGeometry,
 } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
+import { type ConvData, convData, convLabel, labelled } from './kernels-conv-cases.js';
 import {
   type ConvCase,
   dot,
@@ -23,110 +24,26 @@ interface TransposeCase extends ConvCase {
   outputPadding: [number, number];
 }
 
-const cases: TransposeCase[] = [
-  {
-    n: 1,
-    c: 1,
-    h: 3,
-    w: 3,
-    f: 1,
-    kh: 2,
-    kw: 2,
-    stride: [1, 1],
-    padding: [0, 0],
-    dilation: [1, 1],
-    outputPadding: [0, 0],
-  },
-  {
-    n: 3,
-    c: 2,
-    h: 5,
-    w: 7,
-    f: 3,
-    kh: 3,
-    kw: 2,
-    stride: [2, 3],
-    padding: [1, 0],
-    dilation: [1, 1],
-    outputPadding: [1, 2],
-  },
-  {
-    n: 1,
-    c: 3,
-    h: 4,
-    w: 3,
-    f: 2,
-    kh: 3,
-    kw: 3,
-    stride: [1, 1],
-    padding: [1, 1],
-    dilation: [2, 2],
-    outputPadding: [1, 1],
-  },
-  {
-    n: 2,
-    c: 2,
-    h: 3,
-    w: 5,
-    f: 4,
-    kh: 1,
-    kw: 1,
-    stride: [2, 2],
-    padding: [0, 0],
-    dilation: [1, 1],
-    outputPadding: [1, 0],
-  },
-  {
-    n: 1,
-    c: 2,
-    h: 6,
-    w: 4,
-    f: 3,
-    kh: 5,
-    kw: 3,
-    stride: [3, 2],
-    padding: [2, 1],
-    dilation: [2, 1],
-    outputPadding: [2, 1],
-  },
-  {
-    n: 2,
-    c: 4,
-    h: 14,
-    w: 14,
-    f: 3,
-    kh: 2,
-    kw: 2,
-    stride: [2, 2],
-    padding: [0, 0],
-    dilation: [1, 1],
-    outputPadding: [0, 0],
-  },
+/** Each case's sizes, then its output padding (below its stride or its dilation). */
+const rows: [ConvCase, [number, number]][] = [
+  [{ n: 1, c: 1, h: 3, w: 3, f: 1, kh: 2, kw: 2, stride: [1, 1], padding: [0, 0], dilation: [1, 1] }, [0, 0]],
+  [{ n: 3, c: 2, h: 5, w: 7, f: 3, kh: 3, kw: 2, stride: [2, 3], padding: [1, 0], dilation: [1, 1] }, [1, 2]],
+  [{ n: 1, c: 3, h: 4, w: 3, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [1, 1], dilation: [2, 2] }, [1, 1]],
+  [{ n: 2, c: 2, h: 3, w: 5, f: 4, kh: 1, kw: 1, stride: [2, 2], padding: [0, 0], dilation: [1, 1] }, [1, 0]],
+  [{ n: 1, c: 2, h: 6, w: 4, f: 3, kh: 5, kw: 3, stride: [3, 2], padding: [2, 1], dilation: [2, 1] }, [2, 1]],
+  [
+    { n: 2, c: 4, h: 14, w: 14, f: 3, kh: 2, kw: 2, stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    [0, 0],
+  ],
 ];
+const cases: TransposeCase[] = rows.map(([p, outputPadding]) => ({ ...p, outputPadding }));
 const gradientCases = cases.slice(1, 5);
 
-function label(p: TransposeCase): string {
-  return `n${p.n} in${p.c} ${p.h}x${p.w} out${p.f} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation} op${p.outputPadding}`;
-}
+const label = (p: TransposeCase) => `${convLabel(p)} op${p.outputPadding}`;
 
-interface Problem {
-  geo: ConvTranspose2dGeometry;
-  x: Float64Array;
-  w: Float64Array;
-  bias: Float64Array;
-  outLength: number;
-}
-
-function problem(p: TransposeCase, seed: number): Problem {
-  const random = prng(seed);
+function problem(p: TransposeCase, seed: number): ConvData & { geo: ConvTranspose2dGeometry } {
   const geo = convTranspose2dGeometry({ ...p, inChannels: p.c, outChannels: p.f });
-  return {
-    geo,
-    x: randomArray(p.n * p.c * p.h * p.w, random),
-    w: randomArray(p.c * p.f * p.kh * p.kw, random),
-    bias: randomArray(p.f, random),
-    outLength: p.n * p.f * geo.oh * geo.ow,
-  };
+  return { geo, ...convData(p, seed, geo) };
 }
 
 describe('convTranspose2dGeometry', () => {
@@ -215,54 +132,45 @@ describe('convTranspose2dForward', () => {
     expect(Array.from(big)).toEqual([11, 11, 12, 12, 11, 11, 12, 12, 13, 13, 14, 14, 13, 13, 14, 14]);
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))(
-    'matches the scattering loop in float64 for %s',
-    (_, p) => {
-      const { geo, x, w, bias, outLength } = problem(p, 1);
-      const out = new Float64Array(outLength).fill(Number.NaN);
-      convTranspose2dForward(x, w, bias, geo, out);
-      expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-14);
-    },
-  );
+  it.each(labelled(cases, label))('matches the scattering loop in float64 for %s', (_, p) => {
+    const { geo, x, w, bias, outLength } = problem(p, 1);
+    const out = new Float64Array(outLength).fill(Number.NaN);
+    convTranspose2dForward(x, w, bias, geo, out);
+    expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-14);
+  });
 
-  it.each(cases.map((p) => [label(p), p] as const))(
-    'matches the scattering loop in float32 for %s',
-    (_, p) => {
-      const { geo, x, w, bias, outLength } = problem(p, 2);
-      const out = new Float32Array(outLength);
-      const scratch = convScratch(geo.conv, 'float32');
-      convTranspose2dForward(
-        Float32Array.from(x),
-        Float32Array.from(w),
-        Float32Array.from(bias),
-        geo,
-        out,
-        scratch,
-      );
-      expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-5);
-    },
-  );
+  it.each(labelled(cases, label))('matches the scattering loop in float32 for %s', (_, p) => {
+    const { geo, x, w, bias, outLength } = problem(p, 2);
+    const out = new Float32Array(outLength);
+    const scratch = convScratch(geo.conv, 'float32');
+    convTranspose2dForward(
+      Float32Array.from(x),
+      Float32Array.from(w),
+      Float32Array.from(bias),
+      geo,
+      out,
+      scratch,
+    );
+    expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-5);
+  });
 
-  it.each(cases.map((p) => [label(p), p] as const))(
-    'is the adjoint of conv2d with the same weight for %s',
-    (_, p) => {
-      const { geo, x, w, outLength } = problem(p, 3);
-      const y = randomArray(outLength, prng(30));
-      const up = new Float64Array(outLength);
-      convTranspose2dForward(x, w, null, geo, up);
-      const down = new Float64Array(x.length);
-      conv2dForward(y, w, null, geo.conv, down);
-      const lhs = dot(up, y);
-      expect(Math.abs(lhs - dot(x, down))).toBeLessThan(1e-12 * Math.max(1, Math.abs(lhs)));
-    },
-  );
+  it.each(labelled(cases, label))('is the adjoint of conv2d with the same weight for %s', (_, p) => {
+    const { geo, x, w, outLength } = problem(p, 3);
+    const y = randomArray(outLength, prng(30));
+    const up = new Float64Array(outLength);
+    convTranspose2dForward(x, w, null, geo, up);
+    const down = new Float64Array(x.length);
+    conv2dForward(y, w, null, geo.conv, down);
+    const lhs = dot(up, y);
+    expect(Math.abs(lhs - dot(x, down))).toBeLessThan(1e-12 * Math.max(1, Math.abs(lhs)));
+  });
 });
 
 describe('convTranspose2dBackward', () => {
   // Linear in each coordinate: central differences are exact up to rounding, so a large step is safe.
   const h = 1e-3;
 
-  it.each(gradientCases.map((p) => [label(p), p] as const))(
+  it.each(labelled(gradientCases, label))(
     'matches central differences of the scattering loop for %s',
     (_, p) => {
       const { geo, x, w, bias, outLength } = problem(p, 4);

@@ -8,6 +8,7 @@ import {
   simdSupport,
 } from '@ocellus/tensor/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { labelled } from './kernels-conv-cases.js';
 import { type ConvCase, maxScaledError, naiveConv2d, prng, randomArray } from './kernels-reference.js';
 
 // Both float32 paths (direct indirect-GEMM in WebAssembly SIMD, im2col + GEMM) against the direct loops,
@@ -33,9 +34,6 @@ const modes: [string, ConvOptions][] = [
       ] as [string, ConvOptions][])
     : []),
 ];
-
-const label = (p: ConvCase) =>
-  `n${p.n} c${p.c} ${p.h}x${p.w} f${p.f} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation}`;
 
 /** dx, dw, db of sum(g * conv(x, w) + bias) by the definition: every output element's taps, one by one. */
 function naiveBackward(g: Float64Array, x: Float64Array, w: Float64Array, p: ConvCase) {
@@ -81,7 +79,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
     for (let i = 0; i < 500 && simdPoolStats(threads).ready < threads - 1; i++) await sleep(10);
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('forward matches the direct loops for %s', (_, p) => {
+  it.each(labelled(cases))('forward matches the direct loops for %s', (_, p) => {
     const { geo, x, w, bias, f32 } = setup(p, 1);
     const expected = naiveConv2d(x, w, bias, p);
     const out = new Float32Array(expected.length);
@@ -92,7 +90,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
     expect(Array.from(relu)).toEqual(Array.from(out, (v) => (v > 0 ? v : 0)));
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('backward adds the gradients of %s', (_, p) => {
+  it.each(labelled(cases))('backward adds the gradients of %s', (_, p) => {
     const { geo, x, w, g, f32 } = setup(p, 2);
     const expected = naiveBackward(g, x, w, p);
     const grads = {
@@ -107,7 +105,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
     }
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('masks the gradient by a ReLU output for %s', (_, p) => {
+  it.each(labelled(cases))('masks the gradient by a ReLU output for %s', (_, p) => {
     const { geo, x, w, bias, g, f32 } = setup(p, 5);
     const y = new Float32Array(g.length);
     conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { ...mode, relu: true });

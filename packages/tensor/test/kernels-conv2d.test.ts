@@ -6,6 +6,7 @@ import {
   convScratch,
 } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
+import { type ConvData, convCases, convData, labelled } from './kernels-conv-cases.js';
 import {
   type ConvCase,
   maxRelativeError,
@@ -17,40 +18,15 @@ import {
 } from './kernels-reference.js';
 
 const cases: ConvCase[] = [
-  { n: 1, c: 1, h: 5, w: 5, f: 1, kh: 3, kw: 3, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
-  { n: 3, c: 2, h: 7, w: 11, f: 5, kh: 3, kw: 2, stride: [2, 3], padding: [1, 2], dilation: [1, 1] },
-  { n: 1, c: 3, h: 13, w: 7, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [2, 2], dilation: [2, 2] },
-  { n: 3, c: 5, h: 5, w: 3, f: 7, kh: 1, kw: 1, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
-  { n: 2, c: 3, h: 11, w: 13, f: 4, kh: 5, kw: 3, stride: [3, 2], padding: [2, 1], dilation: [2, 3] },
-  { n: 1, c: 2, h: 5, w: 7, f: 3, kh: 1, kw: 1, stride: [2, 2], padding: [1, 1], dilation: [1, 1] },
-  { n: 1, c: 1, h: 2, w: 3, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  ...convCases,
   { n: 3, c: 1, h: 28, w: 28, f: 6, kh: 5, kw: 5, stride: [1, 1], padding: [2, 2], dilation: [1, 1] },
 ];
 // Small enough for a naive forward per perturbed element; together they cover stride, padding and dilation.
 const gradientCases = [cases[1]!, cases[2]!, cases[3]!, cases[4]!, cases[5]!];
 
-function label(p: ConvCase): string {
-  return `n${p.n} c${p.c} ${p.h}x${p.w} f${p.f} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation}`;
-}
-
-interface Problem {
-  geo: Conv2dGeometry;
-  x: Float64Array;
-  w: Float64Array;
-  bias: Float64Array;
-  outLength: number;
-}
-
-function problem(p: ConvCase, seed: number): Problem {
-  const random = prng(seed);
+function problem(p: ConvCase, seed: number): ConvData & { geo: Conv2dGeometry } {
   const geo = conv2dGeometry({ ...p, outChannels: p.f });
-  return {
-    geo,
-    x: randomArray(p.n * p.c * p.h * p.w, random),
-    w: randomArray(p.f * p.c * p.kh * p.kw, random),
-    bias: randomArray(p.f, random),
-    outLength: p.n * p.f * geo.oh * geo.ow,
-  };
+  return { geo, ...convData(p, seed, geo) };
 }
 
 describe('conv2dForward', () => {
@@ -80,14 +56,14 @@ describe('conv2dForward', () => {
     expect(Array.from(out)).toEqual([11, 12, 13, 14, 99, 98, 97, 96]);
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('matches the direct loop in float64 for %s', (_, p) => {
+  it.each(labelled(cases))('matches the direct loop in float64 for %s', (_, p) => {
     const { geo, x, w, bias, outLength } = problem(p, 1);
     const out = new Float64Array(outLength);
     conv2dForward(x, w, bias, geo, out);
     expect(maxScaledError(out, naiveConv2d(x, w, bias, p))).toBeLessThan(1e-14);
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('matches the direct loop in float32 for %s', (_, p) => {
+  it.each(labelled(cases))('matches the direct loop in float32 for %s', (_, p) => {
     const { geo, x, w, bias, outLength } = problem(p, 2);
     const out = new Float32Array(outLength);
     conv2dForward(Float32Array.from(x), Float32Array.from(w), Float32Array.from(bias), geo, out);
@@ -134,21 +110,18 @@ describe('conv2dBackward', () => {
   // rounding for any step; a step of 1e-3 keeps that rounding far below the 1e-7 threshold.
   const h = 1e-3;
 
-  it.each(gradientCases.map((p) => [label(p), p] as const))(
-    'matches central differences of the direct loop for %s',
-    (_, p) => {
-      const { geo, x, w, bias, outLength } = problem(p, 6);
-      const gradOut = randomArray(outLength, prng(60));
-      const dx = new Float64Array(x.length);
-      const dw = new Float64Array(w.length);
-      const db = new Float64Array(bias.length);
-      conv2dBackward(gradOut, x, w, geo, { dx, dw, db });
-      const forward = () => naiveConv2d(x, w, bias, p);
-      expect(maxRelativeError(dx, numericGradient(forward, x, gradOut, h))).toBeLessThan(1e-7);
-      expect(maxRelativeError(dw, numericGradient(forward, w, gradOut, h))).toBeLessThan(1e-7);
-      expect(maxRelativeError(db, numericGradient(forward, bias, gradOut, h))).toBeLessThan(1e-7);
-    },
-  );
+  it.each(labelled(gradientCases))('matches central differences of the direct loop for %s', (_, p) => {
+    const { geo, x, w, bias, outLength } = problem(p, 6);
+    const gradOut = randomArray(outLength, prng(60));
+    const dx = new Float64Array(x.length);
+    const dw = new Float64Array(w.length);
+    const db = new Float64Array(bias.length);
+    conv2dBackward(gradOut, x, w, geo, { dx, dw, db });
+    const forward = () => naiveConv2d(x, w, bias, p);
+    expect(maxRelativeError(dx, numericGradient(forward, x, gradOut, h))).toBeLessThan(1e-7);
+    expect(maxRelativeError(dw, numericGradient(forward, w, gradOut, h))).toBeLessThan(1e-7);
+    expect(maxRelativeError(db, numericGradient(forward, bias, gradOut, h))).toBeLessThan(1e-7);
+  });
 
   it('back-propagates ones through a 2x2 kernel of ones as window counts and 4 per weight', () => {
     const geo = conv2dGeometry({ n: 1, c: 1, h: 3, w: 3, outChannels: 1, kh: 2, kw: 2 });

@@ -1,27 +1,14 @@
 import { type Conv2dGeometry, col2im, conv2dGeometry, im2col } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
+import { convCases, labelled } from './kernels-conv-cases.js';
 import { type ConvCase, convOutputSize, dot, naiveIm2col, prng, randomArray } from './kernels-reference.js';
-
-const cases: ConvCase[] = [
-  { n: 1, c: 1, h: 5, w: 5, f: 1, kh: 3, kw: 3, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
-  { n: 3, c: 2, h: 7, w: 11, f: 5, kh: 3, kw: 2, stride: [2, 3], padding: [1, 2], dilation: [1, 1] },
-  { n: 1, c: 3, h: 13, w: 7, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [2, 2], dilation: [2, 2] },
-  { n: 3, c: 5, h: 5, w: 3, f: 7, kh: 1, kw: 1, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
-  { n: 2, c: 3, h: 11, w: 13, f: 4, kh: 5, kw: 3, stride: [3, 2], padding: [2, 1], dilation: [2, 3] },
-  { n: 1, c: 2, h: 5, w: 7, f: 3, kh: 1, kw: 1, stride: [2, 2], padding: [1, 1], dilation: [1, 1] },
-  { n: 1, c: 1, h: 2, w: 3, f: 2, kh: 3, kw: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
-];
 
 function geometryOf(p: ConvCase): Conv2dGeometry {
   return conv2dGeometry({ ...p, outChannels: p.f });
 }
 
-function label(p: ConvCase): string {
-  return `n${p.n} c${p.c} ${p.h}x${p.w} k${p.kh}x${p.kw} s${p.stride} p${p.padding} d${p.dilation}`;
-}
-
 describe('conv2dGeometry', () => {
-  it.each(cases.map((p) => [label(p), p] as const))('follows torch output sizes for %s', (_, p) => {
+  it.each(labelled(convCases))('follows torch output sizes for %s', (_, p) => {
     const geo = geometryOf(p);
     const oh = convOutputSize(p.h, p.kh, p.stride[0], p.padding[0], p.dilation[0]);
     const ow = convOutputSize(p.w, p.kw, p.stride[1], p.padding[1], p.dilation[1]);
@@ -96,7 +83,7 @@ describe('im2col', () => {
     expect(Array.from(cols)).toEqual([0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 4, 0, 0, 0]);
   });
 
-  it.each(cases.map((p) => [label(p), p] as const))('matches the definition for %s', (_, p) => {
+  it.each(labelled(convCases))('matches the definition for %s', (_, p) => {
     const x = randomArray(p.n * p.c * p.h * p.w, prng(7));
     const geo = geometryOf(p);
     const cols = new Float64Array(geo.positions * geo.patchSize).fill(Number.NaN);
@@ -105,7 +92,7 @@ describe('im2col', () => {
   });
 
   it('copies float32 inputs exactly', () => {
-    const p = cases[4]!;
+    const p = convCases[4]!;
     const x64 = Float64Array.from(Float32Array.from(randomArray(p.n * p.c * p.h * p.w, prng(8))));
     const geo = geometryOf(p);
     const cols = new Float32Array(geo.positions * geo.patchSize);
@@ -114,7 +101,7 @@ describe('im2col', () => {
   });
 
   it('refuses buffers of the wrong size', () => {
-    const geo = geometryOf(cases[1]!);
+    const geo = geometryOf(convCases[1]!);
     expect(() => im2col(new Float64Array(3), geo, new Float64Array(geo.positions * geo.patchSize))).toThrow(
       /im2col: x has 3 elements, expected 462/,
     );
@@ -125,7 +112,7 @@ describe('im2col', () => {
 });
 
 describe('col2im', () => {
-  it.each(cases.map((p) => [label(p), p] as const))('is the exact adjoint of im2col for %s', (_, p) => {
+  it.each(labelled(convCases))('is the exact adjoint of im2col for %s', (_, p) => {
     const random = prng(11);
     const geo = geometryOf(p);
     const x = randomArray(p.n * p.c * p.h * p.w, random);
