@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exitWorkerDuringNextCall, gemm, gemmPoolStats, gemmWith } from '@ocellus/tensor/gemm';
 import { describe, expect, it } from 'vitest';
-import { errorRatio, matrix, random, reference } from './gemm-reference.js';
+import { errorRatio, matrix, reference } from './gemm-reference.js';
+import { prng } from './seeded.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,7 +18,7 @@ function runNode(source: string, env: Record<string, string> = {}) {
 }
 
 function product(seed: number, m: number, n: number, k: number) {
-  const next = random(seed);
+  const next = prng(seed);
   const a = matrix(next, 'float32', m, k);
   const b = matrix(next, 'float32', k, n);
   const c = matrix(next, 'float32', m, n);

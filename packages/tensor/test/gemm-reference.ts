@@ -1,17 +1,5 @@
 import type { Gemm, MatrixRef } from '@ocellus/tensor/gemm';
 
-/** A small seeded generator (mulberry32) so every failing case can be replayed. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type Dtype = 'float32' | 'float64';
 
 /** A rows x cols view at `offset` with row stride `ld` inside a larger buffer of values in [-1, 1). */

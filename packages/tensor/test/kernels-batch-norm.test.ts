@@ -1,6 +1,7 @@
 import { batchNormBackward, batchNormForward } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
-import { maxScaledError, prng, randomArray } from './kernels-reference.js';
+import { maxScaledError } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 // float32 (WebAssembly SIMD where planes hold a multiple of 4 values) against the float64 loops.
 const layouts = [

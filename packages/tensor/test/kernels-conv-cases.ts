@@ -1,4 +1,5 @@
-import { type ConvCase, prng, randomArray } from './kernels-reference.js';
+import type { ConvCase } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 /**
  * Convolution shapes shared by the im2col, conv2d and conv-transpose suites: a plain 3x3, stride,

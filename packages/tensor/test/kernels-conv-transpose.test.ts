@@ -15,9 +15,8 @@ import {
   maxScaledError,
   naiveConvTranspose2d,
   numericGradient,
-  prng,
-  randomArray,
 } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 // In these cases c is inChannels and f is outChannels, as for torch.nn.ConvTranspose2d.
 interface TransposeCase extends ConvCase {

@@ -9,7 +9,8 @@ import {
 } from '@ocellus/tensor/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelled } from './kernels-conv-cases.js';
-import { type ConvCase, maxScaledError, naiveConv2d, prng, randomArray } from './kernels-reference.js';
+import { type ConvCase, maxScaledError, naiveConv2d } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 // Both float32 paths (direct indirect-GEMM in WebAssembly SIMD, im2col + GEMM) against the direct loops,
 // on odd shapes: primes, channel counts around the 4- and 8-lane chunks, row counts off the register block.

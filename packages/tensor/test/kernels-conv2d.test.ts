@@ -13,9 +13,8 @@ import {
   maxScaledError,
   naiveConv2d,
   numericGradient,
-  prng,
-  randomArray,
 } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 const cases: ConvCase[] = [
   ...convCases,

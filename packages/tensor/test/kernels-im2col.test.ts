@@ -1,7 +1,8 @@
 import { type Conv2dGeometry, col2im, conv2dGeometry, im2col } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
 import { convCases, labelled } from './kernels-conv-cases.js';
-import { type ConvCase, convOutputSize, dot, naiveIm2col, prng, randomArray } from './kernels-reference.js';
+import { type ConvCase, convOutputSize, dot, naiveIm2col } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 function geometryOf(p: ConvCase): Conv2dGeometry {
   return conv2dGeometry({ ...p, outChannels: p.f });

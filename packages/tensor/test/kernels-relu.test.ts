@@ -1,6 +1,6 @@
 import { reluBackward, reluForward } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
-import { prng, randomArray } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 // Lengths below and above the SIMD cut (2048), and off a multiple of the 4-float vector.
 const lengths = [1, 7, 2048, 4099];

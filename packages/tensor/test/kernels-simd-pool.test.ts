@@ -8,7 +8,8 @@ import {
   simdSupport,
 } from '@ocellus/tensor/kernels';
 import { describe, expect, it } from 'vitest';
-import { naivePool2d, type PoolCase, prng, randomArray } from './kernels-reference.js';
+import { naivePool2d, type PoolCase } from './kernels-reference.js';
+import { prng, randomArray } from './seeded.js';
 
 // The 2x2 stride-2 SIMD kernels against the direct loops and the general kernel's argmax routing.
 const shapes = [

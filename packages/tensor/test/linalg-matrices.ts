@@ -1,20 +1,9 @@
 // Dense float64 helpers for the linear-algebra tests: seeded inputs and the error measures.
 
-/** mulberry32, seeded so every matrix is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng, randomArray } from './seeded.js';
 
 export function randomMatrix(m: number, n: number, seed: number): Float64Array {
-  const random = prng(seed);
-  return Float64Array.from({ length: m * n }, () => 2 * random() - 1);
+  return randomArray(m * n, prng(seed));
 }
 
 /** C = op(A) op(B) for row-major A (m x k after op) and B (k x n after op). */
