@@ -2,8 +2,8 @@ import { type ConvTranspose2dGeometry, convTranspose2dGeometry } from '../kernel
 import { convTranspose2dBackward, convTranspose2dForward } from '../kernels/conv-transpose2d.js';
 import { allocate } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { convDType, requireRank, valuesAs } from './conv-inputs.js';
-import { defineOp, input } from './op.js';
+import { convDType, convOperands, valuesAs } from './conv-inputs.js';
+import { defineOp } from './op.js';
 
 export interface ConvTranspose2dAttrs {
   stride: [number, number];
@@ -19,16 +19,9 @@ export const convTranspose2dOp = defineOp<
 >({
   saves: ['x', 'w', 'b', 'geo'],
   forward(inputs, attrs) {
-    const x = input(inputs, 0);
-    const w = input(inputs, 1);
-    const b = inputs[2] ?? null;
-    requireRank('convTranspose2d', 'input', x, 4);
-    requireRank('convTranspose2d', 'weight', w, 4);
+    const { x, w, b } = convOperands('convTranspose2d', inputs, 0);
     const [n, cin, h, width] = x.shape as [number, number, number, number];
-    const [wc, cout, kh, kw] = w.shape as [number, number, number, number];
-    if (wc !== cin) throw new Error(`convTranspose2d: input has ${cin} channels, weight expects ${wc}`);
-    if (b && (b.ndim !== 1 || b.shape[0] !== cout))
-      throw new Error(`convTranspose2d: bias must have shape [${cout}]`);
+    const [, cout, kh, kw] = w.shape as [number, number, number, number];
     const geo = convTranspose2dGeometry({
       n,
       inChannels: cin,

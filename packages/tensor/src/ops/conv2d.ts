@@ -2,8 +2,8 @@ import { type Conv2dGeometry, conv2dGeometry } from '../kernels/conv-geometry.js
 import { conv2dBackward, conv2dForward } from '../kernels/conv2d.js';
 import { allocate, allocateUnzeroed, type Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { convDType, requireRank, valuesAs } from './conv-inputs.js';
-import { defineOp, input } from './op.js';
+import { convDType, convOperands, valuesAs } from './conv-inputs.js';
+import { defineOp } from './op.js';
 
 export interface Conv2dAttrs {
   stride: [number, number];
@@ -23,15 +23,9 @@ export const conv2dOp = defineOp<
 >({
   saves: ['x', 'w', 'b', 'geo', 'out'],
   forward(inputs, attrs) {
-    const x = input(inputs, 0);
-    const w = input(inputs, 1);
-    const b = inputs[2] ?? null;
-    requireRank('conv2d', 'input', x, 4);
-    requireRank('conv2d', 'weight', w, 4);
+    const { x, w, b } = convOperands('conv2d', inputs, 1);
     const [n, c, h, width] = x.shape as [number, number, number, number];
-    const [f, wc, kh, kw] = w.shape as [number, number, number, number];
-    if (wc !== c) throw new Error(`conv2d: input has ${c} channels, weight expects ${wc}`);
-    if (b && (b.ndim !== 1 || b.shape[0] !== f)) throw new Error(`conv2d: bias must have shape [${f}]`);
+    const [f, , kh, kw] = w.shape as [number, number, number, number];
     const { stride, padding, dilation } = attrs;
     const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, stride, padding, dilation });
     const dtype = convDType(inputs);
