@@ -1,5 +1,5 @@
 import type { ConvCase } from './kernels-reference.js';
-import { prng, randomArray } from './seeded.js';
+import { randomArray } from './seeded.js';
 
 /**
  * Convolution shapes shared by the im2col, conv2d and conv-transpose suites: a plain 3x3, stride,
@@ -35,9 +35,8 @@ export interface ConvData {
   outLength: number;
 }
 
-/** Random input, weight and bias of a case, drawn in that order from one seeded stream. */
-export function convData(p: ConvCase, seed: number, out: { oh: number; ow: number }): ConvData {
-  const random = prng(seed);
+/** Random input, weight and bias of a case, drawn in that order from `random`. */
+export function convData(p: ConvCase, random: () => number, out: { oh: number; ow: number }): ConvData {
   return {
     x: randomArray(p.n * p.c * p.h * p.w, random),
     w: randomArray(p.f * p.c * p.kh * p.kw, random),

@@ -42,7 +42,7 @@ const label = (p: TransposeCase) => `${convLabel(p)} op${p.outputPadding}`;
 
 function problem(p: TransposeCase, seed: number): ConvData & { geo: ConvTranspose2dGeometry } {
   const geo = convTranspose2dGeometry({ ...p, inChannels: p.c, outChannels: p.f });
-  return { geo, ...convData(p, seed, geo) };
+  return { geo, ...convData(p, prng(seed), geo) };
 }
 
 describe('convTranspose2dGeometry', () => {

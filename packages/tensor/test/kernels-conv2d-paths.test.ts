@@ -8,7 +8,7 @@ import {
   simdSupport,
 } from '@ocellus/tensor/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { labelled } from './kernels-conv-cases.js';
+import { convData, labelled } from './kernels-conv-cases.js';
 import { type ConvCase, maxScaledError, naiveConv2d } from './kernels-reference.js';
 import { prng, randomArray } from './seeded.js';
 
@@ -66,10 +66,8 @@ function naiveBackward(g: Float64Array, x: Float64Array, w: Float64Array, p: Con
 function setup(p: ConvCase, seed: number) {
   const random = prng(seed);
   const geo = conv2dGeometry({ ...p, outChannels: p.f });
-  const x = randomArray(p.n * p.c * p.h * p.w, random);
-  const w = randomArray(p.f * p.c * p.kh * p.kw, random);
-  const bias = randomArray(p.f, random);
-  const g = randomArray(p.n * p.f * geo.oh * geo.ow, random);
+  const { x, w, bias, outLength } = convData(p, random, geo);
+  const g = randomArray(outLength, random);
   return { geo, x, w, bias, g, f32: (a: Float64Array) => Float32Array.from(a) };
 }
 
