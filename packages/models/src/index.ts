@@ -10,6 +10,7 @@ export {
 } from './data/training-data.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';
 export { type ClassifierEvaluation, evaluateClassifier } from './pipeline/evaluate.js';
+export { publishedBy } from './pipeline/published-by.js';
 export { type JobContext, type JobOutcome, runTrainingJob } from './pipeline/run-job.js';
 export {
   hyperparameterSearch,

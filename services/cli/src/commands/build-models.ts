@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { JobSpec } from '@ocellus/contracts';
-import { runTrainingJob } from '@ocellus/models';
-import { type Manifest, openRegistry, type Registry, RegistryError } from '@ocellus/registry';
+import { publishedBy, runTrainingJob } from '@ocellus/models';
+import { type Manifest, openRegistry, type Registry } from '@ocellus/registry';
 import { parseCommand, registryOption } from '../args.js';
 import { formatBytes, formatDuration, formatPercent, renderTable } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -25,16 +25,6 @@ async function specFiles(dir: string, io: CliIo): Promise<SpecFile[]> {
   const files = entries.filter((e) => e.endsWith('.json')).sort();
   if (files.length === 0) throw new UsageError(`no *.json job specs in ${dir}`);
   return Promise.all(files.map((file) => readSpecFile(join(dir, file), io.cwd)));
-}
-
-/** The version this job id already published, if any. */
-async function publishedBy(registry: Registry, model: string, jobId: string): Promise<Manifest | undefined> {
-  try {
-    return (await registry.describe(model)).manifests.find((m) => m.trainingJobId === jobId);
-  } catch (error) {
-    if (error instanceof RegistryError && error.code === 'NOT_FOUND') return undefined;
-    throw error;
-  }
 }
 
 /** Trains one spec with a progress display and publishes it under the build's job id. */
