@@ -86,6 +86,13 @@ const finished = (id: string) =>
     return record && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(record.status) && record;
   }, 60_000);
 
+/** The BullMQ job once it is in `state`: BullMQ moves it just after the record was written. */
+const settled = (id: string, state: 'completed' | 'failed') =>
+  until(async () => {
+    const job = await queue.getJob(id);
+    return job && (await job.getState()) === state && job;
+  }, 10_000);
+
 describe('the BullMQ trainer', () => {
   it('trains a queued job and completes the BullMQ job with the published version', async () => {
     startWorker();
@@ -95,9 +102,8 @@ describe('the BullMQ trainer', () => {
       result: { version: 1 },
       attemptsMade: 1,
     });
-    const job = await queue.getJob(id);
-    expect(await job?.getState()).toBe('completed');
-    expect(job?.returnvalue).toMatchObject({ model: 'digits-test', version: 1 });
+    const job = await settled(id, 'completed');
+    expect(job.returnvalue).toMatchObject({ model: 'digits-test', version: 1 });
   });
 
   it('fails a spec that cannot train at once, spending none of its retries', async () => {
@@ -110,11 +116,10 @@ describe('the BullMQ trainer', () => {
     });
     const record = await finished(id);
     expect(record).toMatchObject({ status: 'FAILED', attemptsMade: 1 });
-    const job = await queue.getJob(id);
-    expect(await job?.getState()).toBe('failed');
-    expect(job?.attemptsMade).toBe(1);
-    expect(job?.failedReason).toBe(record.failureReason);
-    expect(job?.failedReason).toMatch(/no model family for architecture 'rcnn'/);
+    const job = await settled(id, 'failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toBe(record.failureReason);
+    expect(job.failedReason).toMatch(/no model family for architecture 'rcnn'/);
   });
 
   it('retries a passing failure with backoff, and fails the job once its attempts are spent', async () => {
@@ -125,8 +130,8 @@ describe('the BullMQ trainer', () => {
     const record = await finished(id);
     expect(record).toMatchObject({ status: 'FAILED', attemptsMade: 3 });
     expect(record.failureReason).toMatch(/ENOTDIR/);
-    const job = await queue.getJob(id);
-    expect(job?.attemptsMade).toBe(3);
+    const job = await settled(id, 'failed');
+    expect(job.attemptsMade).toBe(3);
     const retries = (await storedEvents(store, id)).filter(
       (e) => e.name === 'log' && e.data.message.includes('will retry'),
     );
