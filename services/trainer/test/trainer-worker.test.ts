@@ -160,9 +160,8 @@ describe('the BullMQ trainer', () => {
     await eventsUntil(store, id, (e) => e.name === 'progress');
     await store.update(id, { status: 'CANCELLING' }, ['RUNNING']);
     expect(await finished(id)).toMatchObject({ status: 'CANCELLED', result: null });
-    const job = await queue.getJob(id);
-    expect(await job?.getState()).toBe('failed');
-    expect(job?.failedReason).toBe('cancelled');
+    const job = await settled(id, 'failed');
+    expect(job.failedReason).toBe('cancelled');
     expect(await openRegistry(root).listModels()).toEqual([]);
   });
 });
