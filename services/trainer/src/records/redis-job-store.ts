@@ -2,7 +2,8 @@ import type { JobHistoryEntry, JobRecord, JobStatus } from '@ocellus/contracts';
 import type { Redis } from 'ioredis';
 import type { JobEvent, JobEventsOptions, JobPatch, JobStore, StoredJobEvent } from './job-store.js';
 
-// Checks the status and writes the fields in one step, so a cancel and a worker's update never interleave.
+// Checks the status and writes the fields in one step, so a cancel and a worker's update never interleave;
+// a status change moves one count in the per-status tally (KEYS[2]) in the same step.
 const UPDATE_IF_STATUS = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 0 end
@@ -14,6 +15,12 @@ if ARGV[1] ~= '' then
   if not allowed then return 0 end
 end
 if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+for i = 2, #ARGV - 1, 2 do
+  if ARGV[i] == 'status' and ARGV[i + 1] ~= status then
+    redis.call('HINCRBY', KEYS[2], status, -1)
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+  end
+end
 return 1`;
 
 /** Events kept per job: progress is throttled, so this covers hours of training plus the logs. */
@@ -58,12 +65,10 @@ function toEvent([id, fields]: [string, string[]]): StoredJobEvent {
   return { id, ...({ name, data: JSON.parse(data ?? 'null') } as JobEvent) };
 }
 
-/** Job ids whose status one round trip fetches when counting. */
-const COUNT_PAGE = 500;
-
 /**
  * Records in Redis: a hash per job (status raw, other fields JSON), its history as a list, its events
- * as a capped stream (replayable by id, followed with XREAD BLOCK), and a sorted set by creation time.
+ * as a capped stream (replayable by id, followed with XREAD BLOCK), a sorted set by creation time, and
+ * a hash counting the jobs in each status.
  */
 export class RedisJobStore implements JobStore {
   constructor(
@@ -79,11 +84,17 @@ export class RedisJobStore implements JobStore {
     return `${this.prefix}:jobs`;
   }
 
+  /** Jobs per status, kept by create and update so counting never reads the records. */
+  private get tally(): string {
+    return `${this.prefix}:job-counts`;
+  }
+
   async create(record: JobRecord): Promise<void> {
     await this.redis
       .multi()
       .hset(this.key(record.id), encode(record))
       .zadd(this.index, Date.parse(record.createdAt), record.id)
+      .hincrby(this.tally, record.status, 1)
       .exec();
   }
 
@@ -119,22 +130,24 @@ export class RedisJobStore implements JobStore {
   }
 
   async counts(): Promise<Partial<Record<JobStatus, number>>> {
-    const counts: Partial<Record<JobStatus, number>> = {};
-    for (let start = 0; ; start += COUNT_PAGE) {
-      const ids = await this.redis.zrange(this.index, start, start + COUNT_PAGE - 1);
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hget(this.key(id), 'status');
-      for (const [error, status] of (await pipeline.exec()) ?? []) {
-        if (error) throw error;
-        if (typeof status === 'string') counts[status as JobStatus] = (counts[status as JobStatus] ?? 0) + 1;
-      }
-      if (ids.length < COUNT_PAGE) return counts;
-    }
+    const tally = await this.redis.hgetall(this.tally);
+    return Object.fromEntries(
+      Object.entries(tally)
+        .map(([status, count]) => [status, Number(count)] as const)
+        .filter(([, count]) => count > 0),
+    );
   }
 
   async update(id: string, patch: JobPatch, from: readonly JobStatus[] = []): Promise<boolean> {
     const pairs = Object.entries(encode(patch)).flat();
-    const applied = await this.redis.eval(UPDATE_IF_STATUS, 1, this.key(id), from.join(','), ...pairs);
+    const applied = await this.redis.eval(
+      UPDATE_IF_STATUS,
+      2,
+      this.key(id),
+      this.tally,
+      from.join(','),
+      ...pairs,
+    );
     return applied === 1;
   }
 
