@@ -7,12 +7,12 @@ import {
   type TaskResult,
   toValidationIssues,
 } from '@ocellus/contracts';
-import { decodeImage, ImageError, toModelInput } from '@ocellus/vision/image';
+import { toModelInput } from '@ocellus/vision/image';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, invalidParameter } from '../errors.js';
 import type { PredictOptions, TaskOutputs } from '../model-port.js';
-import { imageErrorToApi } from '../plugins/errors.js';
 import { OverloadedError } from './batcher.js';
+import { decodeUploads } from './decode-uploads.js';
 import { resolveVersion } from './selection.js';
 import { serializeOutput } from './serialize.js';
 import { readUpload } from './uploads.js';
@@ -79,17 +79,10 @@ export async function runInference<T extends Task>(
   const { model } = loaded;
 
   const decodeStart = performance.now();
-  const maxSide = Math.max(512, 4 * Math.max(model.inputSpec.height, model.inputSpec.width));
-  const images = await Promise.all(
-    upload.images.map((bytes, i) =>
-      decodeImage(bytes, {
-        maxPixels: config.limits.maxPixels,
-        minSide: config.limits.minImageSide,
-        maxSide,
-      }).catch((error: unknown) => {
-        throw error instanceof ImageError ? imageErrorToApi(error, i, config.limits.maxPixels) : error;
-      }),
-    ),
+  const images = await decodeUploads(
+    upload.images,
+    config.limits,
+    Math.max(model.inputSpec.height, model.inputSpec.width),
   );
   const inputs = images.map((image) => toModelInput(image, model.inputSpec, { digit: model.digitInput }));
   const decodeMs = performance.now() - decodeStart;
