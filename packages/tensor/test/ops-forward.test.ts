@@ -105,6 +105,14 @@ describe('reductions', () => {
     expect((s.toArray() as number[][])[0]![2]).toBeCloseTo(Math.exp(2) / (1 + Math.exp(1) + Math.exp(2)), 6);
     expect(T.logsumexp(tensor([1000, 1000])).item()).toBeCloseTo(1000 + Math.log(2), 3);
   });
+
+  it('logSoftmax keeps its digits in float32 for large logits', () => {
+    // x - logsumexp(x) would subtract two float32 values near 1e4, whose spacing is 1e-3.
+    const out = T.logSoftmax(tensor([1e4, 9999, 9998])).toArray() as number[];
+    const z = 1 + Math.exp(-1) + Math.exp(-2);
+    const expected = [0, -1, -2].map((d) => d - Math.log(z));
+    for (let i = 0; i < 3; i++) expect(out[i]).toBeCloseTo(expected[i]!, 5);
+  });
 });
 
 describe('shape ops', () => {

@@ -16,8 +16,10 @@ export function logsumexp(x: Tensor, axis = -1, keepDims = false): Tensor {
   return keepDims ? out : squeeze(out, axis);
 }
 
+/** (x - m) - log(sum(exp(x - m))): subtracting m first keeps float32's digits when x is large. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logsumexp(x, axis, true));
+  const shifted = sub(x, shift(x, axis));
+  return sub(shifted, log(sum(exp(shifted), axis, true)));
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
