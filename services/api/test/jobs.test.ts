@@ -1,6 +1,6 @@
 import { buildApp, type JobLauncher, JobService, loadConfig } from '@ocellus/api';
 import type { JobRecord, JobSpecInput } from '@ocellus/contracts';
-import { FileJobStore } from '@ocellus/trainer';
+import { FileJobStore } from '@ocellus/jobs/file-store';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testFactory } from './helpers/families.js';

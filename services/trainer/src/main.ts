@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadTrainerConfig, type TrainerConfig } from './config.js';
-import { startTrainer } from './queue/trainer-worker.js';
+import { startTrainer } from './trainer-worker.js';
 
 /** `npm run trainer`: a BullMQ worker on REDIS_URL; SIGINT/SIGTERM checkpoint the running job and requeue it. */
 function main(): void {

@@ -3,19 +3,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
-import { openRegistry } from '@ocellus/registry';
-import {
-  checkpointPath,
-  queuedRecord,
-  RedisJobStore,
-  startTrainer,
-  type Trainer,
-  trainingJobOptions,
-  trainingQueue,
-} from '@ocellus/trainer';
-import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkpointPath } from '@ocellus/jobs/job-files';
+import { trainingJobOptions, trainingQueue } from '@ocellus/jobs/queue';
+import { RedisJobStore } from '@ocellus/jobs/redis-store';
+import { queuedRecord } from '@ocellus/jobs/store';
 import {
   eventsUntil,
   inEpoch2,
@@ -27,7 +18,12 @@ import {
   storedEvents,
   tempRegistryRoot,
   until,
-} from './helpers.js';
+} from '@ocellus/jobs/testing';
+import { openRegistry } from '@ocellus/registry';
+import { startTrainer, type Trainer } from '@ocellus/trainer';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let namespace: ReturnType<typeof redisNamespace>;
 let root: string;
@@ -86,12 +82,12 @@ const finished = (id: string) =>
     return record && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(record.status) && record;
   }, 60_000);
 
-/** The BullMQ job once it is in `state`: BullMQ moves it just after the record was written. */
+/**
+ * The BullMQ job once it is in `state`: BullMQ moves it just after the record was written. The job is read
+ * after its state, so its fields (failedReason, returnvalue) are those of that state.
+ */
 const settled = (id: string, state: 'completed' | 'failed') =>
-  until(async () => {
-    const job = await queue.getJob(id);
-    return job && (await job.getState()) === state && job;
-  }, 10_000);
+  until(async () => (await queue.getJobState(id)) === state && queue.getJob(id), 10_000);
 
 describe('the BullMQ trainer', () => {
   it('trains a queued job and completes the BullMQ job with the published version', async () => {

@@ -1,4 +1,4 @@
-import type { StoredJobEvent } from '@ocellus/trainer';
+import type { StoredJobEvent } from '@ocellus/jobs/store';
 import type { FastifyReply } from 'fastify';
 
 /** Proxies close idle connections (often after 30-60 s); a comment line every 15 s keeps the stream open. */

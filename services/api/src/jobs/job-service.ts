@@ -6,7 +6,7 @@ import {
   type JobStore,
   queuedRecord,
   type StoredJobEvent,
-} from '@ocellus/trainer';
+} from '@ocellus/jobs/store';
 
 /** Where submitted jobs go to be trained: the BullMQ queue, or the embedded trainer of this process. */
 export interface JobLauncher {

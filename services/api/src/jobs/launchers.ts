@@ -1,9 +1,5 @@
-import {
-  type EmbeddedTrainer,
-  type RetryPolicy,
-  trainingJobOptions,
-  type trainingQueue,
-} from '@ocellus/trainer';
+import type { EmbeddedTrainer } from '@ocellus/jobs/embedded';
+import { type RetryPolicy, trainingJobOptions, type trainingQueue } from '@ocellus/jobs/queue';
 import type { Redis } from 'ioredis';
 import type { JobLauncher } from './job-service.js';
 

@@ -1,4 +1,6 @@
-import { EmbeddedTrainer, RedisJobStore, trainingQueue } from '@ocellus/trainer';
+import { EmbeddedTrainer } from '@ocellus/jobs/embedded';
+import { trainingQueue } from '@ocellus/jobs/queue';
+import { RedisJobStore } from '@ocellus/jobs/redis-store';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';

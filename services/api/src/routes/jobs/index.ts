@@ -6,7 +6,7 @@ import {
   listJobsQuerySchema,
   toValidationIssues,
 } from '@ocellus/contracts';
-import { isFinalEvent, isTerminal } from '@ocellus/trainer';
+import { isFinalEvent, isTerminal } from '@ocellus/jobs/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';

@@ -1,8 +1,17 @@
 import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
+import { EmbeddedTrainer } from '@ocellus/jobs/embedded';
+import { queuedRecord } from '@ocellus/jobs/store';
+import {
+  eventsUntil,
+  inEpoch2,
+  log,
+  slowSpec,
+  softmaxSpec,
+  tempRegistryRoot,
+  until,
+} from '@ocellus/jobs/testing';
 import { openRegistry } from '@ocellus/registry';
-import { EmbeddedTrainer, queuedRecord } from '@ocellus/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventsUntil, inEpoch2, log, slowSpec, softmaxSpec, tempRegistryRoot, until } from './helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;

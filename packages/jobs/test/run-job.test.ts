@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
-import { openRegistry } from '@ocellus/registry';
-import { checkpointPath, FileJobStore, queuedRecord, type RunJobOptions, runJob } from '@ocellus/trainer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileJobStore } from '@ocellus/jobs/file-store';
+import { checkpointPath } from '@ocellus/jobs/job-files';
+import { type RunJobOptions, runJob } from '@ocellus/jobs/run-job';
+import { queuedRecord } from '@ocellus/jobs/store';
 import {
   eventsUntil,
   inEpoch2,
@@ -14,7 +15,9 @@ import {
   storedEvents,
   tempRegistryRoot,
   weightsDigest,
-} from './helpers.js';
+} from '@ocellus/jobs/testing';
+import { openRegistry } from '@ocellus/registry';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let root: string;
 let store: FileJobStore;

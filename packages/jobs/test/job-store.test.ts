@@ -1,14 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
-import {
-  FileJobStore,
-  type JobStore,
-  queuedRecord,
-  RedisJobStore,
-  type StoredJobEvent,
-} from '@ocellus/trainer';
+import { FileJobStore } from '@ocellus/jobs/file-store';
+import { RedisJobStore } from '@ocellus/jobs/redis-store';
+import { type JobStore, queuedRecord, type StoredJobEvent } from '@ocellus/jobs/store';
+import { redisNamespace, softmaxSpec, tempRegistryRoot } from '@ocellus/jobs/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { redisNamespace, softmaxSpec, tempRegistryRoot } from './helpers.js';
 
 const spec = defaultJobSpecSchema.parse(softmaxSpec());
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));

@@ -1,10 +1,10 @@
 import { TRAINING_QUEUE } from '@ocellus/contracts';
+import type { TrainingJobData } from '@ocellus/jobs/queue';
+import { RedisJobStore } from '@ocellus/jobs/redis-store';
+import { runJob } from '@ocellus/jobs/run-job';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BaseLogger } from 'pino';
-import { RedisJobStore } from '../records/redis-job-store.js';
-import { runJob } from '../run-job.js';
-import type { TrainingJobData } from './training-queue.js';
 
 export interface TrainerOptions {
   /** Made with `maxRetriesPerRequest: null`, so commands wait out a Redis restart instead of failing. */

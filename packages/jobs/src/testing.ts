@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpecInput } from '@ocellus/contracts';
-import type { JobStore, StoredJobEvent } from '@ocellus/trainer';
 import { Redis } from 'ioredis';
+import type { JobStore, StoredJobEvent } from './records/job-store.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -31,7 +31,7 @@ export function slowSpec(changes: Partial<JobSpecInput> = {}): JobSpecInput {
 }
 
 export async function tempRegistryRoot(): Promise<{ root: string; cleanup(): Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), 'ocellus-trainer-test-'));
+  const root = await mkdtemp(join(tmpdir(), 'ocellus-jobs-test-'));
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
