@@ -1,5 +1,11 @@
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { ImageError } from './errors.js';
+import { ACCEPTED_LOADERS, sniffImageFormat } from './formats.js';
+
+// Second guard behind the signature check, process-wide from the moment this module loads: every libvips
+// loader but the accepted raster ones is blocked, so librsvg, poppler and ImageMagick never see an upload.
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({ operation: [...ACCEPTED_LOADERS] });
 
 /** 4096 x 4096: REFERENCE.md "Limits and safety". */
 export const DEFAULT_MAX_PIXELS = 4096 * 4096;
@@ -15,6 +21,8 @@ export const ACCEPTED_FORMATS: ReadonlySet<string> = new Set([
   'heif',
   'avif',
 ]);
+
+const ACCEPTED_NAMES = 'PNG, JPEG, WebP, GIF, TIFF, HEIF/AVIF';
 
 export interface DecodeOptions {
   /** Largest width x height accepted, checked from the header before any pixel is decoded. */
@@ -48,6 +56,20 @@ export async function decodeImage(input: Buffer, options: DecodeOptions = {}): P
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
   if (input.length === 0) throw new ImageError('decode-failed', 'the image is empty');
+  // Before sharp: a 2 KB SVG of nested <use> costs librsvg seconds of layout in metadata() alone.
+  const sniffed = sniffImageFormat(input);
+  if (sniffed.kind === 'refused') {
+    throw new ImageError(
+      'unsupported-format',
+      `the image is ${sniffed.name}; ${ACCEPTED_NAMES} are accepted`,
+    );
+  }
+  if (sniffed.kind === 'unknown') {
+    throw new ImageError(
+      'decode-failed',
+      `not a readable image: its first bytes are none of ${ACCEPTED_NAMES}`,
+    );
+  }
   const sharpOptions: SharpOptions = { failOn: 'warning', limitInputPixels: maxPixels, pages: 1 };
   const meta = await readMetadata(input, { ...sharpOptions, limitInputPixels: false });
   if (!ACCEPTED_FORMATS.has(meta.format)) {
