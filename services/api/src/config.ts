@@ -37,6 +37,18 @@ const envSchema = z.object({
   OCELLUS_MAX_BATCH_SIZE: envInteger(32, 1, 4096),
   OCELLUS_BATCH_DELAY_MS: envInteger(2, 0, 10_000),
   OCELLUS_QUEUE_LIMIT: envInteger(256, 1, 1_000_000),
+  // 2 cores drain ~150 digits-cnn req/s (the slowest shipped model): 32 admitted wait ~0.2 s, inside 2 s p99.
+  OCELLUS_MAX_INFLIGHT_PER_MODEL: envInteger(32, 1, 1_000_000),
+  // Two models at that depth at once; more in flight only queues behind the same 2 cores.
+  OCELLUS_MAX_INFLIGHT: envInteger(64, 1, 1_000_000),
+  // sharp decodes on libuv's 4-thread pool: more at once would only queue, unseen and unbounded, in libuv.
+  OCELLUS_MAX_DECODES: envInteger(4, 1, 1024),
+  // Waiting decodes hold only bytes already read; 64 lets a full OCELLUS_MAX_INFLIGHT of 1-image posts wait.
+  OCELLUS_MAX_DECODES_WAITING: envInteger(64, 0, 1_000_000),
+  // 16,777,216 FP32 values is 64 MiB decoded: the most one OIP request may make the server hold as a tensor.
+  OCELLUS_OIP_MAX_ELEMENTS: envInteger(16_777_216, 1, 1 << 30),
+  // The element cap alone passes 21,399 28x28 items; 1024 is ~7 s of digits-cnn here (~150 img/s) at most.
+  OCELLUS_OIP_MAX_BATCH: envInteger(1024, 1, 1_000_000),
   OCELLUS_REQUEST_TIMEOUT_MS: envInteger(30_000, 100, 3_600_000),
   OCELLUS_SHUTDOWN_TIMEOUT_MS: envInteger(10_000, 0, 3_600_000),
   OCELLUS_MODEL_CACHE_SIZE: envInteger(8, 1, 1024),
@@ -66,6 +78,21 @@ export interface BatchingConfig {
   maxQueue: number;
 }
 
+/** Admission control: requests in flight (first byte to reply) and concurrent image decodes. */
+export interface AdmissionConfig {
+  maxInFlight: number;
+  maxInFlightPerModel: number;
+  maxDecodes: number;
+  /** Decodes that may wait for a slot; past it the request is refused with 503 OVERLOADED. */
+  maxDecodesWaiting: number;
+}
+
+/** Open Inference Protocol tensor caps: values in one request's input, and its batch dimension. */
+export interface OipConfig {
+  maxElements: number;
+  maxBatch: number;
+}
+
 /** Training jobs: the Redis key prefix (queue and records), the epoch cap of a spec, retries. */
 export interface JobsConfig {
   prefix: string;
@@ -85,6 +112,8 @@ export interface Config {
   inferenceKeys: string[];
   limits: Limits;
   batching: BatchingConfig;
+  admission: AdmissionConfig;
+  oip: OipConfig;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   modelCacheSize: number;
@@ -103,6 +132,20 @@ export const LIMIT_SETTINGS: { readonly [K in keyof Limits]: string } = {
   maxFieldBytes: 'OCELLUS_MAX_FIELD_BYTES',
   maxParts: 'OCELLUS_MAX_PARTS',
   bodyLimit: 'OCELLUS_BODY_LIMIT',
+};
+
+/** The variable behind each admission bound, so a 503 can say which setting to raise. */
+export const ADMISSION_SETTINGS: { readonly [K in keyof AdmissionConfig]: string } = {
+  maxInFlight: 'OCELLUS_MAX_INFLIGHT',
+  maxInFlightPerModel: 'OCELLUS_MAX_INFLIGHT_PER_MODEL',
+  maxDecodes: 'OCELLUS_MAX_DECODES',
+  maxDecodesWaiting: 'OCELLUS_MAX_DECODES_WAITING',
+};
+
+/** The variable behind each OIP cap, for the 413 that names it. */
+export const OIP_SETTINGS: { readonly [K in keyof OipConfig]: string } = {
+  maxElements: 'OCELLUS_OIP_MAX_ELEMENTS',
+  maxBatch: 'OCELLUS_OIP_MAX_BATCH',
 };
 
 /** Loopback only: 127.0.0.0/8, ::1 and localhost. */
@@ -141,6 +184,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDelayMs: e.OCELLUS_BATCH_DELAY_MS,
       maxQueue: e.OCELLUS_QUEUE_LIMIT,
     },
+    admission: {
+      maxInFlight: e.OCELLUS_MAX_INFLIGHT,
+      maxInFlightPerModel: e.OCELLUS_MAX_INFLIGHT_PER_MODEL,
+      maxDecodes: e.OCELLUS_MAX_DECODES,
+      maxDecodesWaiting: e.OCELLUS_MAX_DECODES_WAITING,
+    },
+    oip: { maxElements: e.OCELLUS_OIP_MAX_ELEMENTS, maxBatch: e.OCELLUS_OIP_MAX_BATCH },
     requestTimeoutMs: e.OCELLUS_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.OCELLUS_SHUTDOWN_TIMEOUT_MS,
     modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,

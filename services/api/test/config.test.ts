@@ -40,6 +40,45 @@ describe('configuration', () => {
     expect(config.redisUrl).toBe('redis://localhost:6379');
   });
 
+  it('reads the admission bounds and the OIP tensor caps, with defaults that fit two cores', () => {
+    expect(loadConfig({}).admission).toEqual({
+      maxInFlight: 64,
+      maxInFlightPerModel: 32,
+      maxDecodes: 4,
+      maxDecodesWaiting: 64,
+    });
+    expect(loadConfig({}).oip).toEqual({ maxElements: 16_777_216, maxBatch: 1024 });
+    const config = loadConfig({
+      OCELLUS_MAX_INFLIGHT: '16',
+      OCELLUS_MAX_INFLIGHT_PER_MODEL: '8',
+      OCELLUS_MAX_DECODES: '2',
+      OCELLUS_MAX_DECODES_WAITING: '0',
+      OCELLUS_OIP_MAX_ELEMENTS: '4096',
+      OCELLUS_OIP_MAX_BATCH: '4',
+    });
+    expect(config.admission).toEqual({
+      maxInFlight: 16,
+      maxInFlightPerModel: 8,
+      maxDecodes: 2,
+      maxDecodesWaiting: 0,
+    });
+    expect(config.oip).toEqual({ maxElements: 4096, maxBatch: 4 });
+    const problems = problemsOf({
+      OCELLUS_MAX_INFLIGHT: '0',
+      OCELLUS_MAX_INFLIGHT_PER_MODEL: 'many',
+      OCELLUS_MAX_DECODES: '-1',
+      OCELLUS_OIP_MAX_ELEMENTS: '1.5',
+      OCELLUS_OIP_MAX_BATCH: '0',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'OCELLUS_MAX_DECODES',
+      'OCELLUS_MAX_INFLIGHT',
+      'OCELLUS_MAX_INFLIGHT_PER_MODEL',
+      'OCELLUS_OIP_MAX_BATCH',
+      'OCELLUS_OIP_MAX_ELEMENTS',
+    ]);
+  });
+
   it('names each bad value in one error', () => {
     const problems = problemsOf({
       PORT: '80a',
