@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { JobService } from './jobs/job-service.js';
 import jobsPlugin from './jobs/plugin.js';
 import type { ModelFactory } from './model-port.js';
+import admissionPlugin from './plugins/admission.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
@@ -33,6 +34,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
   await fastify.register(contextPlugin, { config, registry });
   await fastify.register(errorsPlugin);
   await fastify.register(metricsPlugin);
+  await fastify.register(admissionPlugin);
   await fastify.register(authPlugin);
   await fastify.register(modelsPlugin, { modelFactory });
   if (jobs) await fastify.register(jobsPlugin, { jobs });
