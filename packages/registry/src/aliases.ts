@@ -6,13 +6,21 @@ import { RegistryError } from './types.js';
 
 export const ALIASES_FILE = 'aliases.json';
 
+/**
+ * `{alias: version}` without a prototype: a lookup of an alias nobody set, such as `constructor` or
+ * `toString`, is undefined rather than an `Object.prototype` member.
+ */
+export function emptyAliases(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 /** `<model>/aliases.json` as `{alias: version}`; a missing file means no aliases. */
 export async function readAliases(modelDir: string, name: string): Promise<Record<string, number>> {
   let text: string;
   try {
     text = await readFile(join(modelDir, ALIASES_FILE), 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return {};
+    if (errorCode(error) === 'ENOENT') return emptyAliases();
     throw error;
   }
   return parseAliases(text, name);
@@ -28,7 +36,7 @@ export function parseAliases(text: string, name: string): Record<string, number>
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new RegistryError('CORRUPT', `aliases of ${name} are not a JSON object`);
   }
-  const aliases: Record<string, number> = {};
+  const aliases = emptyAliases();
   for (const [alias, version] of Object.entries(parsed)) {
     if (!isAliasName(alias) || !isVersionNumber(version)) {
       throw new RegistryError('CORRUPT', `aliases of ${name} hold an invalid entry ${JSON.stringify(alias)}`);

@@ -1,16 +1,8 @@
+import { isAliasName, isModelName, RESOURCE_NAME_PATTERN as NAME_PATTERN } from '@ocellus/contracts';
 import { RegistryError } from './types.js';
 
-// REFERENCE.md "Limits and safety": the only names that ever reach a path.
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
-
-export function isModelName(name: unknown): name is string {
-  return typeof name === 'string' && NAME_PATTERN.test(name);
-}
-
-/** Aliases follow the model-name rule but may not be all digits, so `model@3` always means a version. */
-export function isAliasName(alias: unknown): alias is string {
-  return isModelName(alias) && !/^[0-9]+$/.test(alias);
-}
+// The one rule for names (REFERENCE.md "Limits and safety"), checked here too: only these reach a path.
+export { isAliasName, isModelName };
 
 export function isVersionNumber(version: unknown): version is number {
   return typeof version === 'number' && Number.isSafeInteger(version) && version > 0;
@@ -27,7 +19,7 @@ export function assertAliasName(alias: unknown): string {
   if (!isAliasName(alias)) {
     throw new RegistryError(
       'INVALID_NAME',
-      `invalid alias ${describe(alias)}: expected ${NAME_PATTERN} and not all digits`,
+      `invalid alias ${describe(alias)}: expected ${NAME_PATTERN} and not all digits (an all-digit alias would read as a version)`,
     );
   }
   return alias;

@@ -1,6 +1,6 @@
 import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { ALIASES_FILE, parseAliases } from './aliases.js';
+import { ALIASES_FILE, emptyAliases, parseAliases } from './aliases.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { isModelName, parseVersionDir } from './names.js';
 import type { RegistryEvent } from './types.js';
@@ -98,7 +98,10 @@ function scan(root: string, previous: Snapshot): Snapshot {
       const version = parseVersionDir(entry);
       if (version !== null && existsSync(join(dir, entry, MANIFEST_FILE))) versions.add(version);
     }
-    next.set(name, { versions, aliases: readAliasesOr(dir, name, previous.get(name)?.aliases ?? {}) });
+    next.set(name, {
+      versions,
+      aliases: readAliasesOr(dir, name, previous.get(name)?.aliases ?? emptyAliases()),
+    });
   }
   return next;
 }
@@ -128,7 +131,7 @@ function readAliasesOr(dir: string, name: string, fallback: Record<string, numbe
   try {
     return parseAliases(readFileSync(join(dir, ALIASES_FILE), 'utf8'), name);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {} : fallback;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? emptyAliases() : fallback;
   }
 }
 
