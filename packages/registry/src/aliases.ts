@@ -20,7 +20,8 @@ export async function readAliases(modelDir: string, name: string): Promise<Recor
   try {
     text = await readFile(join(modelDir, ALIASES_FILE), 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return emptyAliases();
+    // ENOTDIR: a stray file where a model folder would be holds no aliases.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return emptyAliases();
     throw error;
   }
   return parseAliases(text, name);

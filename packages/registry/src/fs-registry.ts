@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readAliases, writeAliases } from './aliases.js';
-import { errorCode } from './durable.js';
-import { exists, modelDir, readableManifests, readManifest, versionDir, visibleVersions } from './layout.js';
+import {
+  exists,
+  isDirectory,
+  isEmptyModelFolder,
+  modelDir,
+  modelFolders,
+  readableManifests,
+  readManifest,
+  versionDir,
+  visibleVersions,
+} from './layout.js';
 import { withModelLock } from './lock.js';
 import { MANIFEST_FILE, WEIGHTS_FILE } from './manifest.js';
-import { assertAliasName, assertVersion, isModelName } from './names.js';
+import { assertAliasName, assertVersion } from './names.js';
 import type { FsRegistry, RegistryOptions } from './options.js';
 import { publishVersion } from './publish.js';
 import { decodeSafetensors } from './safetensors.js';
@@ -22,6 +31,14 @@ const DEFAULT_POLL_MS = 1000;
 export function openRegistry(root: string, options: RegistryOptions = {}): FsRegistry {
   const base = resolve(root);
   const staleTempMs = options.staleTempMs ?? DEFAULT_STALE_TEMP_MS;
+  const warned = new Set<string>();
+  // Once per entry and reason: listModels runs on every GET /v1/models.
+  const stray = (entry: string, why: string) => {
+    const message = `registry ${base}: skipping ${JSON.stringify(entry)}, ${why}`;
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.onWarning?.(message);
+  };
 
   const requireVersion = async (name: string, version: number): Promise<void> => {
     if (!(await exists(join(versionDir(base, name, version), MANIFEST_FILE)))) {
@@ -48,20 +65,15 @@ export function openRegistry(root: string, options: RegistryOptions = {}): FsReg
     root: base,
 
     async listModels() {
-      let entries: string[];
-      try {
-        entries = await readdir(base);
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT') return [];
-        throw error;
-      }
       const summaries = await Promise.all(
-        entries.filter(isModelName).map((name) =>
+        (await modelFolders(base, stray)).map((name) =>
           describe(name).then(
             ({ manifests: _, ...summary }) => summary,
-            (error: unknown) => {
-              if (error instanceof RegistryError && error.code === 'NOT_FOUND') return null;
-              throw error;
+            async (error: unknown) => {
+              if (!(error instanceof RegistryError && error.code === 'NOT_FOUND')) throw error;
+              // A model whose versions were all deleted is hidden silently; a folder that never held one is stray.
+              if (await isEmptyModelFolder(modelDir(base, name))) stray(name, 'it holds no version');
+              return null;
             },
           ),
         ),
@@ -125,7 +137,7 @@ export function openRegistry(root: string, options: RegistryOptions = {}): FsReg
 
     async aliases(name) {
       const dir = modelDir(base, name);
-      if (!(await exists(dir))) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+      if (!(await isDirectory(dir))) throw new RegistryError('NOT_FOUND', `no model ${name}`);
       return readAliases(dir, name);
     },
 

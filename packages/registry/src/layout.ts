@@ -1,8 +1,8 @@
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode } from './durable.js';
+import { errorCode, TEMP_PREFIX } from './durable.js';
 import { MANIFEST_FILE, parseManifest } from './manifest.js';
-import { assertModelName, assertVersion, parseVersionDir } from './names.js';
+import { assertModelName, assertVersion, isModelName, parseVersionDir } from './names.js';
 import { type Manifest, RegistryError } from './types.js';
 
 export function modelDir(root: string, name: string): string {
@@ -15,14 +15,54 @@ export function versionDir(root: string, name: string, version: number): string 
 
 /** Every version number with a folder, visible or deleted: none of them is ever handed out again. */
 export async function claimedVersions(dir: string): Promise<number[]> {
+  return (await entriesOrEmpty(dir)).map(parseVersionDir).filter((v): v is number => v !== null);
+}
+
+/** Names in the root that are model folders; each other entry is reported to `stray` and skipped. */
+export async function modelFolders(
+  root: string,
+  stray: (entry: string, why: string) => void,
+): Promise<string[]> {
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = await readdir(root);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return [];
     throw error;
   }
-  return entries.map(parseVersionDir).filter((v): v is number => v !== null);
+  const folders = await Promise.all(
+    entries.map(async (entry) => {
+      if (!isModelName(entry)) stray(entry, 'its name is not a model name');
+      else if (!(await isDirectory(join(root, entry)))) stray(entry, 'it is not a folder');
+      else return entry;
+      return null;
+    }),
+  );
+  return folders.filter((entry): entry is string => entry !== null);
+}
+
+/** True for a model folder that has never held a version and is not being published into (no temp entry). */
+export async function isEmptyModelFolder(dir: string): Promise<boolean> {
+  const entries = await entriesOrEmpty(dir);
+  return !entries.some((e) => parseVersionDir(e) !== null || e.startsWith(TEMP_PREFIX));
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// A missing folder, or a file where a model folder should be, holds no versions.
+async function entriesOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
+    throw error;
+  }
 }
 
 /** Versions whose manifest exists (the manifest is the commit mark), ascending. */

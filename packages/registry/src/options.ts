@@ -21,6 +21,8 @@ export interface RegistryOptions {
   pollIntervalMs?: number;
   /** Test hook run after each publish step; throwing (or killing the process) there simulates a crash. */
   faults?: (step: PublishStep) => void | Promise<void>;
+  /** Told once about each stray entry skipped in the root (a README, `.DS_Store`, a folder without versions); silent by default. */
+  onWarning?: (message: string) => void;
 }
 
 export interface FsRegistry extends Registry {
