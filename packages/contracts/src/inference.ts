@@ -67,7 +67,13 @@ export const taskResultSchemas = {
     caption: z.string(),
     tokens: z.array(z.string()),
     score: z.number().describe('mean log-probability of the tokens'),
-    attention: z.array(z.array(z.number())).optional(),
+    attention: z.array(z.array(z.number())).optional().describe('per token, weights over the attention grid'),
+    attentionGrid: z
+      .object({
+        size: z.tuple([z.int().min(1), z.int().min(1)]).describe('[rows, columns] of the attention weights'),
+        box: boxSchema.describe('where the grid lies in the upload, in its pixels'),
+      })
+      .optional(),
   }),
 } as const;
 export type TaskResult<T extends Task> = z.infer<(typeof taskResultSchemas)[T]>;

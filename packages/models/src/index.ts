@@ -1,7 +1,6 @@
 export { fromRecords, toRecords } from './artifact.js';
 export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';
-export { topPredictions } from './classify/predictions.js';
 export {
   type DataOptions,
   type PreparedData,
@@ -33,10 +32,14 @@ export { backbonePrefixes, TransferError } from './transfer/backbone.js';
 export { loadTransferSource, type TransferRecord, type TransferSource } from './transfer/source.js';
 export type {
   Artifact,
+  AttentionGrid,
+  ComputeOptions,
+  Detection,
   FitHooks,
   ModelFamily,
-  PredictOptions,
+  RoiMask,
   TaskOutput,
+  TaskOutputs,
   TrainingData,
   VisionModel,
 } from './types.js';

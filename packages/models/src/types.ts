@@ -1,19 +1,57 @@
-import type { JobProgress, JobSpec, Metrics, Task, TaskResult } from '@ocellus/contracts';
-import type { InputSpec, Manifest } from '@ocellus/registry';
+import type {
+  Box,
+  ImageFormat,
+  InputSpec,
+  JobProgress,
+  JobSpec,
+  Manifest,
+  Metrics,
+  Task,
+} from '@ocellus/contracts';
 import type { Tensor } from '@ocellus/tensor';
 import type { ImageSet } from '@ocellus/vision/mnist';
 
-/** A task's result for one image, before the service adds the upload's size (boxes in input pixels). */
-export type TaskOutput<T extends Task> = Omit<TaskResult<T>, 'image'>;
-
-export interface PredictOptions {
-  topk?: number;
-  scoreThreshold?: number;
-  maxDetections?: number;
-  maskThreshold?: number;
-  beam?: number;
-  attention?: boolean;
+/** An object found in a model input: its class, its score, its box in model-input pixels. */
+export interface Detection {
+  index: number;
+  score: number;
+  box: Box;
 }
+
+/** A mask over a detection's box (e.g. 28x28 probabilities, row-major), pasted into the image by the serializer. */
+export interface RoiMask {
+  height: number;
+  width: number;
+  data: Float32Array;
+}
+
+/** Per generated token, attention weights over a `grid[0] x grid[1]` map of the model input. */
+export interface AttentionGrid {
+  grid: [height: number, width: number];
+  weights: Float32Array[];
+}
+
+/** What a model computes for one image, raw and in model-input pixels; the request's options apply later. */
+export interface TaskOutputs {
+  classify: { scores: Float32Array };
+  localize: { box: Box; scores: Float32Array };
+  /** After the model's own NMS at its own (low) score threshold, any order. */
+  detect: { detections: Detection[] };
+  segment: { detections: (Detection & { mask: RoiMask })[] };
+  /** Token indices into the model's labels (its vocabulary). */
+  caption: { tokens: Int32Array; logProb: number; attention?: AttentionGrid };
+}
+export type TaskOutput<T extends Task = Task> = TaskOutputs[T];
+
+/** Options that change what a model computes; everything else is applied to its outputs afterwards. */
+export interface ComputeOptionsOf {
+  classify: Record<string, never>;
+  localize: Record<string, never>;
+  detect: Record<string, never>;
+  segment: Record<string, never>;
+  caption: { beam?: number; attention?: boolean };
+}
+export type ComputeOptions<T extends Task = Task> = ComputeOptionsOf[T];
 
 export interface FitHooks {
   onProgress?: (progress: JobProgress) => void;
@@ -32,8 +70,8 @@ export interface TrainingData<T extends Task = Task> {
   readonly train: Int32Array;
   readonly validation: Int32Array;
   readonly labels: readonly string[];
-  /** How uploads are brought to the model's input (`mnist-digit`: centred white ink on black). */
-  readonly imageFormat: string;
+  /** How uploads are brought to the model's input. */
+  readonly imageFormat: ImageFormat;
 }
 
 /** What a trained model writes to the registry besides its manifest bookkeeping. */
@@ -46,13 +84,13 @@ export interface Artifact {
   extra?: Record<string, unknown>;
 }
 
-/** DESIGN.md's one interface: the trainer and the API never branch on the family. */
+/** DESIGN.md's one interface: the trainer, the API and the CLI never branch on the family. */
 export interface VisionModel<T extends Task = Task> {
   readonly task: T;
   readonly inputSpec: InputSpec;
   readonly labels: readonly string[];
-  /** `batch` is [N, C, H, W] in [0, 1] as the image loader produces; preprocessing is the model's own. */
-  predict(batch: Tensor, options?: PredictOptions): TaskOutput<T>[];
+  /** `batch` is [N, C, H, W] in [0, 1] as `toModelInput` makes it; preprocessing is the model's own. */
+  predict(batch: Tensor, options?: ComputeOptions<T>): TaskOutputs[T][];
   /** Raw outputs by name for the Open Inference Protocol (e.g. `scores` [N, classes]). */
   infer(batch: Tensor): Record<string, Tensor>;
   /** Fits preprocessing on `data.train` only, then trains; returns the validation metrics. */

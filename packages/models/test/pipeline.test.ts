@@ -5,6 +5,7 @@ import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { modelFromArtifact, runTrainingJob, type VisionModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { topK } from '@ocellus/vision/outputs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let root: string;
@@ -46,10 +47,10 @@ describe('runTrainingJob', () => {
     const model = modelFromArtifact(loaded.manifest, loaded.tensors) as VisionModel<'classify'>;
     expect(model.task).toBe('classify');
     const test = gatherBatch(loadMnist(), mnistSubset({ test: 300, seed: 3 }).test);
-    const predictions = model.predict(test.inputs, { topk: 1 });
+    const outputs = model.predict(test.inputs);
     let correct = 0;
-    predictions.forEach((p, i) => {
-      if (p.predictions[0]?.index === test.targets[i]) correct++;
+    outputs.forEach(({ scores }, i) => {
+      if (topK(scores, 1)[0] === test.targets[i]) correct++;
     });
     expect(correct / test.size).toBeCloseTo(metrics.testAccuracy!, 10);
     const againPhases: string[] = [];

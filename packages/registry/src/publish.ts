@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, syncDir, tempName, writeDurable } from './durable.js';
 import { claimedVersions, readableManifests, visibleVersions } from './layout.js';
-import { MANIFEST_FILE, manifestProblems, WEIGHTS_FILE } from './manifest.js';
+import { checkManifest, MANIFEST_FILE, WEIGHTS_FILE } from './manifest.js';
 import { assertModelName } from './names.js';
 import type { PublishStep } from './options.js';
 import { encodeSafetensors } from './safetensors.js';
@@ -117,7 +117,7 @@ async function writeManifest(temp: string, manifest: Manifest, faults: FaultHook
 }
 
 function manifestBase(name: string, input: PublishInput, jobId: string | null, weights: Buffer): Manifest {
-  const manifest: Manifest = {
+  const manifest = {
     formatVersion: 1,
     name,
     version: 1,
@@ -138,9 +138,9 @@ function manifestBase(name: string, input: PublishInput, jobId: string | null, w
   };
   // Validate and return what will be read back: NaN, undefined and functions do not survive JSON.
   const stored: unknown = JSON.parse(JSON.stringify(manifest));
-  const problems = manifestProblems(stored);
-  if (problems.length > 0) {
-    throw new RegistryError('CORRUPT', `cannot publish ${name}: ${problems.join('; ')}`);
+  const checked = checkManifest(stored);
+  if (!('manifest' in checked)) {
+    throw new RegistryError('CORRUPT', `cannot publish ${name}: ${checked.problems.join('; ')}`);
   }
-  return stored as Manifest;
+  return checked.manifest;
 }

@@ -1,3 +1,5 @@
+import type { inputSpecSchema, Manifest, Task } from '@ocellus/contracts';
+import type { z } from 'zod';
 export type TensorDType = 'F32' | 'F64' | 'I32' | 'U8';
 export type TensorData = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -8,33 +10,14 @@ export interface TensorRecord {
   data: TensorData;
 }
 
-export interface InputSpec {
-  channels: number;
-  height: number;
-  width: number;
-}
-
-/** `manifest.json` beside `model.safetensors`; written last, so its presence means the version is whole. */
-export interface Manifest {
-  formatVersion: 1;
-  name: string;
-  version: number;
-  task: string;
-  architecture: { type: string } & Record<string, unknown>;
-  inputSpec: InputSpec;
-  preprocessing: Record<string, unknown>;
-  labels: string[];
-  metrics: Record<string, number>;
-  trainingJobId: string | null;
-  created: string;
-  weights: { file: 'model.safetensors'; sha256: string; bytes: number };
-  extra: Record<string, unknown>;
-}
+export type { InputSpec, Manifest } from '@ocellus/contracts';
 
 export type PublishInput = Pick<
   Manifest,
-  'task' | 'architecture' | 'inputSpec' | 'preprocessing' | 'labels' | 'metrics'
+  'task' | 'architecture' | 'preprocessing' | 'labels' | 'metrics'
 > & {
+  /** `format` defaults to `photo`. */
+  inputSpec: z.input<typeof inputSpecSchema>;
   tensors: Record<string, TensorRecord>;
   trainingJobId?: string | null;
   extra?: Record<string, unknown>;
@@ -42,7 +25,7 @@ export type PublishInput = Pick<
 
 export interface ModelSummary {
   name: string;
-  task: string;
+  task: Task;
   architecture: { type: string } & Record<string, unknown>;
   versions: number[];
   aliases: Record<string, number>;

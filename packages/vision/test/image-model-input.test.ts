@@ -89,9 +89,9 @@ describe('toModelInput', () => {
       .png()
       .toBuffer();
     const image = await decodeImage(png, { minSide: 1 });
-    const input = toModelInput(image, { channels: 3, height: 2, width: 2 });
+    const input = toModelInput(image, { channels: 3, height: 2, width: 2 }).pixels;
     expect(Array.from(input)).toEqual([1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
-    const grey = toModelInput(image, { channels: 1, height: 2, width: 2 });
+    const grey = toModelInput(image, { channels: 1, height: 2, width: 2 }).pixels;
     expect(grey[0]).toBeCloseTo(0.299, 5);
     expect(grey[1]).toBeCloseTo(0.587, 5);
     expect(grey[2]).toBeCloseTo(0.114, 5);
@@ -105,7 +105,9 @@ describe('toModelInput', () => {
       data: Uint8Array.of(0, 255),
       source: { width: 2, height: 1, format: 'png' },
     };
-    expect(Array.from(toModelInput(image, { channels: 3, height: 1, width: 2 }))).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(Array.from(toModelInput(image, { channels: 3, height: 1, width: 2 }).pixels)).toEqual([
+      0, 1, 0, 1, 0, 1,
+    ]);
   });
 
   it('shrinks by area averaging and grows bilinearly', () => {
@@ -137,11 +139,12 @@ describe('the MNIST recipe for digit models', () => {
   it('leaves a 28x28 MNIST test digit nearly as it was', async () => {
     let diff = 0;
     for (const { x } of test) {
-      const input = toModelInput(
-        await decodeImage(await greyPng(x)),
-        { channels: 1, height: 28, width: 28 },
-        { digit: true },
-      );
+      const input = toModelInput(await decodeImage(await greyPng(x)), {
+        channels: 1,
+        height: 28,
+        width: 28,
+        format: 'mnist-digit',
+      }).pixels;
       for (let i = 0; i < PIXELS; i++) diff += Math.abs(input[i]! - x[i]!);
     }
     expect(diff / (test.length * PIXELS)).toBeLessThan(0.03);
@@ -150,7 +153,7 @@ describe('the MNIST recipe for digit models', () => {
   it('centres the ink by its centre of mass inside a 20 px box', () => {
     const sheet = new Float32Array(100 * 60).fill(1);
     for (let y = 10; y < 50; y++) for (let x = 70; x < 80; x++) sheet[y * 100 + x] = 0;
-    const digit = normalizeDigit(sheet, 100, 60);
+    const digit = normalizeDigit(sheet, 100, 60).pixels;
     const rows = [...Array(28).keys()].filter((y) =>
       digit.subarray(y * 28, y * 28 + 28).some((v) => v > 0.5),
     );
@@ -160,7 +163,9 @@ describe('the MNIST recipe for digit models', () => {
   });
 
   it('returns a black field for a blank sheet', () => {
-    expect(normalizeDigit(new Float32Array(50 * 50).fill(0.9), 50, 50).every((v) => v === 0)).toBe(true);
+    expect(normalizeDigit(new Float32Array(50 * 50).fill(0.9), 50, 50).pixels.every((v) => v === 0)).toBe(
+      true,
+    );
   });
 
   it('makes photo-like uploads of test digits, either polarity, classify as well as the 28x28 originals', async () => {
@@ -172,8 +177,9 @@ describe('the MNIST recipe for digit models', () => {
     for (const [i, { x, label }] of test.entries()) {
       if (nearestLabel(x, train) === label) original++;
       const photo = await decodeImage(await photoOf(x, random, i % 3 === 0));
-      if (nearestLabel(toModelInput(photo, spec, { digit: true }), train) === label) recipe++;
-      if (nearestLabel(toModelInput(photo, spec), train) === label) plainResize++;
+      if (nearestLabel(toModelInput(photo, { ...spec, format: 'mnist-digit' }).pixels, train) === label)
+        recipe++;
+      if (nearestLabel(toModelInput(photo, spec).pixels, train) === label) plainResize++;
     }
     const n = test.length;
     expect(recipe / n).toBeGreaterThanOrEqual(original / n - 0.05);

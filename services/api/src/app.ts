@@ -3,7 +3,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
 import type { JobService } from './jobs/job-service.js';
 import jobsPlugin from './jobs/plugin.js';
-import type { ModelFactory } from './model-port.js';
 import admissionPlugin from './plugins/admission.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
@@ -17,18 +16,20 @@ import jobRoutes from './routes/jobs/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import modelRoutes from './routes/models/index.js';
 import oipRoutes from './routes/oip/index.js';
+import type { ModelHost } from './serving/model-host.js';
 import './types.js';
 
 export interface AppOptions {
   config: Config;
   registry: Registry;
-  modelFactory: ModelFactory;
+  /** Where forward passes run: `threadHost()` in the service, `inProcessHost(factory)` in tests. */
+  modelHost: ModelHost;
   /** Training jobs; without it the job routes are not served. */
   jobs?: JobService;
 }
 
 /** The service as a plugin: external plugins, then the app's own, then one plugin per resource. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelFactory, jobs }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelHost, jobs }) => {
   await fastify.register(swaggerPlugin);
   await fastify.register(uploadsPlugin, { limits: config.limits });
   await fastify.register(contextPlugin, { config, registry });
@@ -36,7 +37,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
   await fastify.register(metricsPlugin);
   await fastify.register(admissionPlugin);
   await fastify.register(authPlugin);
-  await fastify.register(modelsPlugin, { modelFactory });
+  await fastify.register(modelsPlugin, { modelHost });
   if (jobs) await fastify.register(jobsPlugin, { jobs });
 
   await fastify.register(inferenceRoutes);

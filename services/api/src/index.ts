@@ -11,17 +11,23 @@ export {
 export { ApiError } from './errors.js';
 export { type CancelResult, type JobLauncher, JobService } from './jobs/job-service.js';
 export { openJobService } from './jobs/open-jobs.js';
-export { visionModelFactory } from './model-factory.js';
-export * from './model-port.js';
+export { AliasTable } from './serving/alias-table.js';
 export { type BatcherOptions, DynamicBatcher, OverloadedError } from './serving/batcher.js';
-export { scaledMaskRle } from './serving/masks.js';
+export { inProcessHost } from './serving/in-process-host.js';
 export { type LoadedModel, ModelCache, ModelLoadError } from './serving/model-cache.js';
-export { pingRedis } from './serving/redis-ping.js';
+export { familyFactory, type ModelFactory } from './serving/model-calls.js';
+export {
+  type HostedModel,
+  type ModelHost,
+  type NamedTensor,
+  ResourceExhaustedError,
+} from './serving/model-host.js';
 export {
   announcingRegistry,
   type RedisEventBusOptions,
   type RegistryEventBus,
   redisEventBus,
 } from './serving/registry-events.js';
+export { type ThreadHostOptions, threadHost } from './serving/thread-host.js';
 
 import './types.js';

@@ -2,8 +2,8 @@ import { openRegistry } from '@ocellus/registry';
 import { buildApp } from './build.js';
 import { ConfigError, isLoopback, loadConfig } from './config.js';
 import { openJobService } from './jobs/open-jobs.js';
-import { visionModelFactory } from './model-factory.js';
 import { redisEventBus } from './serving/registry-events.js';
+import { threadHost } from './serving/thread-host.js';
 
 /** `npm start`: configuration from the environment, pino logs, graceful shutdown, listen. */
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
-    modelFactory: visionModelFactory,
+    modelHost: threadHost(),
     trainingJobs: (log) => openJobService(config, log),
     ...(redisUrl === undefined
       ? {}

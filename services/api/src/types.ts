@@ -1,6 +1,7 @@
 import type { Registry } from '@ocellus/registry';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from './config.js';
+import type { AliasTable } from './serving/alias-table.js';
 import type { ModelCache } from './serving/model-cache.js';
 
 /** Route access: `admin` needs an admin key when keys are configured; `inference` an inference or admin key. */
@@ -11,6 +12,8 @@ declare module 'fastify' {
     config: Config;
     registry: Registry;
     models: ModelCache;
+    /** Names, versions, manifests and aliases in memory (requests read no registry file). */
+    aliases: AliasTable;
     metricsRegistry: MetricsRegistry;
     /** True once every model's `production` version is loaded. */
     modelsReady(): Promise<boolean>;

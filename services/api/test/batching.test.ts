@@ -1,7 +1,7 @@
 import type { ModelFactory } from '@ocellus/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
-import { slowCalls, testFactory } from './helpers/families.js';
+import { slowCalls, testFactory, testHost } from './helpers/families.js';
 import { leftHalfPng, whitePng } from './helpers/images.js';
 import { images } from './helpers/multipart.js';
 import { publishTest } from './helpers/registry.js';
@@ -79,7 +79,10 @@ describe('batching behind the routes', () => {
       attempts++;
       return testFactory(manifest, tensors);
     };
-    t = await testApp({ factory, seed: (registry) => publishTest(registry, 'digits-cnn', { type: 'cnn' }) });
+    t = await testApp({
+      host: testHost(factory),
+      seed: (registry) => publishTest(registry, 'digits-cnn', { type: 'cnn' }),
+    });
     for (let i = 0; i < 3; i++) {
       const res = await t.app.inject({ method: 'POST', url: '/v1/classify', ...images(await whitePng()) });
       expect(res.statusCode).toBe(503);

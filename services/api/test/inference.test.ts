@@ -148,10 +148,13 @@ describe('digit models', () => {
         const common = {
           centroids: [ring, bar],
           labels: ['0', '1'],
-          inputSpec: { channels: 1, height: 28, width: 28 },
         };
-        await publishTest(registry, 'digits-cnn', { ...common, preprocessing: { digit: true } });
-        await publishTest(registry, 'plain-cnn', common);
+        const size = { channels: 1, height: 28, width: 28 };
+        await publishTest(registry, 'digits-cnn', {
+          ...common,
+          inputSpec: { ...size, format: 'mnist-digit' },
+        });
+        await publishTest(registry, 'plain-cnn', { ...common, inputSpec: size });
       },
     });
   });
@@ -202,7 +205,7 @@ describe('the other task routes', () => {
         await publishTest(registry, 'digits-captioner', {
           type: 'test-captioner',
           task: 'caption',
-          labels: [],
+          labels: ['1', '2'],
           inputSpec: sceneSpec,
         });
       },
@@ -217,7 +220,7 @@ describe('the other task routes', () => {
       image: { width: 64, height: 48 },
       label: 'blob',
       index: 0,
-      score: 0.9,
+      score: 0.75,
       box: [16, 12, 48, 36],
     });
   });

@@ -3,7 +3,7 @@ import type { JobRecord, JobSpecInput } from '@ocellus/contracts';
 import { FileJobStore } from '@ocellus/jobs/file-store';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testFactory } from './helpers/families.js';
+import { testHost } from './helpers/families.js';
 import { tempRegistry } from './helpers/registry.js';
 
 const ADMIN = 'admin-key-0123456789';
@@ -38,7 +38,7 @@ async function start(options: { env?: Record<string, string>; running?: Set<stri
   const fake = fakeLauncher(options.running);
   store = await FileJobStore.open(root);
   const jobs = new JobService(store, fake.launcher, config.jobs.maxEpochs);
-  const app = await buildApp({ config, registry, modelFactory: testFactory, jobs });
+  const app = await buildApp({ config, registry, modelHost: testHost(), jobs });
   running = { app, cleanup };
   return { app, ...fake };
 }

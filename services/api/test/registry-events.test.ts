@@ -4,7 +4,7 @@ import type { Registry, RegistryEvent } from '@ocellus/registry';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testFactory } from './helpers/families.js';
+import { testHost } from './helpers/families.js';
 import { whitePng } from './helpers/images.js';
 import { images } from './helpers/multipart.js';
 import { publishTest, tempRegistry } from './helpers/registry.js';
@@ -33,7 +33,7 @@ describe('registry events over Redis pub/sub', () => {
     const app = await buildApp({
       config: loadConfig({ OCELLUS_REGISTRY_ROOT: registry.root }),
       registry,
-      modelFactory: testFactory,
+      modelHost: testHost(),
       registryEvents: () => redisEventBus(REDIS_URL, { channel }),
     });
     closers.push(() => app.close());
@@ -145,7 +145,7 @@ describe('registry events over Redis pub/sub', () => {
     const app = await buildApp({
       config: loadConfig({ OCELLUS_REGISTRY_ROOT: registry.root }),
       registry,
-      modelFactory: testFactory,
+      modelHost: testHost(),
       registryEvents: () => redisEventBus('redis://127.0.0.1:1', { onError: (e) => errors.push(e) }),
     });
     closers.push(() => app.close());

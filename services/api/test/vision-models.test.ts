@@ -1,4 +1,4 @@
-import { visionModelFactory } from '@ocellus/api';
+import { threadHost } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { runTrainingJob } from '@ocellus/models';
 import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
@@ -31,7 +31,7 @@ describe('serving published @ocellus/models versions', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp({
-      factory: visionModelFactory,
+      host: threadHost(),
       seed: async (registry) => {
         const spec = defaultJobSpecSchema.parse({
           task: 'classify',

@@ -1,13 +1,14 @@
-import type { JobSpec, Metrics } from '@ocellus/contracts';
-import type { InputSpec, Manifest } from '@ocellus/registry';
-import { flatten, noGrad, Tensor } from '@ocellus/tensor';
+import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
+import type { Manifest } from '@ocellus/registry';
+import { argmax, flatten, noGrad, Tensor } from '@ocellus/tensor';
+import { accuracy } from '@ocellus/vision/metrics';
 import { gatherBatch, kFold } from '@ocellus/vision/mnist';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
-import type { Artifact, FitHooks, PredictOptions, TaskOutput, TrainingData, VisionModel } from '../types.js';
+import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { pairwiseDistances } from './knn-distances.js';
 import { nearest, vote } from './knn-votes.js';
-import { topPredictions } from './predictions.js';
+import { scoreRows } from './score-rows.js';
 
 type KnnArchitecture = Extract<JobSpec['architecture'], { type: 'knn' }>;
 
@@ -41,14 +42,13 @@ export class KnnClassifier implements VisionModel<'classify'> {
     readonly architecture: KnnArchitecture,
     readonly inputSpec: InputSpec,
     readonly labels: readonly string[],
-    private readonly imageFormat: string,
     private state: { k: number; features: Tensor; targets: Int32Array; preprocessor: Preprocessor } | null,
   ) {}
 
   static create(spec: JobSpec, data: TrainingData): KnnClassifier {
     const { channels, height, width } = data.set;
     const arch = spec.architecture as KnnArchitecture;
-    return new KnnClassifier(arch, { channels, height, width }, data.labels, data.imageFormat, null);
+    return new KnnClassifier(arch, { channels, height, width, format: data.imageFormat }, data.labels, null);
   }
 
   static fromArtifact(manifest: Manifest, tensors: Record<string, Tensor>): KnnClassifier {
@@ -61,8 +61,7 @@ export class KnnClassifier implements VisionModel<'classify'> {
       withPrefix(tensors, 'pre'),
     );
     const targets = Int32Array.from(labels.values());
-    const image = String(manifest.preprocessing.image ?? 'photo');
-    return new KnnClassifier({ ...arch, k } as KnnArchitecture, manifest.inputSpec, manifest.labels, image, {
+    return new KnnClassifier({ ...arch, k } as KnnArchitecture, manifest.inputSpec, manifest.labels, {
       k,
       features,
       targets,
@@ -95,9 +94,8 @@ export class KnnClassifier implements VisionModel<'classify'> {
   }
 
   /** Scores are the fractions of the k votes. */
-  predict(batch: Tensor, options: PredictOptions = {}): TaskOutput<'classify'>[] {
-    const { scores } = this.infer(batch);
-    return topPredictions(scores!, this.labels, options.topk ?? 5).map((predictions) => ({ predictions }));
+  predict(batch: Tensor): TaskOutputs['classify'][] {
+    return scoreRows(this.infer(batch).scores!);
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
@@ -148,12 +146,8 @@ export class KnnClassifier implements VisionModel<'classify'> {
     }
     this.state = { k, features, targets: train.targets, preprocessor };
     const validation = gatherBatch(data.set, data.validation);
-    const predicted = this.predict(validation.inputs, { topk: 1 });
-    let correct = 0;
-    predicted.forEach((p, i) => {
-      if (p.predictions[0]?.index === validation.targets[i]) correct++;
-    });
-    return { k, valAccuracy: correct / Math.max(validation.size, 1), ...cv };
+    const predicted = Int32Array.from(argmax(this.infer(validation.inputs).scores!, 1).values());
+    return { k, valAccuracy: accuracy(validation.targets, predicted), ...cv };
   }
 
   toArtifact(): Artifact {
@@ -163,7 +157,7 @@ export class KnnClassifier implements VisionModel<'classify'> {
       architecture: { ...this.architecture, k },
       inputSpec: this.inputSpec,
       labels: [...this.labels],
-      preprocessing: { ...preprocessor.toJSON(), image: this.imageFormat },
+      preprocessing: { ...preprocessor.toJSON() },
       tensors: {
         'train.features': features,
         'train.labels': new Tensor(Float32Array.from(targets), [targets.length]),

@@ -1,8 +1,8 @@
-import type { JobSpec, Metrics } from '@ocellus/contracts';
+import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
 import type { Sequential } from '@ocellus/nn/layers';
 import { l1Penalty, l2Penalty, softmaxCrossEntropy, svmLoss } from '@ocellus/nn/losses';
 import { type Batch, decodeCheckpoint, encodeCheckpoint, fit } from '@ocellus/nn/train';
-import type { InputSpec, Manifest } from '@ocellus/registry';
+import type { Manifest } from '@ocellus/registry';
 import { add, argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
 import { augmentation } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/mnist';
@@ -10,10 +10,10 @@ import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocess
 import { prefixed, withPrefix } from '../artifact.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import { applyWarmStart, planWarmStart, type WarmStart } from '../transfer/warm-start.js';
-import type { Artifact, FitHooks, PredictOptions, TaskOutput, TrainingData, VisionModel } from '../types.js';
+import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { buildNetwork, initScheme, type NetworkArchitecture, type NetworkShape } from './network-builder.js';
 import { lrSchedule, makeOptimizer } from './optimizer.js';
-import { topPredictions } from './predictions.js';
+import { scoreRows } from './score-rows.js';
 
 function accuracyOf(output: Tensor, targets: Int32Array): number {
   const predicted = argmax(output, 1).values();
@@ -33,7 +33,6 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     private shape: NetworkShape | null,
     private network: Sequential | null,
     private preprocessor: Preprocessor | null,
-    private imageFormat: string,
     private readonly start: (WarmStart & { preprocessor: Preprocessor }) | null = null,
   ) {}
 
@@ -42,12 +41,11 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     const { channels, height, width } = data.set;
     return new NetworkClassifier(
       arch,
-      { channels, height, width },
+      { channels, height, width, format: data.imageFormat },
       data.labels,
       null,
       null,
       null,
-      data.imageFormat,
     );
   }
 
@@ -62,7 +60,6 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     const network = buildNetwork(arch as NetworkArchitecture, shape, new Rng(0));
     network.loadStateDict(withPrefix(records, 'net'));
     network.eval();
-    const image = String(manifest.preprocessing.image ?? 'photo');
     return new NetworkClassifier(
       arch as NetworkArchitecture,
       manifest.inputSpec,
@@ -70,7 +67,6 @@ export class NetworkClassifier implements VisionModel<'classify'> {
       shape,
       network,
       preprocessor,
-      image,
     );
   }
 
@@ -79,19 +75,10 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     const { network, preprocessor, shape } = this.ready();
     const source = { architecture: this.architecture, inputSpec: this.inputSpec, labels: this.labels };
     const start = planWarmStart({ ...source, shape, network }, spec, data);
-    return new NetworkClassifier(
-      this.architecture,
-      this.inputSpec,
-      data.labels,
-      null,
-      null,
-      null,
-      this.imageFormat,
-      {
-        ...start,
-        preprocessor,
-      },
-    );
+    return new NetworkClassifier(this.architecture, this.inputSpec, data.labels, null, null, null, {
+      ...start,
+      preprocessor,
+    });
   }
 
   private ready(): { network: Sequential; preprocessor: Preprocessor; shape: NetworkShape } {
@@ -109,9 +96,8 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     });
   }
 
-  predict(batch: Tensor, options: PredictOptions = {}): TaskOutput<'classify'>[] {
-    const { scores } = this.infer(batch);
-    return topPredictions(scores!, this.labels, options.topk ?? 5).map((predictions) => ({ predictions }));
+  predict(batch: Tensor): TaskOutputs['classify'][] {
+    return scoreRows(this.infer(batch).scores!);
   }
 
   /** Preprocessing fitted on `data.train` and the network's shape for a model trained from scratch. */
@@ -218,7 +204,7 @@ export class NetworkClassifier implements VisionModel<'classify'> {
       architecture: { ...this.architecture, network: shape },
       inputSpec: this.inputSpec,
       labels: [...this.labels],
-      preprocessing: { ...preprocessor.toJSON(), image: this.imageFormat },
+      preprocessing: { ...preprocessor.toJSON() },
       tensors: { ...prefixed(network.stateDict(), 'net'), ...prefixed(preprocessor.tensors(), 'pre') },
     };
   }

@@ -1,3 +1,4 @@
+import type { InputGeometry } from './geometry.js';
 import { resamplePlane } from './resample.js';
 
 /** MNIST geometry (LeCun et al.): the ink fits a 20x20 box and its centre of mass sits at the centre of 28x28. */
@@ -35,13 +36,30 @@ function massSpan(profile: Float64Array, tail: number): [number, number] {
   return [lo, hi];
 }
 
+/** A normalised digit and where its 28x28 frame lies in the grey image it came from. */
+export interface NormalizedDigit {
+  pixels: Float32Array;
+  geometry: InputGeometry;
+}
+
 /**
  * Brings a grey image of one handwritten digit (values in [0, 1], any size, either polarity) to MNIST's
  * form: light ink on a black field, cropped to the ink, longer side scaled to 20 px, placed in 28x28 by
  * its centre of mass.
  */
-export function normalizeDigit(grey: Float32Array, width: number, height: number): Float32Array {
+export function normalizeDigit(grey: Float32Array, width: number, height: number): NormalizedDigit {
   const out = new Float32Array(MNIST_SIZE * MNIST_SIZE);
+  const blank = {
+    pixels: out,
+    geometry: {
+      scaleX: width / MNIST_SIZE,
+      scaleY: height / MNIST_SIZE,
+      offsetX: 0,
+      offsetY: 0,
+      width,
+      height,
+    },
+  };
   const border = borderValues(grey, width, height);
   const invert = median([...border]) > 0.5;
   const ink = new Float32Array(grey.length);
@@ -49,7 +67,7 @@ export function normalizeDigit(grey: Float32Array, width: number, height: number
   const paper = median(border.map((v) => (invert ? 1 - v : v)));
   let peak = 0;
   for (const v of ink) peak = Math.max(peak, v);
-  if (peak - paper < 0.1) return out;
+  if (peak - paper < 0.1) return blank;
   // Paper texture and compression noise: whatever the border reaches, the ink must exceed.
   const noise = Math.max(
     0.05,
@@ -71,7 +89,7 @@ export function normalizeDigit(grey: Float32Array, width: number, height: number
       mass += v;
     }
   }
-  if (mass === 0) return out;
+  if (mass === 0) return blank;
   const [x0, x1] = massSpan(profileX, 0.005 * mass);
   const [y0, y1] = massSpan(profileY, 0.005 * mass);
   const boxW = x1 - x0 + 1;
@@ -105,5 +123,11 @@ export function normalizeDigit(grey: Float32Array, width: number, height: number
       if (tx >= 0 && tx < MNIST_SIZE) out[ty * MNIST_SIZE + tx] = Math.min(1, patch[y * w + x]!);
     }
   }
-  return out;
+  // 28x28 pixel X is crop pixel (X - dx) * boxW / w, i.e. grey pixel x0 + that.
+  const scaleX = boxW / w;
+  const scaleY = boxH / h;
+  return {
+    pixels: out,
+    geometry: { scaleX, scaleY, offsetX: x0 - dx * scaleX, offsetY: y0 - dy * scaleY, width, height },
+  };
 }

@@ -6,7 +6,14 @@ export {
   type DecodeOptions,
   decodeImage,
 } from './decode.js';
-export { MNIST_BOX, MNIST_SIZE, normalizeDigit } from './digit.js';
+export { MNIST_BOX, MNIST_SIZE, type NormalizedDigit, normalizeDigit } from './digit.js';
 export { ImageError, type ImageErrorKind } from './errors.js';
-export { type ModelInputOptions, type ModelInputSpec, toModelInput } from './model-input.js';
+export {
+  type BoxTuple,
+  composeGeometry,
+  type InputGeometry,
+  resizeGeometry,
+  toUploadBox,
+} from './geometry.js';
+export { type ModelInput, type ModelInputSpec, toModelInput } from './model-input.js';
 export { resamplePlane } from './resample.js';

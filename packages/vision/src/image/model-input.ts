@@ -1,16 +1,17 @@
+import type { ImageFormat, InputSpec } from '@ocellus/contracts';
 import type { DecodedImage } from './decode.js';
 import { MNIST_SIZE, normalizeDigit } from './digit.js';
+import { composeGeometry, type InputGeometry, resizeGeometry } from './geometry.js';
 import { resamplePlane } from './resample.js';
 
-export interface ModelInputSpec {
-  channels: number;
-  height: number;
-  width: number;
-}
+/** What a model input needs: its size, and how uploads are brought to it. */
+export type ModelInputSpec = Pick<InputSpec, 'channels' | 'height' | 'width'> & { format?: ImageFormat };
 
-export interface ModelInputOptions {
-  /** Apply the MNIST recipe (polarity, crop to the ink, 20 px box, centre of mass) before resizing. */
-  digit?: boolean;
+/** One model input and the map from its pixels back to the upload's. */
+export interface ModelInput {
+  /** `channels x height x width` floats in [0, 1], CHW. */
+  pixels: Float32Array;
+  geometry: InputGeometry;
 }
 
 /** ITU-R BT.601 luma, the weights MNIST-era grey conversions use. */
@@ -36,27 +37,29 @@ function channelPlane(image: DecodedImage, c: number): Float32Array {
   return plane;
 }
 
-/** A decoded image as one model input: Float32Array in [0, 1], CHW, `channels x height x width`. */
-export function toModelInput(
-  image: DecodedImage,
-  spec: ModelInputSpec,
-  options: ModelInputOptions = {},
-): Float32Array {
+/**
+ * A decoded image as one model input. `photo`: resized to the input (each axis on its own);
+ * `mnist-digit`: the MNIST recipe (polarity, crop to the ink, 20 px box, centre of mass) first.
+ */
+export function toModelInput(image: DecodedImage, spec: ModelInputSpec): ModelInput {
   const { channels, height, width } = spec;
-  const out = new Float32Array(channels * height * width);
+  const pixels = new Float32Array(channels * height * width);
   const planeSize = height * width;
-  if (options.digit) {
+  // The decoded grid may have been shrunk from the upload while decoding.
+  const decoded = resizeGeometry(image.source, image);
+  if (spec.format === 'mnist-digit') {
     const digit = normalizeDigit(toGrey(image), image.width, image.height);
     const plane =
       height === MNIST_SIZE && width === MNIST_SIZE
-        ? digit
-        : resamplePlane(digit, MNIST_SIZE, MNIST_SIZE, width, height);
-    for (let c = 0; c < channels; c++) out.set(plane, c * planeSize);
-    return out;
+        ? digit.pixels
+        : resamplePlane(digit.pixels, MNIST_SIZE, MNIST_SIZE, width, height);
+    for (let c = 0; c < channels; c++) pixels.set(plane, c * planeSize);
+    const frame = resizeGeometry({ width: MNIST_SIZE, height: MNIST_SIZE }, spec);
+    return { pixels, geometry: composeGeometry(composeGeometry(decoded, digit.geometry), frame) };
   }
   for (let c = 0; c < channels; c++) {
     const plane = channels === 1 ? toGrey(image) : channelPlane(image, c);
-    out.set(resamplePlane(plane, image.width, image.height, width, height), c * planeSize);
+    pixels.set(resamplePlane(plane, image.width, image.height, width, height), c * planeSize);
   }
-  return out;
+  return { pixels, geometry: composeGeometry(decoded, resizeGeometry(image, spec)) };
 }

@@ -2,15 +2,18 @@ import { DEFAULT_ALIAS } from '@ocellus/contracts';
 import type { RegistryEvent } from '@ocellus/registry';
 import fp from 'fastify-plugin';
 import { Gauge, Histogram } from 'prom-client';
-import type { ModelFactory } from '../model-port.js';
+import { AliasTable } from '../serving/alias-table.js';
 import { ModelCache } from '../serving/model-cache.js';
+import type { ModelHost } from '../serving/model-host.js';
+import { StartupLoads } from '../serving/startup-loads.js';
 
 /**
- * The model cache: production versions loaded at start, alias moves and deletes by any process followed
- * through `registry.watch`, and versions no alias points at evicted when an alias leaves them.
+ * The alias table and the model cache: production versions loaded at start (retried with backoff until
+ * they load), alias moves and deletes by any process followed through `registry.watch`, and versions no
+ * alias points at evicted when an alias leaves them.
  */
-export default fp<{ modelFactory: ModelFactory }>(
-  async (fastify, { modelFactory }) => {
+export default fp<{ modelHost: ModelHost }>(
+  async (fastify, { modelHost }) => {
     const { registry, config, metricsRegistry } = fastify;
     const batchSizes = new Histogram({
       name: 'ocellus_inference_batch_size',
@@ -21,7 +24,7 @@ export default fp<{ modelFactory: ModelFactory }>(
     });
     const cache = new ModelCache({
       registry,
-      factory: modelFactory,
+      host: modelHost,
       batching: config.batching,
       capacity: config.modelCacheSize,
       onBatch: (model, version, size) => batchSizes.observe({ model, version: String(version) }, size),
@@ -38,35 +41,28 @@ export default fp<{ modelFactory: ModelFactory }>(
         }
       },
     });
+    const table = new AliasTable(registry);
+    const startup = new StartupLoads(cache, fastify.log);
     fastify.decorate('models', cache);
+    fastify.decorate('aliases', table);
 
-    const aliasedVersions = async () => {
-      const models = await registry.listModels();
-      cache.setPinned(
-        models.flatMap((m) => Object.values(m.aliases).map((version) => ({ name: m.name, version }))),
-      );
-      return models;
+    const production = () => table.aliasedVersions().filter((a) => a.alias === DEFAULT_ALIAS);
+    const follow = () => {
+      cache.setPinned(table.aliasedVersions());
+      startup.want(production());
     };
-
-    const load = (name: string, version: number) =>
-      cache.get(name, version).then(
-        () => fastify.log.info({ model: name, version }, 'model loaded'),
-        (error: Error) =>
-          fastify.log.warn({ model: name, version, reason: error.message }, 'model not loaded'),
-      );
 
     const onEvent = async (event: RegistryEvent) => {
       fastify.log.info({ event }, 'registry changed');
+      await table.refresh(event.name);
+      follow();
       if (event.kind === 'deleted') {
         cache.evict(event.name, event.version);
         return;
       }
       if (event.kind !== 'alias') return;
-      await aliasedVersions();
-      const aliases = await registry.aliases(event.name);
-      const evicted = cache.retain(event.name, new Set(Object.values(aliases)));
+      const evicted = cache.retain(event.name, new Set(table.aliasesOf(event.name).values()));
       if (evicted.length > 0) fastify.log.info({ model: event.name, evicted }, 'unaliased versions evicted');
-      if (event.alias === DEFAULT_ALIAS) await load(event.name, event.version);
     };
     const unwatch = registry.watch((event) => {
       onEvent(event).catch((error: Error) =>
@@ -74,30 +70,25 @@ export default fp<{ modelFactory: ModelFactory }>(
       );
     });
 
-    const preload = aliasedVersions().then(
-      (models) =>
-        Promise.all(
-          models.flatMap((m) => {
-            const version = m.aliases[DEFAULT_ALIAS];
-            return version === undefined ? [] : [load(m.name, version)];
-          }),
-        ),
+    const preload = table.refreshAll().then(
+      async () => {
+        follow();
+        await startup.settled();
+      },
       (error: Error) => fastify.log.warn({ reason: error.message }, 'registry not readable at start'),
     );
 
     fastify.decorate('modelsReady', async () => {
       await preload;
-      const models = await registry.listModels();
-      return models.every((m) => {
-        const version = m.aliases[DEFAULT_ALIAS];
-        return version === undefined || cache.peek(m.name, version) !== undefined;
-      });
+      return production().every(({ name, version }) => cache.peek(name, version) !== undefined);
     });
 
     fastify.addHook('onClose', async () => {
       unwatch();
+      startup.stop();
       await preload;
       for (const entry of cache.entries()) cache.evict(entry.name, entry.version);
+      await modelHost.close();
     });
   },
   { name: 'ocellus-models', dependencies: ['ocellus-context', 'ocellus-metrics'] },

@@ -1,14 +1,21 @@
+import type { ComputeOptions, TaskOutput } from '@ocellus/models';
 import { type Manifest, type Registry, RegistryError } from '@ocellus/registry';
-import type { ModelFactory, PredictOptions, ServedModel, TaskOutput } from '../model-port.js';
 import { type BatcherOptions, DynamicBatcher } from './batcher.js';
+import type { HostedModel, ModelHost, NamedTensor } from './model-host.js';
+
+/** The batcher key of Open Inference Protocol calls; every other key is the JSON of the compute options. */
+export const TENSOR_KEY = 'tensors';
+
+/** One image's share of a batch's named output tensors (the batch dimension dropped). */
+export type TensorSlices = Record<string, NamedTensor>;
 
 export interface LoadedModel {
   readonly name: string;
   readonly version: number;
   readonly manifest: Manifest;
-  readonly model: ServedModel;
-  /** Batches keyed by the JSON of the predict options. */
-  readonly batcher: DynamicBatcher<Float32Array, TaskOutput>;
+  readonly model: HostedModel;
+  /** Batches keyed by the JSON of the compute options, or `TENSOR_KEY` for raw tensors. */
+  readonly batcher: DynamicBatcher<Float32Array, TaskOutput | TensorSlices>;
   lastUsed: number;
 }
 
@@ -26,7 +33,7 @@ export class ModelLoadError extends Error {
 
 export interface ModelCacheOptions {
   registry: Registry;
-  factory: ModelFactory;
+  host: ModelHost;
   batching: BatcherOptions;
   /** Most versions kept loaded; aliased versions are never evicted to make room. */
   capacity: number;
@@ -45,6 +52,18 @@ function concat(items: Float32Array[]): Float32Array {
     batch.set(item, i * size);
   });
   return batch;
+}
+
+/** Splits a batch's named tensors into one record per image. */
+function perImage(tensors: Record<string, NamedTensor>, n: number): TensorSlices[] {
+  return Array.from({ length: n }, (_, i) => {
+    const slices: TensorSlices = Object.create(null);
+    for (const [name, { shape, data }] of Object.entries(tensors)) {
+      const size = data.length / n;
+      slices[name] = { shape: shape.slice(1), data: data.slice(i * size, (i + 1) * size) };
+    }
+    return slices;
+  });
 }
 
 /** Loaded, warmed versions with their batchers; concurrent loads of one version share one promise. */
@@ -88,6 +107,11 @@ export class ModelCache {
     return pending;
   }
 
+  /** Drops a remembered load failure, so the next `get` tries again at once. */
+  forget(name: string, version: number): void {
+    this.failures.delete(keyOf(name, version));
+  }
+
   peek(name: string, version: number): LoadedModel | undefined {
     return this.loaded.get(keyOf(name, version));
   }
@@ -106,7 +130,7 @@ export class ModelCache {
     const entry = this.loaded.get(key);
     if (entry === undefined) return false;
     this.loaded.delete(key);
-    void entry.batcher.whenIdle().then(() => entry.model.dispose?.());
+    void entry.batcher.whenIdle().then(() => entry.model.dispose());
     return true;
   }
 
@@ -130,7 +154,7 @@ export class ModelCache {
   }
 
   private async load(name: string, version: number): Promise<LoadedModel> {
-    const { registry, factory, batching, onBatch } = this.options;
+    const { registry, host, batching, onBatch } = this.options;
     const fail = (reason: string) => new ModelLoadError(name, version, reason);
     let artifact: Awaited<ReturnType<Registry['load']>>;
     try {
@@ -141,24 +165,22 @@ export class ModelCache {
       throw fail((error as Error).message);
     }
     const { manifest, tensors } = artifact;
-    let model: ServedModel;
+    let model: HostedModel;
     try {
-      model = await factory(manifest, tensors);
+      model = await host.load(manifest, tensors);
     } catch (error) {
       throw fail((error as Error).message);
     }
-    if (model.task !== manifest.task)
+    if (model.task !== manifest.task) {
+      model.dispose();
       throw fail(`the model solves '${model.task}', its manifest says '${manifest.task}'`);
-    const { channels, height, width } = model.inputSpec;
-    try {
-      const warm = await model.predict(new Float32Array(channels * height * width), 1, {});
-      if (warm.length !== 1) throw new Error(`one input gave ${warm.length} outputs`);
-    } catch (error) {
-      throw fail(`warm-up failed: ${(error as Error).message}`);
     }
-    const batcher = new DynamicBatcher<Float32Array, TaskOutput>(
+    const batcher = new DynamicBatcher<Float32Array, TaskOutput | TensorSlices>(
       batching,
-      (key, items) => model.predict(concat(items), items.length, JSON.parse(key) as PredictOptions),
+      async (key, items) => {
+        if (key === TENSOR_KEY) return perImage(await model.infer(concat(items), items.length), items.length);
+        return model.predict(concat(items), items.length, JSON.parse(key) as ComputeOptions);
+      },
       (size) => onBatch?.(name, version, size),
     );
     return { name, version, manifest, model, batcher, lastUsed: performance.now() };

@@ -1,7 +1,8 @@
-import { buildApp, type Config, loadConfig, type ModelFactory } from '@ocellus/api';
+import type { JobService } from '@ocellus/api';
+import { buildApp, type Config, loadConfig, type ModelHost } from '@ocellus/api';
 import type { FsRegistry } from '@ocellus/registry';
-import type { FastifyInstance } from 'fastify';
-import { testFactory } from './families.js';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { testHost } from './families.js';
 import { tempRegistry } from './registry.js';
 
 export interface TestApp {
@@ -20,8 +21,10 @@ export async function testApp(
   options: {
     config?: ConfigChanges;
     env?: Record<string, string>;
-    factory?: ModelFactory;
+    host?: ModelHost;
     seed?: (registry: FsRegistry) => Promise<unknown>;
+    /** Opens the app's job service from its config (e.g. `openJobService`); no job routes without it. */
+    trainingJobs?: (config: Config, log: FastifyBaseLogger) => Promise<JobService>;
   } = {},
 ): Promise<TestApp> {
   const { registry, root, cleanup } = await tempRegistry();
@@ -34,11 +37,13 @@ export async function testApp(
     limits: { ...base.limits, ...changes.limits },
     batching: { ...base.batching, ...changes.batching },
   };
+  const { trainingJobs } = options;
   const app = await buildApp({
     config,
     registry,
-    modelFactory: options.factory ?? testFactory,
+    modelHost: options.host ?? testHost(),
     logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
+    ...(trainingJobs ? { trainingJobs: (log: FastifyBaseLogger) => trainingJobs(config, log) } : {}),
   });
   await app.modelsReady();
   return {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Task } from '@ocellus/contracts';
-import { type FsRegistry, type Manifest, openRegistry } from '@ocellus/registry';
+import { type FsRegistry, type Manifest, openRegistry, type PublishInput } from '@ocellus/registry';
 
 export async function tempRegistry(): Promise<{
   registry: FsRegistry;
@@ -29,7 +29,7 @@ export interface PublishOptions {
   type?: string;
   task?: Task;
   labels?: string[];
-  inputSpec?: Manifest['inputSpec'];
+  inputSpec?: PublishInput['inputSpec'];
   centroids?: Float32Array[];
   preprocessing?: Record<string, unknown>;
   architecture?: Record<string, unknown>;

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { TaskOutput } from '@ocellus/models';
+import { inferenceOptionsSchemas, type Task, type TaskResult } from '@ocellus/contracts';
+import { computeOptionsOf, serializeResult } from '@ocellus/models/serialize';
 import { openRegistry } from '@ocellus/registry';
 import { Tensor } from '@ocellus/tensor';
-import { decodeImage, toModelInput } from '@ocellus/vision/image';
+import { decodeImage, type ModelInput, toModelInput } from '@ocellus/vision/image';
 import { parseCommand, registryOption } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadModel, parseModelRef } from '../model-ref.js';
@@ -20,10 +21,24 @@ function parseTopk(text: string | undefined): number {
   return k;
 }
 
+const box = (b: readonly number[]) => `[${b.map((v) => v.toFixed(1)).join(', ')}]`;
+
+/** One image's result as one line, for any task. */
+function describe(result: TaskResult<Task>): string {
+  if ('predictions' in result)
+    return result.predictions.map((p) => `${p.label} ${p.score.toFixed(3)}`).join(', ');
+  if ('caption' in result) return `"${result.caption}" (mean log-prob ${result.score.toFixed(3)})`;
+  if ('detections' in result) {
+    const found = result.detections.map((d) => `${d.label} ${d.score.toFixed(3)} ${box(d.box)}`);
+    return found.length > 0 ? found.join('; ') : 'nothing found';
+  }
+  return `${result.label} ${result.score.toFixed(3)} ${box(result.box)}`;
+}
+
 /**
- * Classifies image files the way the API does (sharp decoding with its limits, the MNIST digit recipe
- * for digit models) and prints `<file>: <label> <score>, ...` per image; an unreadable image is reported
- * on stderr and makes the exit code 1 without stopping the others.
+ * Runs a model on image files the way the API does (sharp decoding with its limits, the model's input
+ * format, the same serializer: boxes in pixels of each file) and prints one line per image; an unreadable
+ * image is reported on stderr and makes the exit code 1 without stopping the others.
  */
 export async function predict(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand({
@@ -35,19 +50,16 @@ export async function predict(args: string[], io: CliIo): Promise<number> {
   if (refText === undefined || files.length === 0) throw new UsageError(`usage: ${PREDICT_USAGE}`);
   const topk = parseTopk(values.topk);
   const registry = openRegistry(registryRoot(values.registry, io));
-  const { manifest, model } = await loadModel(registry, parseModelRef(refText));
-  if (model.task !== 'classify') {
-    throw new Error(`${manifest.name} is a ${model.task} model; predict prints classifier labels`);
-  }
-  const digit = manifest.preprocessing['image'] === 'mnist-digit';
-  const { channels, height, width } = manifest.inputSpec;
+  const { model } = await loadModel(registry, parseModelRef(refText));
+  const { inputSpec } = model;
+  const { channels, height, width } = inputSpec;
   const plane = channels * height * width;
-  const inputs: { file: string; pixels: Float32Array }[] = [];
+  const inputs: { file: string; input: ModelInput }[] = [];
   let failed = false;
   for (const file of files) {
     try {
       const decoded = await decodeImage(await readFile(resolve(io.cwd, file)));
-      inputs.push({ file, pixels: toModelInput(decoded, manifest.inputSpec, { digit }) });
+      inputs.push({ file, input: toModelInput(decoded, inputSpec) });
     } catch (error) {
       io.stderr.write(`ocellus: ${file}: ${(error as Error).message}\n`);
       failed = true;
@@ -55,15 +67,21 @@ export async function predict(args: string[], io: CliIo): Promise<number> {
   }
   if (inputs.length > 0) {
     const batch = new Float32Array(inputs.length * plane);
-    inputs.forEach((input, i) => {
+    inputs.forEach(({ input }, i) => {
       batch.set(input.pixels, i * plane);
     });
-    const outputs = model.predict(new Tensor(batch, [inputs.length, channels, height, width]), {
-      topk,
-    }) as TaskOutput<'classify'>[];
+    const options = inferenceOptionsSchemas[model.task].parse(model.task === 'classify' ? { topk } : {});
+    const tensor = new Tensor(batch, [inputs.length, channels, height, width]);
+    const outputs = model.predict(tensor, computeOptionsOf(options));
     outputs.forEach((output, i) => {
-      const ranked = output.predictions.map((p) => `${p.label} ${p.score.toFixed(3)}`).join(', ');
-      io.stdout.write(`${inputs[i]!.file}: ${ranked}\n`);
+      const { file, input } = inputs[i]!;
+      const result = serializeResult(model.task, output, {
+        labels: model.labels,
+        input: inputSpec,
+        geometry: input.geometry,
+        options,
+      });
+      io.stdout.write(`${file}: ${describe(result)}\n`);
     });
   }
   return failed ? EXIT_FAILURE : EXIT_OK;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import {
   aliasParamsSchema,
-  manifestSchema,
+  manifestObjectSchema,
   modelDetailSchema,
   modelParamsSchema,
   modelSummarySchema,
@@ -21,7 +21,7 @@ const tags = ['models'];
 
 /** The registry API (API.md "Model registry"): reads need an inference key, changes an admin key. */
 const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
-  const { registry, models } = fastify;
+  const { registry, models, aliases } = fastify;
 
   fastify.get(
     '/v1/models',
@@ -74,7 +74,7 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
         tags,
         summary: 'The full manifest of a version',
         params: versionParamsSchema,
-        response: { 200: manifestSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: manifestObjectSchema, ...errorResponses(400, 401, 404) },
       },
     },
     (request) => registry.manifest(request.params.name, request.params.version),
@@ -135,7 +135,7 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request) => {
       const { name, alias } = request.params;
       const { version } = request.body;
-      await resolveVersion(registry, name, { version });
+      await resolveVersion(aliases, name, { version });
       const previous = (await registry.aliases(name))[alias] ?? null;
       try {
         await models.get(name, version);
@@ -150,7 +150,8 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
         throw error;
       }
       await registry.setAlias(name, alias, version);
-      models.retain(name, new Set(Object.values(await registry.aliases(name))));
+      await aliases.refresh(name);
+      models.retain(name, new Set(aliases.aliasesOf(name).values()));
       request.log.info({ model: name, alias, version, previous }, 'alias moved');
       return { name, alias, version, previous };
     },
@@ -170,7 +171,7 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       const { name, version } = request.params;
-      await resolveVersion(registry, name, { version });
+      await resolveVersion(aliases, name, { version });
       try {
         await registry.deleteVersion(name, version);
       } catch (error) {
@@ -179,6 +180,7 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
         throw error;
       }
+      await aliases.refresh(name);
       models.evict(name, version);
       return reply.code(204).send();
     },
