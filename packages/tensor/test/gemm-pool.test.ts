@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { exitWorkerDuringNextCall, gemm, gemmPoolStats, gemmWith } from '@ocellus/tensor/gemm';
+import { gemm, gemmWith } from '@ocellus/tensor/gemm';
+import { exitWorkerDuringNextCall, poolStats } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { errorRatio, matrix, reference } from './gemm-reference.js';
 import { prng } from './seeded.js';
@@ -33,14 +34,14 @@ describe('the gemm worker pool', () => {
     gemm(false, false, 8, 8, 8, 1, small.a, small.b, 0, small.c);
     const large = product(2, 200, 200, 200);
     gemmWith({ threads: 1 })(false, false, 200, 200, 200, 1, large.a, large.b, 0, large.c);
-    expect(gemmPoolStats()).toEqual({ workers: 0, started: 0 });
+    expect(poolStats()).toMatchObject({ workers: 0, started: 0 });
     expect(errorRatio(large.expected, large.c, 200, 200, 200, 'float32')).toBeLessThan(1);
   });
 
   it('runs products above the inline size on the pool', () => {
     const p = product(3, 300, 300, 300);
     gemmWith({ threads: 2, inlineBelow: 2 * 300 ** 3 })(false, false, 300, 300, 300, 1, p.a, p.b, 0, p.c);
-    expect(gemmPoolStats().workers).toBe(1);
+    expect(poolStats().workers).toBe(1);
     expect(errorRatio(p.expected, p.c, 300, 300, 300, 'float32')).toBeLessThan(1);
   });
 
@@ -48,7 +49,7 @@ describe('the gemm worker pool', () => {
     const pooled = gemmWith({ threads: 3, inlineBelow: 0 });
     const warm = product(4, 64, 64, 64);
     pooled(false, false, 64, 64, 64, 1, warm.a, warm.b, 0, warm.c);
-    const before = gemmPoolStats();
+    const before = poolStats();
     exitWorkerDuringNextCall(2);
     const p = product(5, 150, 170, 90);
     expect(() => pooled(false, false, 150, 170, 90, 1, p.a, p.b, 0, p.c)).toThrow(
@@ -56,20 +57,25 @@ describe('the gemm worker pool', () => {
     );
     pooled(false, false, 150, 170, 90, 1, p.a, p.b, 0, p.c);
     expect(errorRatio(p.expected, p.c, 150, 170, 90, 'float32')).toBeLessThan(1);
-    expect(gemmPoolStats()).toEqual({ workers: before.workers, started: before.started + 1 });
+    expect(poolStats()).toMatchObject({ workers: before.workers, started: before.started + 1 });
   });
 
   it('sizes the pool from OCELLUS_THREADS', () => {
     const result = runNode(
-      `import { gemmInfo, gemmPoolStats, gemmWith } from '@ocellus/tensor/gemm';
+      `import { gemmInfo, gemmWith } from '@ocellus/tensor/gemm';
+       import { poolStats } from '@ocellus/tensor/runtime';
        const f = (n) => ({ data: new Float32Array(new SharedArrayBuffer(n * n * 4)).fill(1), offset: 0, ld: n });
        const c = f(256);
        gemmWith({ inlineBelow: 0 })(false, false, 256, 256, 256, 1, f(256), f(256), 0, c);
-       console.log(JSON.stringify({ threads: gemmInfo().threads, pool: gemmPoolStats(), c: c.data[777] }));`,
+       console.log(JSON.stringify({ threads: gemmInfo().threads, pool: poolStats(), c: c.data[777] }));`,
       { OCELLUS_THREADS: '3' },
     );
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({ threads: 3, pool: { workers: 2, started: 2 }, c: 256 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      threads: 3,
+      pool: { workers: 2, started: 2, workerUnits: 0 },
+      c: 256,
+    });
   });
 
   it('does not keep the process alive once the work is done', () => {

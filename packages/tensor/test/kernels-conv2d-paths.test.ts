@@ -1,13 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type ConvOptions,
-  conv2dBackward,
-  conv2dForward,
-  conv2dGeometry,
-  simdPoolStats,
-  simdSupport,
-} from '@ocellus/tensor/kernels';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { type ConvOptions, conv2dBackward, conv2dForward, conv2dGeometry } from '@ocellus/tensor/kernels';
+import { poolStats, support } from '@ocellus/tensor/runtime';
+import { describe, expect, it } from 'vitest';
 import { convData, labelled } from './kernels-conv-cases.js';
 import { type ConvCase, maxScaledError, naiveConv2d } from './kernels-reference.js';
 import { prng, randomArray } from './seeded.js';
@@ -28,7 +21,7 @@ const cases: ConvCase[] = [
 /** Every path, the direct one also with a worker sharing even the smallest product. */
 const modes: [string, ConvOptions][] = [
   ['im2col', { path: 'im2col' }],
-  ...(simdSupport.simd
+  ...(support.simd
     ? ([
         ['direct', { path: 'direct', threads: 1 }],
         ['direct, 2 threads', { path: 'direct', threads: 2, parallelMin: 0 }],
@@ -72,12 +65,6 @@ function setup(p: ConvCase, seed: number) {
 }
 
 describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
-  beforeAll(async () => {
-    // Workers join calls once they are up: wait for them, so the checks below include their units.
-    const threads = mode.threads ?? 1;
-    for (let i = 0; i < 500 && simdPoolStats(threads).ready < threads - 1; i++) await sleep(10);
-  });
-
   it.each(labelled(cases))('forward matches the direct loops for %s', (_, p) => {
     const { geo, x, w, bias, f32 } = setup(p, 1);
     const expected = naiveConv2d(x, w, bias, p);
@@ -135,24 +122,23 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
 });
 
 describe('conv2d direct path', () => {
-  it.runIf(simdSupport.simd)('shares the products of a large convolution with a worker', async () => {
+  it.runIf(support.simd)('shares the products of a large convolution with a worker', () => {
     const p = cases[7]!;
-    for (let i = 0; i < 500 && simdPoolStats(2).ready < 1; i++) await sleep(10);
-    const before = simdPoolStats(2).workerUnits;
+    const before = poolStats().workerUnits;
     const { geo, x, w, bias, f32 } = setup(p, 6);
     const expected = naiveConv2d(x, w, bias, p);
     const out = new Float32Array(expected.length);
     // A worker that wakes after the caller has claimed every unit misses that call: on a busy machine
     // that can happen many times in a row, so keep calling (for at most 10 s) until one joins.
     const deadline = Date.now() + 10_000;
-    while (simdPoolStats(2).workerUnits === before && Date.now() < deadline) {
+    while (poolStats().workerUnits === before && Date.now() < deadline) {
       conv2dForward(f32(x), f32(w), f32(bias), geo, out, undefined, {
         path: 'direct',
         threads: 2,
         parallelMin: 0,
       });
     }
-    expect(simdPoolStats(2).workerUnits).toBeGreaterThan(before);
+    expect(poolStats().workerUnits).toBeGreaterThan(before);
     expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
   });
 

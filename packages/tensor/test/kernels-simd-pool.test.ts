@@ -5,8 +5,8 @@ import {
   maxPool2x2Fits,
   maxPool2x2Forward,
   pool2dGeometry,
-  simdSupport,
 } from '@ocellus/tensor/kernels';
+import { support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { naivePool2d, type PoolCase } from './kernels-reference.js';
 import { prng, randomArray } from './seeded.js';
@@ -42,7 +42,7 @@ function byArgmax(x: Float32Array, gradOut: Float32Array, p: PoolCase) {
   return { out, dx };
 }
 
-describe.runIf(simdSupport.simd)('maxPool2x2 (WebAssembly SIMD)', () => {
+describe.runIf(support.simd)('maxPool2x2 (WebAssembly SIMD)', () => {
   it.each(cases.map((p) => [label(p), p] as const))(
     'pools and routes like the general kernel for %s',
     (_, p) => {

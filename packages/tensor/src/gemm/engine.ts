@@ -1,16 +1,10 @@
 import type { Storage } from '../storage.js';
+import type { WasmMemory, WasmModule } from '../wasm/api.js';
 import type { Job } from './job.js';
 import { jsBlock } from './js-kernel.js';
+import { instantiate, KERNEL_CODES, SHAPES, type SimdKernel } from './kernels.js';
 import { type Packed, packA, packBPanel } from './pack.js';
 import { COPY_MIN_COLS } from './plan.js';
-import {
-  instantiate,
-  KERNEL_CODES,
-  SHAPES,
-  type SimdKernel,
-  type WasmMemory,
-  type WasmModule,
-} from './runtime.js';
 
 export interface Operands {
   a: Storage;
@@ -212,7 +206,7 @@ export class Engine {
     }
   }
 
-  /** Rows of the view are written whole (memcpy) when wide, else through staging in one memcpy of the span. */
+  /** Rows of the view are written whole (memcpy) when wide, else through staging in one memcpy of the span, else one by one. */
   private storeTile(job: Job, c: Storage, t: Packed, tile: TileSpan, simd?: SimdKernel): void {
     const { base, ldt, rows, cols, stage } = tile;
     const start = job.cOff + tile.i0 * job.ldc + job.col0 + tile.j0;
@@ -220,7 +214,9 @@ export class Engine {
     if (sameType && cols >= COPY_MIN_COLS) {
       for (let i = 0; i < rows; i++)
         c.set(t.subarray(base + i * ldt, base + i * ldt + cols), start + i * job.ldc);
-    } else if (simd && job.ldc <= 2 * cols) {
+    } else if (simd && job.ldc <= 2 * cols && job.tilesN === 1) {
+      // The span is read and written back whole: only safe when no other tile of the job (another
+      // thread's) lies in the same rows, whose elements the write-back would overwrite with stale ones.
       const span = (rows - 1) * job.ldc + cols;
       if (job.ldc > cols) this.f32.set(c.subarray(start, start + span), stage);
       simd.copyBlock(base * 4, ldt * 4, rows, cols, stage * 4, job.ldc * 4, 1);

@@ -1,19 +1,10 @@
-import { availableParallelism } from 'node:os';
+import { TASK_GEMM } from '../runtime/control.js';
+import { defaultThreads, runtime, support } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
-import { Engine, type Operands } from './engine.js';
-import { Control } from './job.js';
-import { type Problem, plan, scratchBytes } from './plan.js';
-import { Pool } from './pool.js';
-import {
-  compileKernel,
-  createMemory,
-  ensureBytes,
-  KERNEL_CODES,
-  type KernelName,
-  SHAPES,
-  support,
-  type WasmMemory,
-} from './runtime.js';
+import type { Operands } from './engine.js';
+import { writeJob } from './job.js';
+import { type KernelName, SHAPES } from './kernels.js';
+import { type Problem, plan, scratchEnd } from './plan.js';
 import { SharedSync } from './sync.js';
 
 /** A row-major matrix inside a flat buffer: element (i, j) is `data[offset + i * ld + j]`. */
@@ -54,38 +45,6 @@ export interface GemmOptions {
  * won at 512^3 (6.3 vs 9.0 ms). The cut is at 256^3, where a free second core clearly pays.
  */
 export const INLINE_BELOW_FLOPS = 2 * 256 ** 3;
-
-function threadsFromEnv(): number {
-  const fromEnv = Number.parseInt(process.env['OCELLUS_THREADS'] ?? '', 10);
-  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : availableParallelism();
-}
-
-const defaultThreads = threadsFromEnv();
-
-interface Runtime {
-  memory: WasmMemory;
-  engine: Engine;
-  pool: Pool;
-  solo: Control;
-}
-
-let runtime: Runtime | undefined;
-
-function getRuntime(): Runtime {
-  if (runtime) return runtime;
-  const memory = createMemory();
-  const modules = KERNEL_CODES.map((name) => {
-    if (name === 'js' || !support.simd || (name === 'simd-relaxed' && !support.relaxed)) return undefined;
-    return compileKernel(name);
-  });
-  runtime = {
-    memory,
-    engine: new Engine(memory, modules),
-    pool: new Pool(memory, modules),
-    solo: new Control(),
-  };
-  return runtime;
-}
 
 function kernelFor(options: GemmOptions, a: Storage, b: Storage, c: Storage): KernelName {
   const float64 = a instanceof Float64Array || b instanceof Float64Array || c instanceof Float64Array;
@@ -139,7 +98,7 @@ export function gemmWith(options: GemmOptions): Gemm {
     const kernel = kernelFor(options, a.data, b.data, c.data);
     const threads =
       2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS) ? 1 : (options.threads ?? defaultThreads);
-    const rt = getRuntime();
+    const rt = runtime();
     const pooled = threads > 1;
     const [sa, sb, sc] = pooled
       ? [shared(a, aRows, aCols), shared(b, bRows, bCols), shared(c, m, n)]
@@ -160,18 +119,25 @@ export function gemmWith(options: GemmOptions): Gemm {
       cOff: sc.offset,
       ldc: sc.ld,
     };
-    const { jobs, tiles } = plan(problem, threads);
+    const { jobs, tiles } = plan(problem, threads, rt.scratchBase);
     const participants = Math.min(threads, tiles);
-    ensureBytes(rt.memory, scratchBytes(jobs[0]!, participants));
+    rt.reserve(scratchEnd(jobs[0]!, participants));
     const ops: Operands = { a: sa.data, b: sb.data, c: sc.data };
+    const engine = rt.instance.engine;
     if (participants === 1) {
       const sync = new SharedSync(rt.solo);
       for (const job of jobs) {
-        rt.solo.write(job);
-        rt.engine.run(job, ops, sync, 0);
+        writeJob(rt.solo, job);
+        engine.run(job, ops, sync, 0);
       }
     } else {
-      rt.pool.run(jobs, ops, participants, rt.engine);
+      const { pool } = rt;
+      const sync = new SharedSync(pool.control);
+      pool.share([sa.data, sb.data, sc.data]);
+      for (const job of jobs) {
+        writeJob(pool.control, job);
+        pool.run(TASK_GEMM, participants, () => engine.run(job, ops, sync, 0));
+      }
     }
     if (sc !== c) c.data.set(sc.data.subarray(0, (m - 1) * c.ld + n), c.offset);
   };
@@ -201,15 +167,4 @@ export function gemmInfo(): GemmInfo {
     threads: defaultThreads,
     inlineBelowFlops: INLINE_BELOW_FLOPS,
   };
-}
-
-/** Pool diagnostics for tests: workers alive in the pool and workers started so far (replacements count). */
-export function gemmPoolStats(): { workers: number; started: number } {
-  const pool = getRuntime().pool;
-  return { workers: pool.size, started: pool.started };
-}
-
-/** Test hook: worker `participant` (1 = the first worker) exits in the middle of the next pooled call. */
-export function exitWorkerDuringNextCall(participant: number): void {
-  getRuntime().pool.exitDuringNextCall = participant;
 }

@@ -1,5 +1,5 @@
 import type { Job } from './job.js';
-import { KERNEL_CODES, type KernelName, SHAPES } from './runtime.js';
+import { KERNEL_CODES, type KernelName, SHAPES } from './kernels.js';
 
 /** Depth of a packed block: a 256 x 8 float32 B micro-panel (8 KB) stays in L1 across the A panels. */
 const KC = 256;
@@ -43,12 +43,14 @@ export interface Plan {
 const roundUp = (x: number, step: number) => Math.ceil(x / step) * step;
 const align64 = (bytes: number) => roundUp(bytes, 64);
 
-/** Scratch bytes a job addresses when `participants` threads run it. */
-export const scratchBytes = (job: Job, participants: number) =>
-  job.regionBase + participants * job.regionBytes;
+/** The end of the scratch (a byte address) a job addresses when `participants` threads run it. */
+export const scratchEnd = (job: Job, participants: number) => job.regionBase + participants * job.regionBytes;
 
-/** Blocks the product for `participants` threads: k in balanced kc blocks, C in mc x nt tiles. */
-export function plan(p: Problem, participants: number): Plan {
+/**
+ * Blocks the product for `participants` threads: k in balanced kc blocks, C in mc x nt tiles; its
+ * scratch starts at byte address `base` (64-byte aligned past it).
+ */
+export function plan(p: Problem, participants: number, base: number): Plan {
   const { mr, nr, bytes } = SHAPES[p.kernel];
   const kc = Math.ceil(p.k / Math.ceil(p.k / KC));
   // Row blocks in a multiple of the participants, so that full-width tiles (A packed once) balance.
@@ -66,6 +68,7 @@ export function plan(p: Problem, participants: number): Plan {
   const cRows = p.beta === 0 ? mc * COPY_MIN_COLS : mc * nt;
   const stage = simd ? Math.max(2 * mc * kc, rb * 2 * chunkPad, 16 * p.k, 2 * cRows) + 64 : 0;
   const regionBytes = align64((mc * kc + mc * nt + stage) * bytes);
+  const bBase = align64(base);
   const bBytes = align64(p.k * chunkPad * bytes);
   const jobs: Job[] = [];
   for (let col0 = 0; col0 < p.n; col0 += chunkCols) {
@@ -93,8 +96,8 @@ export function plan(p: Problem, participants: number): Plan {
       units: simd && !p.transB ? Math.ceil(p.k / rb) : panels,
       rb,
       aRows: simd && !p.transA && p.n <= ROWS_A_MAX_N ? 1 : 0,
-      bBase: 0,
-      regionBase: bBytes,
+      bBase,
+      regionBase: bBase + bBytes,
       regionBytes,
       alpha: p.alpha,
       beta: p.beta,

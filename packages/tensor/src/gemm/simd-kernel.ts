@@ -1,3 +1,4 @@
+import { MAX_PAGES } from '../wasm/api.js';
 import { op, simd } from '../wasm/opcodes.js';
 import { Code, type FunctionDef, i32s, memarg, moduleBytes } from '../wasm/writer.js';
 import { packFunctions } from './simd-pack.js';
@@ -100,9 +101,6 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
   const locals = { i32: 10 + mr, v128: mr * nv + nv + 1 };
   return { name: rowsA ? 'blockRows' : 'block', params: i32s(10), locals, body };
 }
-
-/** Largest shared memory the kernels may address: 1 GiB in 64 KiB pages. */
-export const MAX_PAGES = 16384;
 
 export function simdKernelBytes(shape: SimdShape): Uint8Array {
   const kernels = [blockFunction(shape, false), blockFunction(shape, true)];

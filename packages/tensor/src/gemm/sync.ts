@@ -1,8 +1,6 @@
+import { Aborted, type Control } from '../runtime/control.js';
 import type { Sync } from './engine.js';
-import { type Control, TILE_NEXT, UNIT_DONE, UNIT_NEXT } from './job.js';
-
-/** Thrown inside a participant when another one failed; the recorded failure is what the caller sees. */
-export class Aborted extends Error {}
+import { TILE_NEXT, UNIT_DONE, UNIT_NEXT } from './job.js';
 
 /** Spins this many loads before sleeping: the packing barrier usually clears within microseconds. */
 const SPINS = 2000;

@@ -1,5 +1,5 @@
+import { simdRuntime } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
-import { simdRuntime } from './simd/runtime.js';
 
 // Batch normalisation over axis 1 of [n, c, plane], statistics and gradient sums in float64: WebAssembly
 // SIMD for float32 with planes of a multiple of 4 values, plain loops otherwise.

@@ -1,4 +1,4 @@
-import type { TableSpec } from './simd/runtime.js';
+import type { TableSpec } from '../runtime/index.js';
 
 /**
  * The offset tables of the direct convolutions, in bytes, kept resident in the SIMD runtime's memory by

@@ -1,4 +1,5 @@
 import { gemm } from '../gemm/index.js';
+import { type Runtime, simdRuntime } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
@@ -7,7 +8,6 @@ import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
 import { reluBackward } from './relu.js';
 import type { IgemmOptions } from './simd/igemm.js';
-import { type SimdRuntime, simdRuntime } from './simd/runtime.js';
 import { requireLength, requireSameDType } from './validate.js';
 
 /** Gradient buffers for a backward pass; null (or absent) means that gradient is not needed. */
@@ -33,7 +33,7 @@ export interface Conv2dForwardOptions extends ConvOptions {
   relu?: boolean;
 }
 
-function directRuntime(op: string, data: Storage, options: ConvOptions): SimdRuntime | undefined {
+function directRuntime(op: string, data: Storage, options: ConvOptions): Runtime | undefined {
   if (options.path === 'im2col') return undefined;
   const rt = data instanceof Float32Array ? simdRuntime() : undefined;
   if (options.path === 'direct' && !rt) {

@@ -1,8 +1,8 @@
+import type { Runtime } from '../runtime/index.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { consecutive, outputOrigins, tapOffsets, windowOrigins } from './conv-tables.js';
 import { type IgemmOptions, igemm } from './simd/igemm.js';
 import { FLAG_BIAS, FLAG_RELU } from './simd/igemm-module.js';
-import type { SimdRuntime } from './simd/runtime.js';
 
 // Convolutions as indirect GEMMs in WebAssembly SIMD over a zero-padded copy of the image: no im2col
 // matrix, no packing, the output written straight into NCHW. float32 only; conv2d.ts picks the path.
@@ -20,7 +20,7 @@ interface Padding {
 }
 
 /** Copies NCHW `src` into the runtime at `padded`, zero-padded there via the `raw` staging region. */
-function stagePadded(rt: SimdRuntime, raw: number, padded: number, src: Float32Array, p: Padding): void {
+function stagePadded(rt: Runtime, raw: number, padded: number, src: Float32Array, p: Padding): void {
   if (p.hp === p.h && p.wp === p.w) {
     rt.floats.set(src, padded >> 2);
     return;
@@ -73,7 +73,7 @@ const inputPadding = (geo: Conv2dGeometry): Padding => ({
 
 /** out = conv2d(x, w) + bias, then max(0, .) when `relu`; overwrites out. */
 export function directConv2dForward(
-  rt: SimdRuntime,
+  rt: Runtime,
   x: Float32Array,
   w: Float32Array,
   bias: Float32Array | null,
@@ -147,7 +147,7 @@ export interface DirectGrads {
  * degrees and its channel axes swapped, read at the positions of the unpadded input.
  */
 export function directConv2dBackward(
-  rt: SimdRuntime,
+  rt: Runtime,
   gradOut: Float32Array,
   x: Float32Array,
   w: Float32Array,

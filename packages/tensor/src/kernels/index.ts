@@ -26,5 +26,5 @@ export { col2im, im2col } from './im2col.js';
 export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
 export { type Pool2dGeometry, type Pool2dParams, pool2dGeometry } from './pool-geometry.js';
 export { reluBackward, reluForward } from './relu.js';
-export { simdPoolStats, simdSupport } from './simd/runtime.js';
+
 export { maxPool2x2Backward, maxPool2x2Fits, maxPool2x2Forward } from './simd-pool2d.js';

@@ -1,5 +1,5 @@
+import { simdRuntime } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
-import { simdRuntime } from './simd/runtime.js';
 import { requireLength } from './validate.js';
 
 // ReLU and its gradient: WebAssembly SIMD for float32 arrays long enough to pay for the copies in and

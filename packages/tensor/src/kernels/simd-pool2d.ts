@@ -1,5 +1,5 @@
+import { simdRuntime } from '../runtime/index.js';
 import type { Pool2dGeometry } from './pool-geometry.js';
-import { simdRuntime } from './simd/runtime.js';
 import { requireLength } from './validate.js';
 
 // 2x2 max pooling at stride 2 in WebAssembly SIMD, for float32 planes of even size. The backward pass

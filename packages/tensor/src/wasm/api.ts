@@ -21,9 +21,13 @@ function api(): WasmApi {
 
 export const compileModule = (bytes: Uint8Array): WasmModule => new (api().Module)(bytes);
 
-/** A shared memory of 16 pages that may grow to `maxPages` (64 KiB each). */
-export const sharedMemory = (maxPages: number): WasmMemory =>
-  new (api().Memory)({ initial: 16, maximum: maxPages, shared: true });
+/** 1 GiB of 64 KiB pages: the most the shared memory may grow to, declared by every module that imports it. */
+export const MAX_PAGES = 16384;
+export const PAGE_BYTES = 65536;
+
+/** A shared memory of 16 pages that may grow to MAX_PAGES. */
+export const sharedMemory = (): WasmMemory =>
+  new (api().Memory)({ initial: 16, maximum: MAX_PAGES, shared: true });
 
 /** The exports of `module` instantiated over `memory`, imported as `env.memory`. */
 export const instantiate = (module: WasmModule, memory: WasmMemory): Record<string, unknown> =>

@@ -1,5 +1,7 @@
+import { type Control, PARAMS, TASK_IGEMM, WORKER_UNITS } from '../../runtime/control.js';
+import { defaultThreads, type Runtime } from '../../runtime/index.js';
+import type { Instance } from '../../runtime/modules.js';
 import { BLOCK_ROWS } from './igemm-module.js';
-import type { SimdRuntime } from './runtime.js';
 
 /** Channels per kernel call: two f32x4 vectors. */
 export const CHUNK = 8;
@@ -57,8 +59,11 @@ export function unitCount(call: IgemmCall, grain: number): number {
   return units;
 }
 
+/** Where a thread finds its igemm blocks: the runtime, or a worker's instance of the modules. */
+type Blocks = Pick<Instance, 'igemm'>;
+
 /** Runs unit `u` (any order, any thread: units write disjoint outputs). */
-export function runUnit(rt: SimdRuntime, call: IgemmCall, grain: number, u: number): void {
+export function runUnit(rt: Blocks, call: IgemmCall, grain: number, u: number): void {
   const { src, rows, cols, k, b, ldb, cbase, cOff, fStride, bias, flags } = call;
   let left = u;
   for (let f0 = 0; f0 < call.channels; f0 += CHUNK) {
@@ -93,6 +98,26 @@ export function runUnit(rt: SimdRuntime, call: IgemmCall, grain: number, u: numb
   throw new RangeError(`igemm: unit ${u} is past the last one`);
 }
 
+/** Slots of a pooled call in the runtime's control block: the unit counter, the grain, the call. */
+const NEXT = PARAMS;
+const GRAIN = PARAMS + 1;
+const FIELDS = PARAMS + 2;
+
+/** Claims and runs units of the call in the control block until none is left (caller and workers alike). */
+export function participate(rt: Blocks, control: Control, worker: boolean): void {
+  const i32 = control.i32;
+  const call = {} as IgemmCall;
+  CALL_FIELDS.forEach((field, i) => {
+    call[field] = i32[FIELDS + i]!;
+  });
+  const grain = i32[GRAIN]!;
+  const units = unitCount(call, grain);
+  for (let u = Atomics.add(i32, NEXT, 1); u < units; u = Atomics.add(i32, NEXT, 1)) {
+    runUnit(rt, call, grain, u);
+    if (worker) Atomics.add(i32, WORKER_UNITS, 1);
+  }
+}
+
 export interface IgemmOptions {
   /** Threads taking part, the caller included; default the runtime's (OCELLUS_THREADS or one per core). */
   threads?: number;
@@ -105,14 +130,25 @@ export interface IgemmOptions {
  * microseconds, about 0.5 M multiply-adds of this kernel.
  */
 export const PARALLEL_MIN_MACS = 1 << 21;
+/** Units per participant, so that one slow thread holds up little. */
+const UNITS_PER_THREAD = 8;
 
 /** Runs the call: alone in whole chunks, or in units shared with the runtime's workers. */
-export function igemm(rt: SimdRuntime, call: IgemmCall, options: IgemmOptions = {}): void {
+export function igemm(rt: Runtime, call: IgemmCall, options: IgemmOptions = {}): void {
   if (call.rowCount === 0 || call.k === 0) return;
   const macs = call.rowCount * call.k * call.channels;
-  const pool = macs >= (options.parallelMin ?? PARALLEL_MIN_MACS) ? rt.pool(options.threads) : undefined;
-  if (pool) {
-    pool.run(call);
+  const threads =
+    macs >= (options.parallelMin ?? PARALLEL_MIN_MACS) ? (options.threads ?? defaultThreads) : 1;
+  if (threads > 1) {
+    const { control } = rt.pool;
+    const i32 = control.i32;
+    CALL_FIELDS.forEach((field, i) => {
+      i32[FIELDS + i] = call[field];
+    });
+    // Register blocks per unit, counted at the widest block (6 rows): the grain is only a granularity.
+    i32[GRAIN] = Math.max(1, Math.ceil(Math.ceil(call.rowCount / 6) / (threads * UNITS_PER_THREAD)));
+    i32[NEXT] = 0;
+    rt.pool.run(TASK_IGEMM, threads, () => participate(rt, control, false));
     return;
   }
   const whole = Number.MAX_SAFE_INTEGER;

@@ -1,14 +1,5 @@
-import {
-  compileModule,
-  detectSimd,
-  instantiate as instantiateExports,
-  sharedMemory,
-  type WasmMemory,
-  type WasmModule,
-} from '../wasm/api.js';
-import { MAX_PAGES, type SimdShape, simdKernelBytes } from './simd-kernel.js';
-
-export type { WasmMemory, WasmModule };
+import { instantiate as instantiateExports, type WasmMemory, type WasmModule } from '../wasm/api.js';
+import { simdKernelBytes } from './simd-kernel.js';
 
 /** (aPtr, bPtr, cPtr, kc, mPanels, nPanels, bStride, ldc, first, lda) in bytes; see simd-kernel.ts. */
 export type BlockFn = (
@@ -69,30 +60,10 @@ export const SHAPES: Record<KernelName, KernelShape> = {
 
 export const KERNEL_CODES: readonly KernelName[] = ['js', 'simd-relaxed', 'simd'];
 
-function simdShape(name: 'simd-relaxed' | 'simd'): SimdShape {
+/** The module of a SIMD kernel: its register block, FMA or not, and its packing routines. */
+export function gemmModuleBytes(name: 'simd-relaxed' | 'simd'): Uint8Array {
   const { mr, nr } = SHAPES[name];
-  return { mr, nr, relaxed: name === 'simd-relaxed' };
-}
-
-/** What the runtime supports, detected once at start-up. */
-export const support = detectSimd((relaxed) => simdKernelBytes(simdShape(relaxed ? 'simd-relaxed' : 'simd')));
-
-export function compileKernel(name: 'simd-relaxed' | 'simd'): WasmModule {
-  return compileModule(simdKernelBytes(simdShape(name)));
-}
-
-const PAGE = 65536;
-
-export function createMemory(): WasmMemory {
-  return sharedMemory(MAX_PAGES);
-}
-
-/** Grows the memory to at least `bytes`; workers see the growth on their next `buffer` read. */
-export function ensureBytes(memory: WasmMemory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes <= have) return;
-  if (bytes > MAX_PAGES * PAGE) throw new Error(`gemm scratch of ${bytes} bytes exceeds the 1 GiB limit`);
-  memory.grow(Math.ceil((bytes - have) / PAGE));
+  return simdKernelBytes({ mr, nr, relaxed: name === 'simd-relaxed' });
 }
 
 export function instantiate(module: WasmModule, memory: WasmMemory): SimdKernel {

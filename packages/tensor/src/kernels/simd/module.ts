@@ -1,0 +1,103 @@
+import { MAX_PAGES } from '../../wasm/api.js';
+import { moduleBytes } from '../../wasm/writer.js';
+import { igemmFunctions } from './igemm-module.js';
+import { normFunctions } from './norm-module.js';
+import { poolFunctions } from './pool-module.js';
+import { reluFunctions } from './relu-module.js';
+import { stageFunctions } from './stage-module.js';
+
+/** See igemm-module.ts; every argument an i32, addresses in bytes. */
+export type IgemmFn = (
+  src: number,
+  rows: number,
+  count: number,
+  cols: number,
+  k: number,
+  b: number,
+  ldb: number,
+  cbase: number,
+  cOff: number,
+  fStride: number,
+  nf: number,
+  bias: number,
+  flags: number,
+) => void;
+
+/** The exports besides the igemm blocks (pool, relu, stage and norm modules). */
+export interface SimdKernels {
+  channelSums(x: number, n: number, c: number, plane: number, mean: number, out: number): void;
+  channelAffine(
+    x: number,
+    out: number,
+    n: number,
+    c: number,
+    plane: number,
+    scale: number,
+    shift: number,
+    relu: number,
+  ): void;
+  channelGradSums(
+    g: number,
+    x: number,
+    y: number,
+    relu: number,
+    n: number,
+    c: number,
+    plane: number,
+    mean: number,
+    invstd: number,
+    out: number,
+  ): void;
+  channelGradInput(
+    g: number,
+    x: number,
+    y: number,
+    relu: number,
+    n: number,
+    c: number,
+    plane: number,
+    a: number,
+    b: number,
+    d: number,
+    dx: number,
+  ): void;
+  padPlanes(
+    src: number,
+    dst: number,
+    planes: number,
+    h: number,
+    w: number,
+    top: number,
+    left: number,
+    hp: number,
+    wp: number,
+  ): void;
+  gradRows(
+    g: number,
+    y: number,
+    mask: number,
+    n: number,
+    f: number,
+    plane: number,
+    fp: number,
+    gT: number,
+    sums: number,
+  ): void;
+  maxPool2x2(src: number, dst: number, rows: number, w: number): void;
+  maxPool2x2Backward(x: number, g: number, dx: number, rows: number, w: number): void;
+  relu(src: number, dst: number, vectors: number): void;
+  reluMask(g: number, y: number, dst: number, vectors: number): void;
+}
+
+/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, norms. */
+export const convModuleBytes = (relaxed: boolean): Uint8Array =>
+  moduleBytes(
+    [
+      ...igemmFunctions(relaxed),
+      ...poolFunctions(),
+      ...reluFunctions(),
+      ...stageFunctions(),
+      ...normFunctions(),
+    ],
+    MAX_PAGES,
+  );
