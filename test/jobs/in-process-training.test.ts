@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type Config, loadConfig, openJobService, visionModelFactory } from '@ocellus/api';
+import { buildApp, type Config, inProcessHost, loadConfig, openJobService } from '@ocellus/api';
 import { openRegistry } from '@ocellus/registry';
 import { startTrainer, type Trainer } from '@ocellus/trainer';
 import { Redis } from 'ioredis';
@@ -33,7 +33,7 @@ const modes: [string, (config: Config) => Promise<Running>][] = [
       const app = await buildApp({
         config,
         registry: openRegistry(config.registryRoot, { pollIntervalMs: 100 }),
-        modelFactory: visionModelFactory,
+        modelHost: inProcessHost(),
         trainingJobs: (log) => openJobService(config, log),
       });
       return { app, close: () => app.close() };
@@ -47,7 +47,7 @@ const modes: [string, (config: Config) => Promise<Running>][] = [
       const app = await buildApp({
         config,
         registry: openRegistry(config.registryRoot, { pollIntervalMs: 100 }),
-        modelFactory: visionModelFactory,
+        modelHost: inProcessHost(),
         trainingJobs: (log) => openJobService(config, log),
       });
       const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });

@@ -1,61 +1,69 @@
-import { once } from 'node:events';
-import net from 'node:net';
-import { pingRedis } from '@ocellus/api';
+import { openJobService } from '@ocellus/api';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
+import { freePort, type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
-/** A stand-in for Redis that records the commands it gets and answers with `reply(commands)`. */
-async function fakeRedis(reply: (received: string) => string | undefined) {
-  let received = '';
-  const server = net.createServer((socket) => {
-    socket.on('data', (chunk) => {
-      received += chunk.toString();
-      const answer = reply(received);
-      if (answer !== undefined) socket.write(answer);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  return { port, received: () => received, close: () => new Promise((resolve) => server.close(resolve)) };
+let t: TestApp | undefined;
+let redis: RedisServer | undefined;
+
+afterEach(async () => {
+  await t?.close();
+  await redis?.kill();
+  t = undefined;
+  redis = undefined;
+});
+
+async function readiness(app: TestApp['app']) {
+  const started = performance.now();
+  const reply = await app.inject({ method: 'GET', url: '/v2/health/ready' });
+  return { status: reply.statusCode, body: reply.json(), ms: performance.now() - started };
 }
 
-describe('Redis readiness', () => {
-  const closers: (() => Promise<unknown>)[] = [];
-  let t: TestApp | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-    for (const close of closers.splice(0)) await close();
+/** The names of the connections Redis has open, this probe's own left out. */
+async function clientNames(url: string): Promise<string[]> {
+  const probe = new Redis(url, { connectionName: 'test-probe' });
+  const list = (await probe.client('LIST')) as string;
+  probe.disconnect();
+  return [...list.matchAll(/ name=(\S*)/g)].map((m) => m[1] ?? '').filter((name) => name !== 'test-probe');
+}
+
+describe('GET /v2/health/ready with a queue', () => {
+  it('pings the queue on the job service’s connections, opening none per check', async () => {
+    const port = await freePort();
+    redis = await startRedisServer(port);
+    t = await testApp({ env: { REDIS_URL: redis.url }, trainingJobs: openJobService });
+    expect(await readiness(t.app)).toMatchObject({ status: 200, body: { ready: true } });
+    const before = await clientNames(redis.url);
+    expect(before.sort()).toEqual(['ocellus-api-jobs-queue', 'ocellus-api-jobs-records']);
+    for (let i = 0; i < 5; i++) expect((await readiness(t.app)).status).toBe(200);
+    expect((await clientNames(redis.url)).sort()).toEqual(before);
   });
 
-  it('pings with AUTH when the URL has credentials', async () => {
-    const redis = await fakeRedis((r) => (r.includes('PING') ? '+OK\r\n+PONG\r\n' : undefined));
-    closers.push(redis.close);
-    expect(await pingRedis(`redis://worker:s%40cret@127.0.0.1:${redis.port}`)).toBe(true);
-    expect(redis.received()).toBe('*3\r\n$4\r\nAUTH\r\n$6\r\nworker\r\n$6\r\ns@cret\r\n*1\r\n$4\r\nPING\r\n');
-  });
+  it('reports the queue down within a second while Redis is down, and ready again once it is back', async () => {
+    const port = await freePort();
+    redis = await startRedisServer(port);
+    t = await testApp({ env: { REDIS_URL: redis.url }, trainingJobs: openJobService });
+    expect((await readiness(t.app)).status).toBe(200);
 
-  it('is false on an error reply, a silent server or a closed port', async () => {
-    const refusing = await fakeRedis(() => '-NOAUTH Authentication required.\r\n');
-    const silent = await fakeRedis(() => undefined);
-    closers.push(refusing.close, silent.close);
-    expect(await pingRedis(`redis://127.0.0.1:${refusing.port}`)).toBe(false);
-    expect(await pingRedis(`redis://127.0.0.1:${silent.port}`, 200)).toBe(false);
-    const { port } = silent;
-    await silent.close();
-    closers.pop();
-    expect(await pingRedis(`redis://127.0.0.1:${port}`, 500)).toBe(false);
-  });
+    await redis.kill();
+    for (let i = 0; i < 3; i++) {
+      const down = await readiness(t.app);
+      expect([down.status, down.body]).toEqual([503, { ready: false }]);
+      expect(down.ms).toBeLessThan(1000);
+    }
 
-  it('makes /v2/health/ready depend on the configured Redis', async () => {
-    const redis = await fakeRedis((r) => (r.includes('PING') ? '+PONG\r\n' : undefined));
-    closers.push(redis.close);
-    t = await testApp({ env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
-    expect((await t.app.inject({ method: 'GET', url: '/v2/health/ready' })).statusCode).toBe(200);
-    await redis.close();
-    closers.pop();
-    const down = await t.app.inject({ method: 'GET', url: '/v2/health/ready' });
-    expect([down.statusCode, down.json()]).toEqual([503, { ready: false }]);
+    redis = await startRedisServer(port);
+    const deadline = performance.now() + 5000;
+    let back = await readiness(t.app);
+    while (back.status !== 200 && performance.now() < deadline) back = await readiness(t.app);
+    expect([back.status, back.body]).toEqual([200, { ready: true }]);
+  });
+});
+
+describe('GET /v2/health/ready without a queue', () => {
+  it('is ready in embedded mode, where jobs train in this process', async () => {
+    t = await testApp({ trainingJobs: openJobService });
+    expect(await readiness(t.app)).toMatchObject({ status: 200, body: { ready: true } });
   });
 });

@@ -181,8 +181,12 @@ export class RedisJobStore implements JobStore {
       if (page.length < REPLAY_PAGE) break;
     }
     if (!follow || signal?.aborted) return;
-    // A blocked XREAD holds its connection, so each follower reads on its own one.
-    const reader = this.redis.duplicate({ connectionName: `${this.prefix}-job-events` });
+    // A blocked XREAD holds its connection, so each follower reads on its own one; its first XREAD waits for
+    // it to connect even when the caller's connection refuses commands while down (enableOfflineQueue: false).
+    const reader = this.redis.duplicate({
+      connectionName: `${this.prefix}-job-events`,
+      enableOfflineQueue: true,
+    });
     reader.on('error', () => {});
     const stop = () => reader.disconnect();
     signal?.addEventListener('abort', stop, { once: true });

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { JobService } from './job-service.js';
 import { embeddedLauncher, queueLauncher } from './launchers.js';
+import { failFastRedisOptions, RedisGuard } from './redis-guard.js';
 
 /** ioredis reports every reconnect attempt; one warning per outage is enough. */
 function reportOutages(redis: Redis, log: FastifyBaseLogger, what: string): Redis {
@@ -15,6 +16,7 @@ function reportOutages(redis: Redis, log: FastifyBaseLogger, what: string): Redi
     down = true;
   });
   redis.on('ready', () => {
+    if (down) log.info(`${what}: Redis reachable again`);
     down = false;
   });
   return redis;
@@ -38,13 +40,18 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
   }
   const connect = (role: string) =>
     reportOutages(
-      new Redis(config.redisUrl ?? '', { connectionName: `ocellus-api-jobs-${role}` }),
+      new Redis(config.redisUrl ?? '', {
+        ...failFastRedisOptions,
+        connectionName: `ocellus-api-jobs-${role}`,
+      }),
       log,
       `jobs ${role}`,
     );
-  const store = new RedisJobStore(connect('records'), prefix);
+  const recordsConnection = connect('records');
+  const store = new RedisJobStore(recordsConnection, prefix);
   const queueConnection = connect('queue');
   const queue = trainingQueue(queueConnection, prefix);
   queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
-  return new JobService(store, queueLauncher(queue, queueConnection, retry), maxEpochs);
+  const guard = new RedisGuard([recordsConnection, queueConnection]);
+  return new JobService(store, queueLauncher(queue, queueConnection, retry), maxEpochs, guard);
 }

@@ -19,7 +19,9 @@ export default fp<{ jobs: JobService }>(
       labelNames: ['status'],
       registers: [fastify.metricsRegistry],
       async collect() {
-        const counts = await jobs.counts();
+        // With the store unreachable the counts are unknown: left out of the scrape rather than failing it.
+        const counts = await jobs.counts().catch(() => null);
+        if (counts === null) return this.reset();
         for (const status of JOB_STATUSES) this.set({ status }, counts[status] ?? 0);
       },
     });

@@ -18,7 +18,10 @@ const security = [{ bearer: [] }];
 const params = z.object({ id: idSchema });
 const jobNotFound = (id: string) => new ApiError(404, 'JOB_NOT_FOUND', `no training job ${id}`);
 
-/** The training jobs API (API.md "Training jobs"); every route needs an admin key once keys are configured. */
+/**
+ * The training jobs API (API.md "Training jobs"); every route needs an admin key once keys are configured,
+ * and answers 503 QUEUE_UNAVAILABLE within a second while the queue's Redis is unreachable.
+ */
 const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { jobs } = fastify;
   const specSchema = jobSpecSchema({ maxEpochs: jobs.maxEpochs });
@@ -40,7 +43,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         description: 'The job is QUEUED; it publishes a new version when it succeeds (and moves `promote`).',
         security,
         body: specSchema,
-        response: { 202: createJobResponseSchema, ...errorResponses(400, 401, 403, 413) },
+        response: { 202: createJobResponseSchema, ...errorResponses(400, 401, 403, 413, 503) },
       },
     },
     async (request, reply) => {
@@ -68,7 +71,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'List training jobs, newest first',
         security,
         querystring: listJobsQuerySchema,
-        response: { 200: z.array(recordSchema), ...errorResponses(400, 401, 403) },
+        response: { 200: z.array(recordSchema), ...errorResponses(400, 401, 403, 503) },
       },
     },
     (request) => jobs.list(request.query),
@@ -83,7 +86,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'A training job: status, phase, progress, per-epoch history, result',
         security,
         params,
-        response: { 200: recordSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: recordSchema, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request) => {
@@ -104,7 +107,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
           'The job turns CANCELLING, then CANCELLED once its trainer (on any host) has stopped it; nothing is published.',
         security,
         params,
-        response: { 202: recordSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 202: recordSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
     async (request, reply) => {
@@ -139,7 +142,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
             description: 'text/event-stream',
             content: { 'text/event-stream': { schema: z.string() } },
           },
-          ...errorResponses(400, 401, 403, 404),
+          ...errorResponses(400, 401, 403, 404, 503),
         },
       },
     },
