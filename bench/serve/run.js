@@ -5,7 +5,8 @@
 // successful requests/s, p50/p99 latency and the mean batch the server formed; --json, one line each.
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import sharp from 'sharp';
 import { driveClassify } from './load.js';
 import { MODEL, prepareRegistry } from './model.js';

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitUpload, testDigits } from './helpers/digits.js';

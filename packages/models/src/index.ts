@@ -1,14 +1,11 @@
 export { fromRecords, toRecords } from './artifact.js';
 export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';
-export {
-  type DataOptions,
-  type PreparedData,
-  prepareData,
-  UnsupportedDatasetError,
-} from './data/training-data.js';
+export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';
+export { datasets, prepareData, UnsupportedDatasetError } from './data/datasets.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';
-export { type ClassifierEvaluation, evaluateClassifier } from './pipeline/evaluate.js';
+export { evaluateModel, scorers, type TaskEvaluation } from './pipeline/evaluators.js';
+export { predictAll } from './pipeline/predict-all.js';
 export { publishedBy } from './pipeline/published-by.js';
 export { type JobContext, type JobOutcome, runTrainingJob } from './pipeline/run-job.js';
 export {
@@ -40,6 +37,7 @@ export type {
   RoiMask,
   TaskOutput,
   TaskOutputs,
+  TaskTargets,
   TrainingData,
   VisionModel,
 } from './types.js';

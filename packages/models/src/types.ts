@@ -6,10 +6,11 @@ import type {
   JobSpec,
   Manifest,
   Metrics,
+  Rle,
   Task,
 } from '@ocellus/contracts';
 import type { Tensor } from '@ocellus/tensor';
-import type { ImageSet } from '@ocellus/vision/mnist';
+import type { ImageSet } from '@ocellus/vision/datasets';
 
 /** An object found in a model input: its class, its score, its box in model-input pixels. */
 export interface Detection {
@@ -63,13 +64,24 @@ export interface FitHooks {
   onCheckpoint?: (bytes: Uint8Array, epoch: number) => void | Promise<void>;
 }
 
-/** Training data of a task: classification uses images with integer labels. */
+/** What one image of a task's dataset is annotated with, in model-input pixels (label indices into `labels`). */
+export interface TaskTargets {
+  classify: number;
+  localize: { index: number; box: Box };
+  detect: { objects: { index: number; box: Box }[] };
+  segment: { objects: { index: number; box: Box; mask: Rle }[] };
+  caption: { tokens: Int32Array };
+}
+
+/** Training data of a task: images, their split, and each image's targets. */
 export interface TrainingData<T extends Task = Task> {
   readonly task: T;
   readonly set: ImageSet;
   readonly train: Int32Array;
   readonly validation: Int32Array;
   readonly labels: readonly string[];
+  /** The targets of the images at `indices` of `set`, in that order. */
+  targets(indices: Int32Array): TaskTargets[T][];
   /** How uploads are brought to the model's input. */
   readonly imageFormat: ImageFormat;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { modelFromArtifact, runTrainingJob, type VisionModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import { topK } from '@ocellus/vision/outputs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

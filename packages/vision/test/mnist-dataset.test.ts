@@ -1,6 +1,7 @@
 import { Rng, Tensor } from '@ocellus/tensor';
 import { augmentation } from '@ocellus/vision/augment';
-import { batches, gatherBatch, ImageDataset, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { batches, gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import { Preprocessor } from '@ocellus/vision/preprocessing';
 import { describe, expect, it } from 'vitest';
 

@@ -1,12 +1,5 @@
-import {
-  canonicalSplit,
-  kFold,
-  loadMnist,
-  MNIST_LABELS,
-  mnistFolds,
-  mnistSubset,
-  proportionalCounts,
-} from '@ocellus/vision/mnist';
+import { kFold, proportionalCounts } from '@ocellus/vision/datasets';
+import { canonicalSplit, loadMnist, MNIST_LABELS, mnistFolds, mnistSubset } from '@ocellus/vision/mnist';
 import { describe, expect, it } from 'vitest';
 
 const FILE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];

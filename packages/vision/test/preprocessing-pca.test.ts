@@ -1,5 +1,6 @@
 import { Rng, type Tensor, tensor } from '@ocellus/tensor';
-import { canonicalSplit, gatherBatch, loadMnist } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { canonicalSplit, loadMnist } from '@ocellus/vision/mnist';
 import { PCA_TENSORS, Pca, Preprocessor } from '@ocellus/vision/preprocessing';
 import { describe, expect, it } from 'vitest';
 

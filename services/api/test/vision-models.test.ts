@@ -1,7 +1,8 @@
 import { threadHost } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { runTrainingJob } from '@ocellus/models';
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';

@@ -1,4 +1,5 @@
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import sharp from 'sharp';
 
 export interface DigitUpload {

@@ -1,8 +1,8 @@
 import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { argmax, flatten, noGrad, Tensor } from '@ocellus/tensor';
+import { gatherBatch, kFold } from '@ocellus/vision/datasets';
 import { accuracy } from '@ocellus/vision/metrics';
-import { gatherBatch, kFold } from '@ocellus/vision/mnist';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';

@@ -1,11 +1,11 @@
 import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
 import type { Sequential } from '@ocellus/nn/layers';
 import { l1Penalty, l2Penalty, softmaxCrossEntropy, svmLoss } from '@ocellus/nn/losses';
-import { type Batch, decodeCheckpoint, encodeCheckpoint, fit } from '@ocellus/nn/train';
+import { type Batch, decodeCheckpoint, encodeCheckpoint, fit, lossMetric } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
-import { add, argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
+import { argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
 import { augmentation } from '@ocellus/vision/augment';
-import { gatherBatch, ImageDataset } from '@ocellus/vision/mnist';
+import { gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
@@ -14,6 +14,10 @@ import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from 
 import { buildNetwork, initScheme, type NetworkArchitecture, type NetworkShape } from './network-builder.js';
 import { lrSchedule, makeOptimizer } from './optimizer.js';
 import { scoreRows } from './score-rows.js';
+
+/** A step's named loss terms as the metrics they are logged under. */
+const namedLosses = (losses: Record<string, number> | undefined) =>
+  Object.fromEntries(Object.entries(losses ?? {}).map(([name, v]) => [lossMetric(name), v]));
 
 function accuracyOf(output: Tensor, targets: Int32Array): number {
   const predicted = argmax(output, 1).values();
@@ -129,12 +133,12 @@ export class NetworkClassifier implements VisionModel<'classify'> {
       arch.type === 'linear' && arch.loss === 'svm'
         ? svmLoss(out, batch.targets, { margin: arch.margin })
         : softmaxCrossEntropy(out, batch.targets);
-    const loss = (out: Tensor, batch: Batch) => {
-      let total = classLoss(out, batch);
-      if (l2 > 0) total = add(total, mul(l2Penalty(network), l2));
-      if (l1 > 0) total = add(total, mul(l1Penalty(network), l1));
-      return total;
-    };
+    // Named terms: each is logged (loss_cls, loss_l2, ...) and their sum is minimised, in this order.
+    const loss = (out: Tensor, batch: Batch) => ({
+      cls: classLoss(out, batch),
+      ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
+      ...(l1 > 0 ? { l1: mul(l1Penalty(network), l1) } : {}),
+    });
     const epochs = spec.schedule.epochs;
     const started = Date.now();
     const schedule = lrSchedule(spec);
@@ -175,7 +179,13 @@ export class NetworkClassifier implements VisionModel<'classify'> {
           step: p.step,
           steps: p.steps,
           percent: Math.min(100, percent),
-          metrics: { loss: p.loss, lr: p.lr, examplesPerSecond: p.examplesPerSecond, ...p.metrics },
+          metrics: {
+            loss: p.loss,
+            ...namedLosses(p.losses),
+            lr: p.lr,
+            examplesPerSecond: p.examplesPerSecond,
+            ...p.metrics,
+          },
         });
         if (p.phase === 'epoch') {
           const m = p.metrics ?? {};

@@ -1,13 +1,14 @@
 import { defaultJobSpecSchema, type JobPhase, type JobSpec, type Metrics } from '@ocellus/contracts';
 import type { Manifest, Registry } from '@ocellus/registry';
 import { toRecords } from '../artifact.js';
-import { type DataOptions, prepareData } from '../data/training-data.js';
+import type { DataOptions } from '../data/dataset-source.js';
+import { prepareData } from '../data/datasets.js';
 import { familyOf } from '../families.js';
 import { hyperparameterSearch, type SearchRecord } from '../search/run-search.js';
 import type { JobSpecSchema } from '../search/trial-spec.js';
 import { loadTransferSource } from '../transfer/source.js';
 import type { FitHooks, TrainingData } from '../types.js';
-import { evaluateClassifier } from './evaluate.js';
+import { evaluateModel } from './evaluators.js';
 import { publishedBy } from './published-by.js';
 
 export interface JobContext extends FitHooks {
@@ -28,9 +29,10 @@ export interface JobOutcome {
 }
 
 /**
- * The whole training pipeline shared by the trainer, the CLI and `models:build`: data, fit (or a
- * hyperparameter search, and from a transfer source when asked), evaluation on the held-out test
- * split (never seen before this point), publish, optional promote. A job that already published (its
+ * The whole training pipeline shared by the trainer, the CLI and `models:build`, the same for every task:
+ * data from the dataset table, fit (or a hyperparameter search, and from a transfer source when asked),
+ * the task's evaluator on the held-out test split (never seen before this point), publish with the
+ * task's metrics, optional promote. A job that already published (its
  * retry after a crash while publishing) returns that version without training again.
  */
 export async function runTrainingJob(spec: JobSpec, context: JobContext): Promise<JobOutcome> {
@@ -66,16 +68,14 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
   const { model } = trained;
   const trainSeconds = (Date.now() - started) / 1000;
   context.onPhase?.('EVALUATING');
-  const evaluation = evaluateClassifier(model, data.set, test);
-  context.onLog?.(
-    `test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% on ${evaluation.examples} digits`,
-  );
+  const evaluation = evaluateModel(model, data, test);
+  context.onLog?.(evaluation.summary);
   context.onPhase?.('PUBLISHING');
   const artifact = model.toArtifact();
   const metrics: Metrics = {
     ...trained.metrics,
     ...(search ? { searchBestScore: search.bestScore } : {}),
-    testAccuracy: evaluation.accuracy,
+    ...evaluation.metrics,
     trainSeconds,
   };
   const manifest = await context.registry.publish(spec.model, {
@@ -93,8 +93,7 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
       ...(search ? { search } : {}),
       ...(source ? { transferFrom: source.record(artifact.labels) } : {}),
       testExamples: evaluation.examples,
-      perClassAccuracy: evaluation.perClassAccuracy,
-      confusionMatrix: evaluation.confusion,
+      ...evaluation.details,
     },
   });
   if (spec.promote) await context.registry.setAlias(spec.model, spec.promote, manifest.version);

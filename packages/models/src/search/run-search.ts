@@ -1,5 +1,5 @@
 import type { JobSpec, Metrics } from '@ocellus/contracts';
-import { kFold } from '@ocellus/vision/mnist';
+import { kFold } from '@ocellus/vision/datasets';
 import type { FitHooks, TrainingData, VisionModel } from '../types.js';
 import { searchTrials, type TrialValues } from './space.js';
 import { type JobSpecSchema, trialSpec } from './trial-spec.js';

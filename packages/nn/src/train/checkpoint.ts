@@ -36,7 +36,7 @@ export interface Checkpoint {
   /** Epochs since the monitored metric last improved (early stopping). */
   staleEpochs: number;
   /** Running sums of the epoch in progress, so its mean loss comes out the same after a resume. */
-  epochLoss: { sum: number; examples: number };
+  epochLoss: EpochLoss;
 }
 
 /** Contiguous copies, safe from the in-place updates of later steps. */
@@ -47,4 +47,11 @@ export function cloneState(state: Record<string, Tensor>): Record<string, Tensor
     out[name] = new Tensor(data, t.shape);
   }
   return out;
+}
+
+/** The running training loss of the epoch in progress: the sum over examples, and of each named term. */
+export interface EpochLoss {
+  sum: number;
+  examples: number;
+  parts?: Record<string, number>;
 }

@@ -2,10 +2,17 @@ import { Rng, type Tensor } from '@ocellus/tensor';
 import type { Module, TensorModule } from '../module.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { type BestRecord, type Checkpoint, cloneState, type EpochRecord } from './checkpoint.js';
+import {
+  type BestRecord,
+  type Checkpoint,
+  cloneState,
+  type EpochLoss,
+  type EpochRecord,
+} from './checkpoint.js';
 import type { Batch, IndexedDataset } from './dataset.js';
 import { NonFiniteLossError, TrainingAbortedError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { lossMetric, sumLossTerms } from './loss-terms.js';
 import { bestOf, improves } from './monitor.js';
 import type { FitOptions, FitResult, ForwardFn, Monitor } from './options.js';
 import { batchIndices, epochOrder, stepsPerEpoch } from './order.js';
@@ -18,14 +25,15 @@ interface RunState {
   best: BestRecord | null;
   bestModel: Record<string, Tensor> | null;
   staleEpochs: number;
-  epochLoss: { sum: number; examples: number };
+  epochLoss: EpochLoss;
 }
 
-function defaultForward<T>(model: Module): ForwardFn<T> {
+function defaultForward<T, O>(model: Module): ForwardFn<T, O> {
   if (typeof (model as Module & { forward?: unknown }).forward !== 'function') {
     throw new Error('fit: the model has no forward(x) method; pass options.forward');
   }
-  return (m, batch) => (m as TensorModule).forward(batch.inputs);
+  // Without options.forward the output is the module's tensor (O defaults to Tensor).
+  return (m, batch) => (m as TensorModule).forward(batch.inputs) as O;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -47,10 +55,10 @@ function hasNonFinite(t: Tensor): boolean {
  * stochastic), one seeded shuffle per epoch; validation, best-epoch tracking, early stopping,
  * schedules, clipping, progress, abort and exact resumption from checkpoints.
  */
-export async function fit<T = Int32Array>(
+export async function fit<T = Int32Array, O = Tensor>(
   model: Module,
   data: IndexedDataset<T>,
-  options: FitOptions<T>,
+  options: FitOptions<T, O>,
 ): Promise<FitResult> {
   const resume = options.resumeFrom;
   if (data.size < 1) throw new Error('fit: the dataset is empty');
@@ -68,7 +76,7 @@ export async function fit<T = Int32Array>(
   const rng = options.rng ?? new Rng(seed);
   const optimizer: Optimizer =
     typeof options.optimizer === 'function' ? options.optimizer(model.parameters()) : options.optimizer;
-  const forward = options.forward ?? defaultForward<T>(model);
+  const forward = options.forward ?? defaultForward<T, O>(model);
   const monitor: Monitor = options.monitor ?? {
     metric: options.validation ? 'val_loss' : 'loss',
     mode: 'min',
@@ -129,10 +137,25 @@ export async function fit<T = Int32Array>(
       await yieldToEventLoop();
       if (options.signal?.aborted) throw new TrainingAbortedError(checkpointNow(), options.signal.reason);
       const batch = data.batch(batchIndices(order, run.step, batchSize), rng);
-      const loss = trainStep(model, optimizer, forward, options, batch, rng, run, lastEpochCheckpoint);
+      const { loss, parts } = trainStep(
+        model,
+        optimizer,
+        forward,
+        options,
+        batch,
+        rng,
+        run,
+        lastEpochCheckpoint,
+      );
       run.step++;
       run.epochLoss.sum += loss * batch.size;
       run.epochLoss.examples += batch.size;
+      for (const [name, v] of Object.entries(parts)) {
+        run.epochLoss.parts = {
+          ...run.epochLoss.parts,
+          [name]: (run.epochLoss.parts?.[name] ?? 0) + v * batch.size,
+        };
+      }
       seen += batch.size;
       options.onProgress?.({
         phase: 'step',
@@ -141,6 +164,7 @@ export async function fit<T = Int32Array>(
         step: run.step,
         steps,
         loss,
+        ...(Object.keys(parts).length > 0 ? { losses: parts } : {}),
         examplesPerSecond: seen / Math.max((performance.now() - started) / 1000, 1e-9),
         lr: optimizer.lr,
       });
@@ -182,19 +206,19 @@ export async function fit<T = Int32Array>(
   };
 }
 
-/** Forward, loss, NaN/Inf check, backward, optional clipping and one optimiser step; returns the loss. */
-function trainStep<T>(
+/** Forward, loss, NaN/Inf check, backward, optional clipping and one optimiser step; returns the loss and its terms. */
+function trainStep<T, O>(
   model: Module,
   optimizer: Optimizer,
-  forward: ForwardFn<T>,
-  options: FitOptions<T>,
+  forward: ForwardFn<T, O>,
+  options: FitOptions<T, O>,
   batch: Batch<T>,
   rng: Rng,
   run: RunState,
   lastCheckpoint: Checkpoint | null,
-): number {
+): { loss: number; parts: Record<string, number> } {
   model.zeroGrad();
-  const lossTensor = options.loss(forward(model, batch, rng), batch);
+  const { total: lossTensor, parts } = sumLossTerms(options.loss(forward(model, batch, rng), batch));
   if (lossTensor.size !== 1)
     throw new Error(`fit: the loss must be a scalar, got [${lossTensor.shape.join(', ')}]`);
   const loss = lossTensor.item();
@@ -211,18 +235,21 @@ function trainStep<T>(
   lossTensor.backward();
   if (options.clipGradNorm !== undefined) clipGradNorm(optimizer.params, options.clipGradNorm);
   optimizer.step();
-  return loss;
+  return { loss, parts };
 }
 
 /** Closes an epoch: its mean training loss, validation metrics, and the history entry. */
-function finishEpoch<T>(
+function finishEpoch<T, O>(
   model: Module,
-  forward: ForwardFn<T>,
-  options: FitOptions<T>,
+  forward: ForwardFn<T, O>,
+  options: FitOptions<T, O>,
   run: RunState,
   seed: number,
 ): EpochRecord {
   const metrics: Record<string, number> = { loss: run.epochLoss.sum / run.epochLoss.examples };
+  for (const [name, sum] of Object.entries(run.epochLoss.parts ?? {})) {
+    metrics[lossMetric(name)] = sum / run.epochLoss.examples;
+  }
   if (options.validation) {
     const values = evaluate(model, options.validation, {
       forward,

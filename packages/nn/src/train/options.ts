@@ -4,12 +4,13 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
 import type { BestRecord, Checkpoint, EpochRecord } from './checkpoint.js';
 import type { Batch, IndexedDataset } from './dataset.js';
+import type { LossTerms } from './loss-terms.js';
 
-/** The model's output for a batch (default: `model.forward(batch.inputs)`). */
-export type ForwardFn<T> = (model: Module, batch: Batch<T>, rng: Rng) => Tensor;
+/** The model's output for a batch (default: `model.forward(batch.inputs)`); any shape a task needs. */
+export type ForwardFn<T, O = Tensor> = (model: Module, batch: Batch<T>, rng: Rng) => O;
 
 /** Named values for one batch, e.g. `{ accuracy }`; fit averages them weighted by batch size. */
-export type MetricFn<T> = (output: Tensor, batch: Batch<T>) => Record<string, number>;
+export type MetricFn<T, O = Tensor> = (output: O, batch: Batch<T>) => Record<string, number>;
 
 export interface Monitor {
   /** `loss` (training), `val_loss`, or `val_<name>` from the metric function. */
@@ -28,6 +29,8 @@ export interface FitProgress {
   steps: number;
   /** This batch's loss (`step`) or the epoch's mean training loss (`epoch`). */
   loss: number;
+  /** This batch's named loss terms (`step`); the epoch's means are in `metrics` as `loss_<name>`. */
+  losses?: Record<string, number>;
   /** The epoch's metrics (`epoch` phase only). */
   metrics?: Record<string, number>;
   /** Training throughput of the epoch so far. */
@@ -35,9 +38,9 @@ export interface FitProgress {
   lr: number;
 }
 
-export interface FitOptions<T = Int32Array> {
-  /** Scalar loss of a batch's output. */
-  loss: (output: Tensor, batch: Batch<T>) => Tensor;
+export interface FitOptions<T = Int32Array, O = Tensor> {
+  /** Scalar loss of a batch's output, or named scalar terms minimised as their sum (each logged). */
+  loss: (output: O, batch: Batch<T>) => LossTerms;
   /** An optimiser over the model's parameters, or a factory given `model.parameters()`. */
   optimizer: Optimizer | ((parameters: Tensor[]) => Optimizer);
   epochs: number;
@@ -54,10 +57,11 @@ export interface FitOptions<T = Int32Array> {
    * layers (dropout) on it too so checkpoints capture their randomness.
    */
   rng?: Rng;
-  forward?: ForwardFn<T>;
+  /** Required when the output is not the tensor `model.forward(batch.inputs)` returns. */
+  forward?: ForwardFn<T, O>;
   /** Evaluated after each epoch in eval mode without gradients: `val_loss` plus `val_<metric>`. */
   validation?: IndexedDataset<T>;
-  metrics?: MetricFn<T>;
+  metrics?: MetricFn<T, O>;
   validationBatchSize?: number;
   /** What "best" means. Default: `val_loss` with validation data, else `loss`; mode min. */
   monitor?: Monitor;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ImageSet } from './image-set.js';
+import type { ImageSet } from '../datasets/image-set.js';
 
 export const MNIST_SIDE = 28;
 /** Samples per digit in the `mnist` package's `src/digits/<d>.json` (REFERENCE.md "Data"). */

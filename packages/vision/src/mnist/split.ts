@@ -1,6 +1,6 @@
 import { Rng } from '@ocellus/tensor';
+import { groupByLabel, proportionalCounts, shuffled } from '../datasets/stratify.js';
 import { loadMnist } from './load.js';
-import { groupByLabel, proportionalCounts, shuffled } from './stratify.js';
 
 /** Indices into `loadMnist()`. */
 export interface CanonicalSplit {

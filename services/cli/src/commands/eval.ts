@@ -1,31 +1,32 @@
-import { evaluateClassifier } from '@ocellus/models';
+import { evaluateModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { renderConfusionMatrix } from '@ocellus/vision/metrics';
-import { loadMnist } from '@ocellus/vision/mnist';
 import { parseCommand, registryOption } from '../args.js';
 import { formatPercent } from '../format.js';
 import type { CliIo } from '../io.js';
 import { loadModel, parseModelRef } from '../model-ref.js';
 import { registryRoot } from '../registry-root.js';
-import { testIndicesOf } from '../test-split.js';
+import { evaluationDataOf } from '../test-split.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error.js';
 
 export const EVAL_USAGE = 'ocellus eval <model>[@version|@alias] [--registry <dir>]';
 
-/** How the recomputed score compares with the recorded one, counted in digits. */
-function agreement(
-  recorded: number,
-  now: number,
-  examples: number,
-): 'reproduced' | 'within one digit' | 'DIFFERENT' {
+type Verdict = 'reproduced' | 'within one digit' | 'DIFFERENT';
+
+/** How the recomputed score compares with the recorded one, counted in test examples. */
+function agreement(recorded: number, now: number, examples: number): Verdict {
   const digits = Math.round(Math.abs(recorded - now) * examples);
   // One flip is a near-tie decided by float summation order, which GEMM changes may reorder.
   return digits === 0 ? 'reproduced' : digits === 1 ? 'within one digit' : 'DIFFERENT';
 }
 
+/** `testAp50` as `test ap50`. */
+const words = (metric: string) => metric.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
 /**
- * Scores a published classifier on the MNIST test split now (not read back from the manifest) and
- * prints accuracy, then the confusion matrix with each class's accuracy; exit 1 if the manifest disagrees.
+ * Scores a published model on its test split now (not read back from the manifest) with its task's
+ * evaluator and prints each metric beside the recorded one, then the tables the evaluator made (a
+ * classifier's confusion matrix with each class's accuracy); exit 1 if the manifest disagrees.
  */
 export async function evaluate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand({ args, options: registryOption, allowPositionals: true });
@@ -33,33 +34,37 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   if (refText === undefined || extra.length > 0) throw new UsageError(`usage: ${EVAL_USAGE}`);
   const registry = openRegistry(registryRoot(values.registry, io));
   const { manifest, model } = await loadModel(registry, parseModelRef(refText));
-  if (model.task !== 'classify') {
-    throw new Error(`${manifest.name} is a ${model.task} model; eval scores classifiers`);
-  }
-  const result = evaluateClassifier(model, loadMnist(), testIndicesOf(manifest));
-  const recorded = manifest.metrics['testAccuracy'];
+  const { data, test, dataset } = evaluationDataOf(manifest);
+  const result = evaluateModel(model, data, test);
   const out = io.stdout;
+  const what = dataset === 'mnist' ? 'MNIST test-split digits' : `${dataset} test-split images`;
   out.write(
-    `${manifest.name} version ${manifest.version} (${manifest.architecture.type}) on ` +
-      `${result.examples} MNIST test-split digits\n`,
+    `${manifest.name} version ${manifest.version} (${manifest.architecture.type}) on ${result.examples} ${what}\n`,
   );
-  out.write(`test accuracy ${formatPercent(result.accuracy)}\n`);
-  const verdict = recorded === undefined ? null : agreement(recorded, result.accuracy, result.examples);
-  out.write(
-    recorded === undefined
-      ? 'the manifest records no test accuracy\n'
-      : `manifest records ${formatPercent(recorded)} (${verdict})\n`,
-  );
-  out.write(
-    `per-class accuracy: ${result.perClassAccuracy
-      .map((a, c) => `${model.labels[c]} ${formatPercent(a, 1)}`)
-      .join(', ')}\n\n`,
-  );
-  out.write(`${renderConfusionMatrix(result.confusion, model.labels)}\n`);
-  if (verdict === 'DIFFERENT') {
+  let different: { metric: string; now: number; recorded: number } | null = null;
+  for (const [metric, now] of Object.entries(result.metrics)) {
+    const recorded = manifest.metrics[metric];
+    out.write(`${words(metric)} ${formatPercent(now)}\n`);
+    if (recorded === undefined) {
+      out.write(`the manifest records no ${words(metric)}\n`);
+      continue;
+    }
+    const verdict = agreement(recorded, now, result.examples);
+    out.write(`manifest records ${formatPercent(recorded)} (${verdict})\n`);
+    if (verdict === 'DIFFERENT' && different === null) different = { metric, now, recorded };
+  }
+  const perClass = result.details['perClassAccuracy'];
+  if (Array.isArray(perClass)) {
+    const rows = perClass.map((a: number, c: number) => `${model.labels[c]} ${formatPercent(a, 1)}`);
+    out.write(`per-class accuracy: ${rows.join(', ')}\n\n`);
+  }
+  const confusion = result.details['confusionMatrix'];
+  if (Array.isArray(confusion))
+    out.write(`${renderConfusionMatrix(confusion as number[][], model.labels)}\n`);
+  if (different !== null) {
     io.stderr.write(
-      `ocellus: ${manifest.name} version ${manifest.version} scores ${formatPercent(result.accuracy)} now, ` +
-        `but its manifest records ${formatPercent(recorded)}\n`,
+      `ocellus: ${manifest.name} version ${manifest.version} scores ${formatPercent(different.now)} now, ` +
+        `but its manifest records ${formatPercent(different.recorded)}\n`,
     );
     return EXIT_FAILURE;
   }

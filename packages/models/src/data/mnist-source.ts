@@ -1,34 +1,14 @@
 import type { JobSpec } from '@ocellus/contracts';
 import { Rng } from '@ocellus/tensor';
+import { type ImageSet, proportionalCounts } from '@ocellus/vision/datasets';
 import {
   canonicalSplit,
-  type ImageSet,
   loadMnist,
   MNIST_LABELS,
   type MnistSubset,
   mnistSubset,
-  proportionalCounts,
 } from '@ocellus/vision/mnist';
-import type { TrainingData } from '../types.js';
-
-/** The job's data: training and validation for fitting, and the held-out test split for evaluation only. */
-export interface PreparedData {
-  data: TrainingData;
-  test: Int32Array;
-}
-
-/** Options of the library's callers that the job spec does not carry. */
-export interface DataOptions {
-  /**
-   * Keep only these classes of the dataset, relabelled 0..n-1 in this order (e.g. digits 5-9 as a
-   * 5-class task for transfer learning); the dataset's counts then apply to these classes alone.
-   */
-  classes?: readonly number[];
-}
-
-export class UnsupportedDatasetError extends Error {
-  override readonly name = 'UnsupportedDatasetError';
-}
+import type { DataOptions, DatasetSource, PreparedData } from './dataset-source.js';
 
 type MnistDataset = Extract<JobSpec['dataset'], { name: 'mnist' }>;
 
@@ -78,13 +58,8 @@ function relabelled(set: ImageSet, classes: readonly number[]): ImageSet {
   return { ...set, labels };
 }
 
-export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedData {
-  const dataset = spec.dataset;
-  if (dataset.name !== 'mnist') {
-    throw new UnsupportedDatasetError(
-      `dataset '${dataset.name}' is not available in this build (only 'mnist')`,
-    );
-  }
+/** The `mnist` package's digits on the canonical split (REFERENCE.md "Data"), optionally a class subset. */
+function prepareMnist(dataset: MnistDataset, options: DataOptions): PreparedData<'classify'> {
   const classes = options.classes;
   if (classes) checkClasses(classes, MNIST_LABELS.length);
   const subset = classes
@@ -95,11 +70,12 @@ export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedD
         ...(dataset.test === undefined ? {} : { test: dataset.test }),
         seed: dataset.seed,
       });
-  const set = loadMnist();
+  const set = classes ? relabelled(loadMnist(), classes) : loadMnist();
   return {
     data: {
       task: 'classify',
-      set: classes ? relabelled(set, classes) : set,
+      set,
+      targets: (indices) => Array.from(indices, (i) => set.labels[i]!),
       train: subset.train,
       validation: subset.validation,
       labels: classes ? classes.map((c) => MNIST_LABELS[c]!) : MNIST_LABELS,
@@ -108,3 +84,5 @@ export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedD
     test: subset.test,
   };
 }
+
+export const mnistSource: DatasetSource<'mnist'> = { tasks: ['classify'], prepare: prepareMnist };

@@ -1,0 +1,26 @@
+import type { JobSpec, Task } from '@ocellus/contracts';
+import type { TrainingData } from '../types.js';
+
+export type DatasetName = JobSpec['dataset']['name'];
+
+/** The job's data: training and validation for fitting, and the held-out test split for evaluation only. */
+export interface PreparedData<T extends Task = Task> {
+  data: TrainingData<T>;
+  /** Indices into `data.set`, never seen by training, model selection or early stopping. */
+  test: Int32Array;
+}
+
+/** Options of the library's callers that the job spec does not carry. */
+export interface DataOptions {
+  /**
+   * Keep only these classes of the dataset, relabelled 0..n-1 in this order (e.g. digits 5-9 as a
+   * 5-class task for transfer learning); the dataset's counts then apply to these classes alone.
+   */
+  classes?: readonly number[];
+}
+
+/** One entry of the dataset table: the tasks it has targets for, and how a job spec's counts and seed draw it. */
+export interface DatasetSource<N extends DatasetName> {
+  readonly tasks: readonly Task[];
+  prepare(dataset: Extract<JobSpec['dataset'], { name: N }>, options: DataOptions): PreparedData;
+}
