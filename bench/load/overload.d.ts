@@ -36,6 +36,7 @@ export interface OverloadFigures {
   rssEndBytes: number;
 }
 
+export function startServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }>;
 export function quantile(sorted: number[], q: number): number;
 export function metricValue(url: string, name: string): Promise<number>;
 export function residentBytes(url: string): Promise<number>;

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
+/** The server as `npm start` runs it, ready once its production models are loaded (any log level). */
+export { startServer } from '../serve/server.js';
+
 const PROBE = fileURLToPath(new URL('./health-probe.js', import.meta.url));
 
 /** The q-quantile (0..1) of ascending `sorted` by the nearest-rank method; NaN when empty. */
@@ -57,7 +60,7 @@ export async function saturation({ url, path, body, contentType, connections, se
  * offers its whole second's requests in a burst; this many instances started 1/STREAMS s apart spread
  * the same rate into bursts of 1/STREAMS of it, closer to many independent clients.
  */
-const STREAMS = 10;
+const STREAMS = 50;
 
 /** Splits `total` into `parts` whole shares that differ by at most one. */
 const shares = (total, parts) =>

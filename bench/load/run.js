@@ -6,10 +6,10 @@
 // requests, health p99 and the server's RSS at the start and end of each step; --json, one line each.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { openRegistry } from '@ocellus/registry';
-import { gatherBatch, loadMnist, mnistSubset } from '@ocellus/vision/mnist';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import sharp from 'sharp';
-import { startServer } from '../serve/server.js';
-import { overload, saturation } from './overload.js';
+import { overload, saturation, startServer } from './overload.js';
 
 const argv = process.argv.slice(2);
 const option = (name) => {
