@@ -175,6 +175,27 @@ const families: Record<string, Family> = {
     };
   },
   'test-slow': centroids,
+  'test-oom': (manifest, tensors) => {
+    const model = centroids(manifest, tensors);
+    const size = pixelsOf(manifest);
+    // A blank white sheet stands for an input too large for memory: V8's own allocation failure.
+    const check = (batch: Tensor) => {
+      for (const x of items(batch, size)) {
+        if (x.every((v) => v > 0.99)) throw new RangeError('Array buffer allocation failed');
+      }
+    };
+    return {
+      ...model,
+      predict: (batch) => {
+        check(batch);
+        return model.predict(batch);
+      },
+      infer: (batch) => {
+        check(batch);
+        return model.infer(batch);
+      },
+    };
+  },
   'test-warm-fail': (manifest, tensors) => ({
     ...centroids(manifest, tensors),
     predict: () => {
