@@ -2,7 +2,8 @@ import { type DType, dtypeOf, type Storage } from '../storage.js';
 
 /** Argument checks shared by the kernels, with messages that name the operation and the argument. */
 export function requirePositive(op: string, values: Record<string, number>): void {
-  for (const [name, value] of Object.entries(values)) {
+  for (const name in values) {
+    const value = values[name]!;
     if (!Number.isInteger(value) || value < 1) {
       throw new RangeError(`${op}: ${name} must be a positive integer, got ${value}`);
     }
@@ -10,7 +11,8 @@ export function requirePositive(op: string, values: Record<string, number>): voi
 }
 
 export function requireNonNegative(op: string, values: Record<string, number>): void {
-  for (const [name, value] of Object.entries(values)) {
+  for (const name in values) {
+    const value = values[name]!;
     if (!Number.isInteger(value) || value < 0) {
       throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${value}`);
     }

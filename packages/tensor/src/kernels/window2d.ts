@@ -37,7 +37,9 @@ export function window2d(
   const [strideH, strideW] = params.stride ?? defaultStride;
   const [padH, padW] = params.padding ?? [0, 0];
   const [dilationH, dilationW] = params.dilation ?? [1, 1];
-  requirePositive(op, { ...sizes, kh, kw, strideH, strideW, dilationH, dilationW });
+  // Two checks rather than one over a spread object: spreading `sizes` costs some microseconds a call.
+  requirePositive(op, sizes);
+  requirePositive(op, { kh, kw, strideH, strideW, dilationH, dilationW });
   requireNonNegative(op, { padH, padW });
   return { kh, kw, strideH, strideW, padH, padW, dilationH, dilationW };
 }
