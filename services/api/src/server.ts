@@ -16,9 +16,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { redisUrl } = config;
+  // Stray entries in the registry root are reported once the logger exists (the first scan runs after).
+  const warnings: { log?: (message: string) => void } = {};
   const app = await buildApp({
     config,
-    registry: openRegistry(config.registryRoot, { pollIntervalMs: config.registryPollMs }),
+    registry: openRegistry(config.registryRoot, {
+      pollIntervalMs: config.registryPollMs,
+      onWarning: (message) => (warnings.log ?? ((m) => process.stderr.write(`${m}\n`)))(message),
+    }),
     modelHost: threadHost(),
     trainingJobs: (log) => openJobService(config, log),
     ...(redisUrl === undefined
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
         : {}),
     },
   });
+  warnings.log = (message) => app.log.warn({ registry: config.registryRoot }, message);
   if (config.adminKeys.length === 0) {
     app.log.warn(
       { host: config.host },

@@ -1,4 +1,10 @@
-import { defaultJobSpecSchema, type JobPhase, type JobSpec, type Metrics } from '@ocellus/contracts';
+import {
+  defaultJobSpecSchema,
+  isAliasName,
+  type JobPhase,
+  type JobSpec,
+  type Metrics,
+} from '@ocellus/contracts';
 import type { Manifest, Registry } from '@ocellus/registry';
 import { toRecords } from '../artifact.js';
 import type { DataOptions } from '../data/dataset-source.js';
@@ -36,6 +42,10 @@ export interface JobOutcome {
  * retry after a crash while publishing) returns that version without training again.
  */
 export async function runTrainingJob(spec: JobSpec, context: JobContext): Promise<JobOutcome> {
+  // Checked before anything trains or publishes, for callers that skipped the schema.
+  if (spec.promote !== undefined && !isAliasName(spec.promote)) {
+    throw new RangeError(`promote: '${String(spec.promote).slice(0, 64)}' is not an alias name`);
+  }
   const published = context.jobId
     ? await publishedBy(context.registry, spec.model, context.jobId)
     : undefined;
