@@ -21,7 +21,7 @@ export class InferenceThread {
   private closed = false;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
-  constructor(private readonly options: { heapLimitMb: number }) {}
+  constructor(private readonly options: { heapLimitMb: number; script: URL }) {}
 
   /** The current worker's number, starting one when none runs. */
   generation(): number {
@@ -50,7 +50,7 @@ export class InferenceThread {
 
   private current(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(new URL('./model-thread.js', import.meta.url), {
+    const worker = new Worker(this.options.script, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },
     });
     worker.unref();

@@ -6,6 +6,8 @@ import type { HostedModel, ModelHost, NamedTensor } from './model-host.js';
 export interface ThreadHostOptions {
   /** Heap of the inference thread; past it the thread dies, its calls fail, and it restarts. */
   heapLimitMb?: number;
+  /** The thread's module, answering `HostRequest`s (default: this package's `model-thread.js`). */
+  script?: URL;
 }
 
 /**
@@ -14,7 +16,10 @@ export interface ThreadHostOptions {
  * gets it again on its next call.
  */
 export function threadHost(options: ThreadHostOptions = {}): ModelHost {
-  const thread = new InferenceThread({ heapLimitMb: options.heapLimitMb ?? 4096 });
+  const thread = new InferenceThread({
+    heapLimitMb: options.heapLimitMb ?? 4096,
+    script: options.script ?? new URL('./model-thread.js', import.meta.url),
+  });
   let loads = 0;
   return {
     async load(manifest, tensors) {
