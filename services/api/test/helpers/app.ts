@@ -23,6 +23,8 @@ export async function testApp(
     env?: Record<string, string>;
     host?: ModelHost;
     seed?: (registry: FsRegistry) => Promise<unknown>;
+    /** Receives each log line (pino JSON) at level info and above. */
+    logSink?: (line: string) => void;
     /** Opens the app's job service from its config (e.g. `openJobService`); no job routes without it. */
     trainingJobs?: (config: Config, log: FastifyBaseLogger) => Promise<JobService>;
   } = {},
@@ -42,7 +44,11 @@ export async function testApp(
     config,
     registry,
     modelHost: options.host ?? testHost(),
-    logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
+    logger: options.logSink
+      ? { level: 'info', stream: { write: options.logSink } }
+      : process.env.TEST_LOG
+        ? { level: process.env.TEST_LOG }
+        : false,
     ...(trainingJobs ? { trainingJobs: (log: FastifyBaseLogger) => trainingJobs(config, log) } : {}),
   });
   await app.modelsReady();
