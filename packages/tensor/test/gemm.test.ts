@@ -27,6 +27,8 @@ const shapes: [number, number, number][] = [
   [600, 2, 300],
   [130, 530, 260],
   [1568, 16, 150],
+  [1, 37, 203],
+  [1, 120, 400],
 ];
 
 const transposes: [boolean, boolean][] = [
@@ -152,6 +154,16 @@ describe.each(modes)('gemm with the $name', ({ options }) => {
     const expected = reference(false, false, 20, 30, 10, 1, ops.a, ops.b, 0, ops.c);
     gemmWith(options)(false, false, 20, 30, 10, 1, ops.a, ops.b, 0, ops.c);
     expect(errorRatio(expected, ops.c, 20, 30, 10, 'float32')).toBeLessThan(1);
+  });
+
+  it('computes one row times B^T from rows far apart, ignoring NaN in C when beta is 0', () => {
+    for (const transA of [false, true]) {
+      const ops = operands({ transA, transB: true, m: 1, n: 29, k: 43, alpha: 2, beta: 0, pad: 700 });
+      ops.c.data.fill(Number.NaN);
+      const expected = reference(transA, true, 1, 29, 43, 2, ops.a, ops.b, 0, ops.c);
+      gemmWith(options)(transA, true, 1, 29, 43, 2, ops.a, ops.b, 0, ops.c);
+      expect(errorRatio(expected, ops.c, 1, 29, 43, 'float32'), `${transA}`).toBeLessThan(1);
+    }
   });
 
   it('leaves the elements of C outside the view untouched', () => {

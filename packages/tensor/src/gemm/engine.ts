@@ -4,7 +4,7 @@ import type { Job } from './job.js';
 import { jsBlock } from './js-kernel.js';
 import { instantiate, KERNEL_CODES, SHAPES, type SimdKernel } from './kernels.js';
 import { type Packed, packA, packBPanel } from './pack.js';
-import { COPY_MIN_COLS } from './plan.js';
+import { COPY_MIN_COLS, type Problem } from './plan.js';
 
 export interface Operands {
   a: Storage;
@@ -59,10 +59,7 @@ export class Engine {
 
   /** Runs this participant's share of a job: pack B units, wait for all of them, then compute tiles. */
   run(job: Job, ops: Operands, sync: Sync, participant: number): void {
-    if (this.f32.buffer.byteLength !== this.memory.buffer.byteLength) {
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.f64 = new Float64Array(this.memory.buffer);
-    }
+    this.refresh();
     const { mr, nr, bytes } = SHAPES[KERNEL_CODES[job.kernel]!];
     const simd = this.kernels[job.kernel];
     const packed = bytes === 8 ? this.f64 : this.f32;
@@ -133,6 +130,37 @@ export class Engine {
         }
       }
       this.storeTile(job, ops.c, packed, tile, simd);
+    }
+  }
+
+  /**
+   * C's one row = alpha op(A) B^T + beta C for float32 (op(A) a single row): B's rows and A staged at
+   * byte address `base` (gemvScratch floats), each output one dot product in gemvRows.
+   */
+  gemvRows(p: Problem, ops: Operands, base: number): void {
+    this.refresh();
+    const simd = this.kernels[KERNEL_CODES.indexOf(p.kernel)];
+    if (!simd) throw new Error(`gemv: no ${p.kernel} kernel`);
+    const f = this.f32;
+    const w = base >> 2;
+    const ldw = stageRows(f, ops.b as Float32Array, p.bOff, p.ldb, p.n, p.k, w);
+    const x = w + gemvStage(p);
+    const a = ops.a;
+    if (p.transA) for (let q = 0; q < p.k; q++) f[x + q] = a[p.aOff + q * p.lda]!;
+    else f.set(a.subarray(p.aOff, p.aOff + p.k), x);
+    const y = x + roundUp4(p.k);
+    simd.gemvRows(w * 4, ldw * 4, x * 4, p.k, p.n, y * 4);
+    const c = ops.c;
+    for (let j = 0; j < p.n; j++) {
+      const v = p.alpha * f[y + j]!;
+      c[p.cOff + j] = p.beta === 0 ? v : v + p.beta * c[p.cOff + j]!;
+    }
+  }
+
+  private refresh(): void {
+    if (this.f32.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
     }
   }
 
@@ -228,6 +256,14 @@ export class Engine {
     }
   }
 }
+
+const roundUp4 = (v: number) => Math.ceil(v / 4) * 4;
+
+/** Floats gemvRows stages B's rows in (as stageRows lays them out), rounded up to whole vectors. */
+const gemvStage = (p: Problem) => roundUp4(p.ldb <= 2 * p.k ? (p.n - 1) * p.ldb + p.k : p.n * p.k);
+
+/** Floats of scratch gemvRows uses: B's rows, A's row, the products. */
+export const gemvScratch = (p: Problem) => gemvStage(p) + roundUp4(p.k) + p.n;
 
 /** A C tile in scratch: `base` with row stride ldt, holding rows x cols of C from (i0, j0); `stage` is free scratch. */
 interface TileSpan {

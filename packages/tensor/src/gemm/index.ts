@@ -1,7 +1,7 @@
 import { TASK_GEMM } from '../runtime/control.js';
 import { defaultThreads, runtime, support } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
-import type { Operands } from './engine.js';
+import { gemvScratch, type Operands } from './engine.js';
 import { writeJob } from './job.js';
 import { type KernelName, SHAPES } from './kernels.js';
 import { type Problem, plan, scratchEnd } from './plan.js';
@@ -96,8 +96,12 @@ export function gemmWith(options: GemmOptions): Gemm {
     checkRef('A', a, aRows, aCols);
     checkRef('B', b, bRows, bCols);
     const kernel = kernelFor(options, a.data, b.data, c.data);
+    // One row of A times B^T (a batch-1 linear layer): dot products over B's rows, inline.
+    const gemv = m === 1 && transB && kernel !== 'js';
     const threads =
-      2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS) ? 1 : (options.threads ?? defaultThreads);
+      gemv || 2 * m * n * k < (options.inlineBelow ?? INLINE_BELOW_FLOPS)
+        ? 1
+        : (options.threads ?? defaultThreads);
     const rt = runtime();
     const pooled = threads > 1;
     const [sa, sb, sc] = pooled
@@ -119,11 +123,16 @@ export function gemmWith(options: GemmOptions): Gemm {
       cOff: sc.offset,
       ldc: sc.ld,
     };
+    const engine = rt.instance.engine;
+    if (gemv) {
+      rt.reserve(rt.scratchBase + 4 * gemvScratch(problem));
+      engine.gemvRows(problem, { a: a.data, b: b.data, c: c.data }, rt.scratchBase);
+      return;
+    }
     const { jobs, tiles } = plan(problem, threads, rt.scratchBase);
     const participants = Math.min(threads, tiles);
     rt.reserve(scratchEnd(jobs[0]!, participants));
     const ops: Operands = { a: sa.data, b: sb.data, c: sc.data };
-    const engine = rt.instance.engine;
     if (participants === 1) {
       const sync = new SharedSync(rt.solo);
       for (const job of jobs) {

@@ -31,6 +31,8 @@ export interface SimdKernel {
   packCols(src: number, srcStride: number, k: number, dst: number, alpha: number): void;
   packA(src: number, srcStride: number, panels: number, kc: number, dst: number): void;
   packAT(src: number, srcStride: number, panels: number, kc: number, dst: number): void;
+  /** y[j] = row j of W dotted with x, for j < n (see gemv-kernel.ts). */
+  gemvRows(w: number, ldw: number, x: number, k: number, n: number, y: number): void;
   copyBlock(
     src: number,
     srcStride: number,

@@ -1,6 +1,7 @@
 import { MAX_PAGES } from '../wasm/api.js';
 import { op, simd } from '../wasm/opcodes.js';
 import { Code, type FunctionDef, i32s, memarg, moduleBytes } from '../wasm/writer.js';
+import { gemvFunction } from './gemv-kernel.js';
 import { packFunctions } from './simd-pack.js';
 
 export interface SimdShape {
@@ -104,5 +105,5 @@ function blockFunction(shape: SimdShape, rowsA: boolean): FunctionDef {
 
 export function simdKernelBytes(shape: SimdShape): Uint8Array {
   const kernels = [blockFunction(shape, false), blockFunction(shape, true)];
-  return moduleBytes([...kernels, ...packFunctions(shape.mr)], MAX_PAGES);
+  return moduleBytes([...kernels, ...packFunctions(shape.mr), gemvFunction(shape.relaxed)], MAX_PAGES);
 }
