@@ -24,8 +24,11 @@ export interface OverloadFigures {
   others: Record<string, number>;
   errors: number;
   timeouts: number;
+  /** Latencies below are the probe process's samples, at normal priority. */
+  acceptedSamples: number;
   acceptedP50Ms: number;
   acceptedP99Ms: number;
+  rejectedSamples: number;
   rejectedP50Ms: number;
   rejectedP99Ms: number;
   healthProbes: number;
@@ -40,11 +43,20 @@ export function startServer(env: Record<string, string>): Promise<{ url: string;
 export function quantile(sorted: number[], q: number): number;
 export function metricValue(url: string, name: string): Promise<number>;
 export function residentBytes(url: string): Promise<number>;
-export function probeHealth(
+export function probe(
   url: string,
   durationMs: number,
   intervalMs: number,
-): { done: Promise<{ latencies: number[]; failures: number }> };
+  sample?: { path: string; body: string; contentType: string; clients: number; intervalMs: number },
+): {
+  done: Promise<{
+    health: number[];
+    healthFailures: number;
+    accepted: number[];
+    rejected: number[];
+    others: Record<string, number>;
+  }>;
+};
 export function saturation(target: Target & { connections: number; seconds: number }): Promise<number>;
 export function overload(
   target: Target & { rate: number; seconds: number; probeIntervalMs?: number },

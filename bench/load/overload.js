@@ -5,7 +5,8 @@ import autocannon from 'autocannon';
 /** The server as `npm start` runs it, ready once its production models are loaded (any log level). */
 export { startServer } from '../serve/server.js';
 
-const PROBE = fileURLToPath(new URL('./health-probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
+const OFFER = fileURLToPath(new URL('./offer.js', import.meta.url));
 
 /** The q-quantile (0..1) of ascending `sorted` by the nearest-rank method; NaN when empty. */
 export function quantile(sorted, q) {
@@ -25,21 +26,26 @@ export async function metricValue(url, name) {
 /** The server's resident set size as it reports it (prom-client's process metrics). */
 export const residentBytes = (url) => metricValue(url, 'process_resident_memory_bytes');
 
-/** Starts the health probe in its own process; `done` resolves with its sorted latencies and failures. */
-export function probeHealth(url, durationMs, intervalMs) {
-  const child = spawn(process.execPath, [PROBE, url, String(durationMs), String(intervalMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Runs a script of this folder in its own process; resolves with the one JSON line it prints. */
+function runChild(script, args) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  const done = new Promise((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve(JSON.parse(out));
-      else reject(new Error(`the health probe exited with ${code}`));
+      else reject(new Error(`${script} exited with ${code}`));
     });
   });
-  return { done };
+}
+
+/**
+ * Starts probe.js in its own process: health every `intervalMs` and, with `sample`, a few inference
+ * clients; `done` resolves with their sorted latencies.
+ */
+export function probe(url, durationMs, intervalMs, sample) {
+  return { done: runChild(PROBE, [JSON.stringify({ url, durationMs, intervalMs, sample })]) };
 }
 
 /** Requests back to back from `connections` clients for `seconds`: the accepted requests per second. */
@@ -55,74 +61,37 @@ export async function saturation({ url, path, body, contentType, connections, se
   return result['2xx'] / result.duration;
 }
 
-/**
- * Autocannon paces a rate per connection in one-second windows that all open together, so one instance
- * offers its whole second's requests in a burst; this many instances started 1/STREAMS s apart spread
- * the same rate into bursts of 1/STREAMS of it, closer to many independent clients.
- */
-const STREAMS = 50;
-
-/** Splits `total` into `parts` whole shares that differ by at most one. */
-const shares = (total, parts) =>
-  Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+/** Inference clients of the probe process, each sending every SAMPLE_INTERVAL_MS: under 5% of a test's load. */
+const SAMPLE_CLIENTS = 4;
+const SAMPLE_INTERVAL_MS = 50;
 
 /**
- * Offers `rate` requests/s for `seconds` over enough connections that a client waiting on an accepted
- * request never holds the offered rate down (at most 2 requests/s each), while a separate process probes
- * `/v2/health/live`. Latencies are per response as measured, accepted (2xx) and rejected (503 OVERLOADED)
- * apart; RSS is the server's own at the start and the end.
+ * Offers `rate` requests/s for `seconds` (offer.js, in its own process at a lower priority) over enough
+ * connections that a client waiting on an accepted request never holds the offered rate down (at most
+ * 2 requests/s each). Another process at normal priority probes `/v2/health/live` and samples the same
+ * inference request, so latencies are what a client sees, not the niced generator's own delays; counts
+ * (accepted/s, % OVERLOADED) are the generator's. RSS is the server's own at the start and the end.
  */
 export async function overload({ url, path, body, contentType, rate, seconds, probeIntervalMs = 20 }) {
-  const streams = Math.min(STREAMS, rate);
-  const connections = Math.min(1000, Math.max(streams, Math.ceil(rate / 2)));
+  const connections = Math.min(1000, Math.ceil(rate / 2));
   const shedBefore = await metricValue(url, 'ocellus_requests_shed_total');
   const rssStartBytes = await residentBytes(url);
-  const started = performance.now();
-  const probe = probeHealth(url, seconds * 1000 + 1000, probeIntervalMs);
-  const accepted = [];
-  const rejected = [];
-  const others = {};
-  let overloaded = 0;
-  const stream = (streamRate, streamConnections) => {
-    const run = autocannon({
-      url: `${url}${path}`,
-      connections: streamConnections,
-      overallRate: streamRate,
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': contentType },
-          body,
-          onResponse(status, responseBody) {
-            if (status === 503 && responseBody.includes('"OVERLOADED"')) overloaded++;
-          },
-        },
-      ],
-    });
-    run.on('response', (_client, status, _bytes, ms) => {
-      if (status >= 200 && status < 300) accepted.push(ms);
-      else if (status === 503) rejected.push(ms);
-      else others[status] = (others[status] ?? 0) + 1;
-    });
-    return run;
+  const sample = {
+    path,
+    body: body.toString('base64'),
+    contentType,
+    clients: SAMPLE_CLIENTS,
+    intervalMs: SAMPLE_INTERVAL_MS,
   };
-  const rates = shares(rate, streams);
-  const connectionShares = shares(connections, streams);
-  const runs = [];
-  for (let i = 0; i < streams; i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000 / streams));
-    runs.push(stream(rates[i], Math.min(connectionShares[i], rates[i])));
-  }
-  const results = await Promise.all(runs);
-  const elapsedSeconds = (performance.now() - started) / 1000;
-  const health = await probe.done;
+  const probed = probe(url, seconds * 1000 + 1000, probeIntervalMs, sample);
+  const offered = await runChild(OFFER, [
+    JSON.stringify({ url, path, body: sample.body, contentType, rate, seconds, connections }),
+  ]);
+  const seen = await probed.done;
   const rssEndBytes = await residentBytes(url);
   const shed = (await metricValue(url, 'ocellus_requests_shed_total')) - shedBefore;
-  accepted.sort((a, b) => a - b);
-  rejected.sort((a, b) => a - b);
+  const { accepted, rejected, others, overloaded, elapsedSeconds } = offered;
   const answered = accepted.length + rejected.length + Object.values(others).reduce((a, b) => a + b, 0);
-  const total = (key) => results.reduce((sum, r) => sum + r[key], 0);
   return {
     offeredPerSecond: rate,
     connections,
@@ -134,17 +103,19 @@ export async function overload({ url, path, body, contentType, rate, seconds, pr
     overloaded,
     overloadedPercent: answered > 0 ? (100 * overloaded) / answered : 0,
     shedByServer: shed,
-    others,
-    errors: total('errors'),
-    timeouts: total('timeouts'),
-    acceptedP50Ms: quantile(accepted, 0.5),
-    acceptedP99Ms: quantile(accepted, 0.99),
-    rejectedP50Ms: quantile(rejected, 0.5),
-    rejectedP99Ms: quantile(rejected, 0.99),
-    healthProbes: health.latencies.length,
-    healthFailures: health.failures,
-    healthP50Ms: quantile(health.latencies, 0.5),
-    healthP99Ms: quantile(health.latencies, 0.99),
+    others: { ...others, ...seen.others },
+    errors: offered.errors,
+    timeouts: offered.timeouts,
+    acceptedSamples: seen.accepted.length,
+    acceptedP50Ms: quantile(seen.accepted, 0.5),
+    acceptedP99Ms: quantile(seen.accepted, 0.99),
+    rejectedSamples: seen.rejected.length,
+    rejectedP50Ms: quantile(seen.rejected, 0.5),
+    rejectedP99Ms: quantile(seen.rejected, 0.99),
+    healthProbes: seen.health.length,
+    healthFailures: seen.healthFailures,
+    healthP50Ms: quantile(seen.health, 0.5),
+    healthP99Ms: quantile(seen.health, 0.99),
     rssStartBytes,
     rssEndBytes,
   };

@@ -35,6 +35,7 @@ describe('POST /v1/classify at three times saturation, on the shipped models/ re
     expect.soft(run.shedByServer, 'ocellus_requests_shed_total').toBeGreaterThanOrEqual(run.overloaded);
     expect.soft(run.others, 'answers other than 2xx and 503').toEqual({});
     expect.soft(run.errors + run.timeouts, 'socket errors and timeouts').toBe(0);
+    expect.soft(run.acceptedSamples + run.rejectedSamples, 'inference samples').toBeGreaterThan(100);
     expect.soft(run.acceptedP99Ms, 'accepted p99 ms').toBeLessThan(2000);
     expect.soft(run.rejectedP99Ms, 'rejected p99 ms').toBeLessThan(100);
     expect.soft(run.healthFailures, 'failed health probes').toBe(0);
