@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gemm, gemmWith } from '@ocellus/tensor/gemm';
+import { conv2dForward, conv2dGeometry } from '@ocellus/tensor/kernels';
 import { exitWorkerDuringNextCall, poolStats } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { errorRatio, matrix, reference } from './gemm-reference.js';
@@ -28,7 +29,7 @@ function product(seed: number, m: number, n: number, k: number) {
 }
 
 // The order matters: the first two tests see a pool that no call has started yet.
-describe('the gemm worker pool', () => {
+describe('the worker pool', () => {
   it('runs small products inline by default and never starts a worker for threads: 1', () => {
     const small = product(1, 8, 8, 8);
     gemm(false, false, 8, 8, 8, 1, small.a, small.b, 0, small.c);
@@ -60,6 +61,24 @@ describe('the gemm worker pool', () => {
     expect(poolStats()).toMatchObject({ workers: before.workers, started: before.started + 1 });
   });
 
+  it('fails the convolution in which a worker dies, then replaces the worker', () => {
+    const geo = conv2dGeometry({ n: 2, c: 3, h: 16, w: 16, outChannels: 8, kh: 3, kw: 3 });
+    const x = new Float32Array(2 * 3 * 16 * 16).fill(1);
+    const w = new Float32Array(8 * 27).fill(1);
+    const out = new Float32Array(geo.positions * 8);
+    const options = { path: 'direct', threads: 2, parallelMin: 0 } as const;
+    conv2dForward(x, w, null, geo, out, undefined, options);
+    const before = poolStats();
+    exitWorkerDuringNextCall(1);
+    expect(() => conv2dForward(x, w, null, geo, out, undefined, options)).toThrow(
+      /igemm worker 1 exited .*replaced/,
+    );
+    out.fill(0);
+    conv2dForward(x, w, null, geo, out, undefined, options);
+    expect(out.every((v) => v === 27)).toBe(true);
+    expect(poolStats()).toMatchObject({ workers: before.workers, started: before.started + 1 });
+  });
+
   it('sizes the pool from OCELLUS_THREADS', () => {
     const result = runNode(
       `import { gemmInfo, gemmWith } from '@ocellus/tensor/gemm';
@@ -76,6 +95,26 @@ describe('the gemm worker pool', () => {
       pool: { workers: 2, started: 2, workerUnits: 0 },
       c: 256,
     });
+  });
+
+  it('runs GEMM tiles and convolution units on one set of workers', () => {
+    const result = runNode(
+      `import { gemmWith } from '@ocellus/tensor/gemm';
+       import { conv2dForward, conv2dGeometry } from '@ocellus/tensor/kernels';
+       import { poolStats } from '@ocellus/tensor/runtime';
+       const f = (n) => ({ data: new Float32Array(new SharedArrayBuffer(n * n * 4)).fill(1), offset: 0, ld: n });
+       const c = f(64);
+       gemmWith({ inlineBelow: 0 })(false, false, 64, 64, 64, 1, f(64), f(64), 0, c);
+       const geo = conv2dGeometry({ n: 2, c: 3, h: 16, w: 16, outChannels: 8, kh: 3, kw: 3 });
+       const out = new Float32Array(geo.positions * 8);
+       const x = new Float32Array(2 * 3 * 16 * 16).fill(1);
+       conv2dForward(x, new Float32Array(8 * 27).fill(1), null, geo, out, undefined, { path: 'direct', parallelMin: 0 });
+       const { workers, started } = poolStats();
+       console.log(JSON.stringify({ workers, started, c: c.data[100], out: out[5] }));`,
+      { OCELLUS_THREADS: '3' },
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ workers: 2, started: 2, c: 64, out: 27 });
   });
 
   it('does not keep the process alive once the work is done', () => {
