@@ -1,9 +1,10 @@
 // `npm run bench:load [-- --json] [-- --quick] [-- --seconds N] [-- --models a,b]`: overload of POST
 // /v1/classify on the real server (`node services/api/dist/server.js`) with its default settings and the
 // shipped models/ registry. Per classifier: saturation (the most accepted requests/s at 8 or 32 closed-loop
-// connections), then 1x, 2x and 3x that rate offered for a fixed time with autocannon, while a separate
-// process probes /v2/health/live. Prints accepted/s, % OVERLOADED, p50/p99 of accepted and rejected
-// requests, health p99 and the server's RSS at the start and end of each step; --json, one line each.
+// connections), then 1x, 2x and 3x that rate offered for a fixed time with autocannon (in a niced child
+// process), while another process probes /v2/health/live and samples the same request as a client would.
+// Prints accepted/s, % OVERLOADED, p50/p99 of accepted and rejected samples, health p99 and the server's
+// RSS at the start and end of each step; --json, one line each.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { openRegistry } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
