@@ -38,14 +38,6 @@ export function runtime(): Runtime {
 /** The runtime where WebAssembly SIMD runs the convolution kernels, else undefined. */
 export const simdRuntime = (): Runtime | undefined => (support.simd ? runtime() : undefined);
 
-export interface RuntimeInfo {
-  simd: boolean;
-  relaxed: boolean;
-  threads: number;
-}
-
-export const runtimeInfo = (): RuntimeInfo => ({ ...support, threads: defaultThreads });
-
 /** Pool diagnostics: workers in the pool, workers started so far (replacements count), igemm units run by workers. */
 export function poolStats(): { workers: number; started: number; workerUnits: number } {
   return runtime().pool.stats;

@@ -65,13 +65,9 @@ export class Arena {
     return at;
   }
 
-  /** The whole memory as floats and as ints (index = byte address / 4); stale after the memory grows. */
+  /** The whole memory as floats (index = byte address / 4); stale after the memory grows. */
   get floats(): Float32Array {
     return this.f32;
-  }
-
-  get ints(): Int32Array {
-    return this.i32;
   }
 
   /** Grows the memory to at least `bytes`; workers see the growth on their next `buffer` read. */
