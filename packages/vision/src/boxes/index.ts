@@ -1,0 +1,1 @@
+export { boxArea, boxIou, pairwiseIou } from './iou.js';
