@@ -3,6 +3,7 @@ export * from './inference.js';
 export * from './job-spec/architecture.js';
 export * from './job-spec/data.js';
 export * from './job-spec/optimizer.js';
+export * from './job-spec/resources.js';
 export * from './job-spec/spec.js';
 export * from './job-spec/training.js';
 export * from './jobs.js';
