@@ -87,6 +87,29 @@ describe.each(modes)('job records in %s', (_, open) => {
     expect(await store.list({ status: 'FAILED', limit: 10 })).toEqual([]);
   });
 
+  it('pages after a position, ties broken by id, each job once, across more than one index page', async () => {
+    // 120 jobs, three to a second: ties on createdAt, and more than the Redis store's 50-entry scan.
+    const ids = Array.from({ length: 120 }, (_, i) => `job-${String(i).padStart(3, '0')}`);
+    for (const [i, id] of ids.entries()) {
+      await store.create(queuedRecord(id, spec, at(Math.floor(i / 3))));
+      if (i % 4 === 0) await store.update(id, { status: 'RUNNING' });
+    }
+    const walk = async (status?: 'RUNNING') => {
+      const seen: string[] = [];
+      let after: { createdAt: string; id: string } | undefined;
+      for (let page = 0; page < 100; page++) {
+        const records = await store.list({ status, limit: 7, after });
+        seen.push(...records.map((r) => r.id));
+        const last = records.at(-1);
+        if (records.length < 7 || last === undefined) break;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      return seen;
+    };
+    expect(await walk()).toEqual([...ids].reverse());
+    expect(await walk('RUNNING')).toEqual(ids.filter((_, i) => i % 4 === 0).reverse());
+  });
+
   it('applies an update only from the allowed statuses', async () => {
     await store.create(queuedRecord('job-1', spec, at(1)));
     expect(await store.update('job-1', { status: 'CANCELLED' }, ['RUNNING'])).toBe(false);

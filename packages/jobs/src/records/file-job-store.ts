@@ -3,7 +3,15 @@ import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobHistoryEntry, JobRecord, JobStatus } from '@ocellus/contracts';
 import { jobDir, jobsDir, writeFileAtomic } from '../job-files.js';
-import type { JobEvent, JobEventsOptions, JobPatch, JobStore, StoredJobEvent } from './job-store.js';
+import {
+  type JobEvent,
+  type JobEventsOptions,
+  type JobPatch,
+  type JobStore,
+  type ListJobsOptions,
+  newerFirst,
+  type StoredJobEvent,
+} from './job-store.js';
 
 const RECORD_FILE = 'record.json';
 const EVENTS_FILE = 'events.jsonl';
@@ -104,10 +112,11 @@ export class FileJobStore implements JobStore {
     return this.records.get(id)?.status ?? null;
   }
 
-  async list({ status, limit }: { status?: JobStatus | undefined; limit: number }): Promise<JobRecord[]> {
+  async list({ status, limit, after }: ListJobsOptions): Promise<JobRecord[]> {
     return [...this.records.values()]
       .filter((record) => status === undefined || record.status === status)
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .filter((record) => after === undefined || newerFirst(after, record) < 0)
+      .sort(newerFirst)
       .slice(0, limit)
       .map((record) => structuredClone(record));
   }

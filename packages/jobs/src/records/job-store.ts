@@ -18,6 +18,24 @@ export type StoredJobEvent = JobEvent & { id: string };
 /** The fields a runner or the API may change; id, spec, history and createdAt are written once. */
 export type JobPatch = Partial<Omit<JobRecord, 'id' | 'spec' | 'history' | 'createdAt'>>;
 
+/** A place in the newest-first order of jobs: by creation time, then by id (both descending). */
+export interface JobPosition {
+  createdAt: string;
+  id: string;
+}
+
+export interface ListJobsOptions {
+  status?: JobStatus | undefined;
+  limit: number;
+  /** Only jobs after this one in the order (the last of the previous page). */
+  after?: JobPosition | undefined;
+}
+
+/** Whether `a` comes before `b` newest first: later creation first, then the larger id. */
+export function newerFirst(a: JobPosition, b: JobPosition): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 export interface JobEventsOptions {
   /** Replay only what follows this event id (SSE `Last-Event-ID`); everything when absent. */
   after?: string | undefined;
@@ -34,8 +52,8 @@ export interface JobStore {
   create(record: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | null>;
   status(id: string): Promise<JobStatus | null>;
-  /** Newest first. */
-  list(query: { status?: JobStatus | undefined; limit: number }): Promise<JobRecord[]>;
+  /** Newest first (`newerFirst`), from just after `after` when given. */
+  list(options: ListJobsOptions): Promise<JobRecord[]>;
   /** How many jobs are in each status (statuses with none are left out). */
   counts(): Promise<Partial<Record<JobStatus, number>>>;
   /** Applies `patch` atomically when the job's status is one of `from` (any status when omitted). */

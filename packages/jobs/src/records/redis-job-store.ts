@@ -1,6 +1,13 @@
 import type { JobHistoryEntry, JobRecord, JobStatus } from '@ocellus/contracts';
 import type { Redis } from 'ioredis';
-import type { JobEvent, JobEventsOptions, JobPatch, JobStore, StoredJobEvent } from './job-store.js';
+import type {
+  JobEvent,
+  JobEventsOptions,
+  JobPatch,
+  JobStore,
+  ListJobsOptions,
+  StoredJobEvent,
+} from './job-store.js';
 
 // Checks the status and writes the fields in one step, so a cancel and a worker's update never interleave;
 // a status change moves one count in the per-status tally (KEYS[2]) in the same step.
@@ -115,16 +122,41 @@ export class RedisJobStore implements JobStore {
     return (await this.redis.hget(this.key(id), 'status')) as JobStatus | null;
   }
 
-  async list({ status, limit }: { status?: JobStatus | undefined; limit: number }): Promise<JobRecord[]> {
+  /**
+   * Walks the index newest first (score desc, then id desc, as ZREVRANGEBYSCORE orders ties) from the
+   * cursor's score, reading statuses in one round trip per page and whole records only for the jobs kept.
+   */
+  async list({ status, limit, after }: ListJobsOptions): Promise<JobRecord[]> {
     const found: JobRecord[] = [];
     const page = Math.max(limit, 50);
-    for (let start = 0; found.length < limit; start += page) {
-      const ids = await this.redis.zrevrange(this.index, start, start + page - 1);
-      const records = await Promise.all(ids.map((id) => this.get(id)));
+    const afterScore = after === undefined ? undefined : Date.parse(after.createdAt);
+    const max = afterScore === undefined ? '+inf' : String(afterScore);
+    for (let offset = 0; found.length < limit; offset += page) {
+      const flat = await this.redis.zrevrangebyscore(
+        this.index,
+        max,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        page,
+      );
+      const ids: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const id = flat[i]!;
+        if (after !== undefined && Number(flat[i + 1]) === afterScore && id >= after.id) continue;
+        ids.push(id);
+      }
+      let kept = ids;
+      if (status !== undefined && ids.length > 0) {
+        const statuses = await Promise.all(ids.map((id) => this.status(id)));
+        kept = ids.filter((_, i) => statuses[i] === status);
+      }
+      const records = await Promise.all(kept.slice(0, limit - found.length).map((id) => this.get(id)));
       for (const record of records) {
         if (record !== null && (status === undefined || record.status === status)) found.push(record);
       }
-      if (ids.length < page) break;
+      if (flat.length < 2 * page) break;
     }
     return found.slice(0, limit);
   }
