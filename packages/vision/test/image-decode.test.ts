@@ -104,6 +104,17 @@ describe('decodeImage', () => {
     await expectImageError(decodeImage(full.subarray(0, Math.floor(full.length * 0.6))), 'decode-failed');
   });
 
+  it("words a damaged image's error itself: no libvips message, no path; libvips' words stay in the cause", async () => {
+    const damagedHeader = Buffer.concat([png.subarray(0, 20), Buffer.alloc(40, 7)]);
+    const damagedData = Buffer.from(png);
+    damagedData.fill(0x55, 60, png.length - 20);
+    for (const bytes of [damagedHeader, damagedData, png.subarray(0, Math.floor(png.length * 0.6))]) {
+      const err = await expectImageError(decodeImage(bytes), 'decode-failed');
+      expect(err.message).not.toMatch(/vips|libpng|buffer|\//i);
+      expect(err.cause).toBeInstanceOf(Error);
+    }
+  });
+
   it('refuses text bytes and an empty buffer', async () => {
     await expectImageError(
       decodeImage(Buffer.from('this is not an image, whatever its name says')),

@@ -43,16 +43,28 @@ export interface DecodedImage {
   source: { width: number; height: number; format: string };
 }
 
+/** An upload's header as read by `readImageHeader`: enough to decide, before decoding, whether to decode. */
+export interface ImageHeader {
+  format: string;
+  width: number;
+  /** The first page's height (an animated GIF or WebP stacks its pages). */
+  height: number;
+  meta: Metadata;
+}
+
 async function readMetadata(input: Buffer, options: SharpOptions): Promise<Metadata> {
   try {
     return await sharp(input, options).metadata();
   } catch (err) {
-    throw new ImageError('decode-failed', `not a readable image: ${(err as Error).message}`);
+    throw new ImageError('decode-failed', 'not a readable image: its header is damaged', { cause: err });
   }
 }
 
-/** Decodes an untrusted upload with sharp: header checks first, then a strict (`failOn: 'warning'`) decode. */
-export async function decodeImage(input: Buffer, options: DecodeOptions = {}): Promise<DecodedImage> {
+/**
+ * Reads an untrusted upload's header without decoding a pixel: its signature, format and size, refused
+ * when over `maxPixels` or under `minSide`.
+ */
+export async function readImageHeader(input: Buffer, options: DecodeOptions = {}): Promise<ImageHeader> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
   if (input.length === 0) throw new ImageError('decode-failed', 'the image is empty');
@@ -70,8 +82,7 @@ export async function decodeImage(input: Buffer, options: DecodeOptions = {}): P
       `not a readable image: its first bytes are none of ${ACCEPTED_NAMES}`,
     );
   }
-  const sharpOptions: SharpOptions = { failOn: 'warning', limitInputPixels: maxPixels, pages: 1 };
-  const meta = await readMetadata(input, { ...sharpOptions, limitInputPixels: false });
+  const meta = await readMetadata(input, { failOn: 'warning', limitInputPixels: false, pages: 1 });
   if (!ACCEPTED_FORMATS.has(meta.format)) {
     throw new ImageError('unsupported-format', `image format '${meta.format}' is not accepted`);
   }
@@ -89,10 +100,25 @@ export async function decodeImage(input: Buffer, options: DecodeOptions = {}): P
       `the image is ${meta.width}x${pageHeight}; each side needs at least ${minSide} pixels`,
     );
   }
+  return { format: meta.format, width: meta.width, height: pageHeight, meta };
+}
+
+/**
+ * Decodes an untrusted upload with sharp: header checks first (skipped when `header` is given, already
+ * read with the same options), then a strict (`failOn: 'warning'`) decode.
+ */
+export async function decodeImage(
+  input: Buffer,
+  options: DecodeOptions = {},
+  header?: ImageHeader,
+): Promise<DecodedImage> {
+  const { meta, width, height: pageHeight } = header ?? (await readImageHeader(input, options));
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const sharpOptions: SharpOptions = { failOn: 'warning', limitInputPixels: maxPixels, pages: 1 };
   const swapped = (meta.orientation ?? 1) >= 5;
   const source = {
-    width: swapped ? pageHeight : meta.width,
-    height: swapped ? meta.width : pageHeight,
+    width: swapped ? pageHeight : width,
+    height: swapped ? width : pageHeight,
     format: meta.format,
   };
   const grey = meta.channels <= 2 && meta.space === 'b-w';
@@ -120,6 +146,12 @@ export async function decodeImage(input: Buffer, options: DecodeOptions = {}): P
     };
   } catch (err) {
     if (err instanceof ImageError) throw err;
-    throw new ImageError('decode-failed', `the image could not be decoded: ${(err as Error).message}`);
+    throw new ImageError(
+      'decode-failed',
+      'the image could not be decoded: its data is damaged or truncated',
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -5,6 +5,8 @@ export {
   type DecodedImage,
   type DecodeOptions,
   decodeImage,
+  type ImageHeader,
+  readImageHeader,
 } from './decode.js';
 export { MNIST_BOX, MNIST_SIZE, type NormalizedDigit, normalizeDigit } from './digit.js';
 export { ImageError, type ImageErrorKind } from './errors.js';
