@@ -20,7 +20,7 @@ export interface RunJobOptions {
   /** Aborts the run for a shutdown or a lost lock (the reason); the job stays resumable. */
   signal?: AbortSignal;
   log: JobLog;
-  /** How often the record is polled for a cancel request made by any API replica. */
+  /** How often the record is polled for a cancel request made by any API replica (default 250 ms). */
   cancelPollMs?: number;
   progressIntervalMs?: number;
 }
@@ -136,12 +136,13 @@ async function train(options: RunJobOptions, spec: unknown): Promise<FinalReport
   const onAbort = () => thread.abort(options.signal?.reason as AbortReason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
+  // With the thread's CANCEL_GRACE_MS, a cancel takes effect within half a second, mid-step or not.
   const poll = setInterval(() => {
     store.status(id).then(
       (status) => status === 'CANCELLING' && thread.abort('cancel'),
       () => {},
     );
-  }, options.cancelPollMs ?? 500);
+  }, options.cancelPollMs ?? 250);
   try {
     const final = await thread.finished;
     publishProgress();

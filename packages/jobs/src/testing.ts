@@ -30,6 +30,16 @@ export function slowSpec(changes: Partial<JobSpecInput> = {}): JobSpecInput {
   });
 }
 
+/** A wide MLP on batches of 1024 digits: each step takes seconds on two cores, so cancels land mid-step. */
+export function slowStepSpec(changes: Partial<JobSpecInput> = {}): JobSpecInput {
+  return softmaxSpec({
+    architecture: { type: 'mlp', hidden: [3072, 3072] },
+    dataset: { name: 'mnist', train: 8192, validation: 100, test: 200 },
+    schedule: { epochs: 2, batchSize: 1024 },
+    ...changes,
+  });
+}
+
 export async function tempRegistryRoot(): Promise<{ root: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'ocellus-jobs-test-'));
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };

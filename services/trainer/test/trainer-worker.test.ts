@@ -14,6 +14,7 @@ import {
   REDIS_URL,
   redisNamespace,
   slowSpec,
+  slowStepSpec,
   softmaxSpec,
   storedEvents,
   tempRegistryRoot,
@@ -50,7 +51,7 @@ afterEach(async () => {
   await removeRoot();
 });
 
-function startWorker(registryRoot = root): Trainer {
+function startWorker(registryRoot = root, cancelPollMs: number | undefined = 50): Trainer {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const trainer = startTrainer({
     connection,
@@ -62,7 +63,7 @@ function startWorker(registryRoot = root): Trainer {
     stalledIntervalMs: 1000,
     maxStalledCount: 2,
     log,
-    cancelPollMs: 50,
+    ...(cancelPollMs === undefined ? {} : { cancelPollMs }),
     progressIntervalMs: 50,
   });
   running.push({ trainer, connection });
@@ -159,5 +160,16 @@ describe('the BullMQ trainer', () => {
     const job = await settled(id, 'failed');
     expect(job.failedReason).toBe('cancelled');
     expect(await openRegistry(root).listModels()).toEqual([]);
+  });
+
+  it('cancels within a second in the middle of a step that takes seconds (default cancel poll)', async () => {
+    startWorker(root, undefined);
+    const id = await submit(slowStepSpec());
+    await eventsUntil(store, id, (e) => e.name === 'progress' && e.data.step === 1);
+    const requested = Date.now();
+    await store.update(id, { status: 'CANCELLING' }, ['RUNNING']);
+    await until(async () => (await store.status(id)) === 'CANCELLED', 10_000);
+    expect(Date.now() - requested).toBeLessThan(1000);
+    expect((await settled(id, 'failed')).failedReason).toBe('cancelled');
   });
 });
