@@ -42,7 +42,8 @@ export interface GemmOptions {
  * Below this many flops the caller computes alone. Measured with `node bench/gemm/threshold.js` (median
  * inline vs pooled, 2 threads) on this 2-core machine while other jobs kept it at load 7 to 11: a dispatch
  * costs about 15 us (32^3: 11 vs 27 us), and the pool lost by about 10% at 256^3 (1.17 vs 1.30 ms) and
- * won at 512^3 (6.3 vs 9.0 ms). The cut is at 256^3, where a free second core clearly pays.
+ * won at 512^3 (6.3 vs 9.0 ms). The cut is at 256^3, where a free second core clearly pays. Measured
+ * again on the merged runtime's pool at load 2.5 to 3.5: 32^3 8.4 vs 10.1 us, 256^3 1.19 vs 1.31 ms.
  */
 export const INLINE_BELOW_FLOPS = 2 * 256 ** 3;
 
