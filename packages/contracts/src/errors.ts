@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'IMAGE_TOO_SMALL',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -23,6 +24,7 @@ export const ERROR_CODES = [
   'MODEL_UNAVAILABLE',
   'RESOURCE_EXHAUSTED',
   'INFERENCE_FAILED',
+  'ARTIFACT_CORRUPT',
   'NOT_SUPPORTED',
   'INTERNAL',
 ] as const;
@@ -44,13 +46,47 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** Turns zod issues into the error body's issues. */
+/** At most this many issues go out in one error body; the rest are counted in the last one. */
+export const MAX_REPORTED_ISSUES = 20;
+
+// A path segment is echoed only when it reads as a field name or an index: record keys and unknown keys
+// are the client's text, which an error must never reflect.
+const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map((segment) => (SAFE_SEGMENT.test(String(segment)) ? String(segment) : '*')).join('.');
+}
+
+/** zod's message, except where zod quotes the client's keys (`unrecognized_keys`). */
+function messageOf(issue: { code: string; message: string; keys?: readonly string[] }): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message.slice(0, 200);
+  const keys = issue.keys ?? [];
+  const shown = keys.filter((key) => SAFE_SEGMENT.test(key)).slice(0, 5);
+  const more = keys.length - shown.length;
+  return `unrecognized key${keys.length === 1 ? '' : 's'}${shown.length > 0 ? `: ${shown.join(', ')}` : ''}${
+    more > 0 && shown.length > 0 ? ` and ${more} more` : ''
+  }`;
+}
+
+/**
+ * Turns zod issues into the error body's issues: at most MAX_REPORTED_ISSUES, with paths and messages that
+ * never quote the client's keys or values.
+ */
 export function toValidationIssues(
-  issues: readonly { path: readonly PropertyKey[]; code: string; message: string }[],
+  issues: readonly {
+    path: readonly PropertyKey[];
+    code: string;
+    message: string;
+    keys?: readonly string[];
+  }[],
 ): ValidationIssue[] {
-  return issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => ({
+    path: pathOf(issue.path),
     code: issue.code,
-    message: issue.message,
+    message: messageOf(issue),
   }));
+  if (issues.length > MAX_REPORTED_ISSUES) {
+    shown.push({ path: '', code: 'too_many_issues', message: `${issues.length - MAX_REPORTED_ISSUES} more` });
+  }
+  return shown;
 }

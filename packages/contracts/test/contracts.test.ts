@@ -1,8 +1,11 @@
 import {
   DEFAULT_MODEL_OF_TASK,
+  defaultJobSpecSchema,
   errorBodySchema,
   inferenceOptionsSchemas,
   jobRecordSchema,
+  jobSpecSchema,
+  MAX_REPORTED_ISSUES,
   modelNameSchema,
   oipInferRequestSchema,
   TASK_OF_ARCHITECTURE,
@@ -11,6 +14,7 @@ import {
   versionParamsSchema,
 } from '@ocellus/contracts';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 describe('names', () => {
   it.each(['digits-cnn', '0', 'a-b-c', 'x'.repeat(64)])('accepts %j', (name) => {
@@ -61,6 +65,55 @@ describe('inference options', () => {
 
   it('rejects a score threshold above 1 on detect', () => {
     expect(inferenceOptionsSchemas.detect.safeParse({ scoreThreshold: '1.5' }).success).toBe(false);
+  });
+});
+
+describe('validation issues', () => {
+  const markup = `<script>${'x'.repeat(1000)}</script>`;
+
+  it('never quote a key the client sent, in a path or in a message', () => {
+    const unknown = inferenceOptionsSchemas.classify.safeParse({ [markup]: '1', colour: 'red' });
+    const [issue] = toValidationIssues(unknown.error!.issues);
+    expect(issue).toMatchObject({
+      path: '',
+      code: 'unrecognized_keys',
+      message: 'unrecognized keys: colour and 1 more',
+    });
+    const space = defaultJobSpecSchema.safeParse({
+      task: 'classify',
+      model: 'm',
+      architecture: { type: 'linear', loss: 'softmax' },
+      search: { space: { [markup]: [1, 2, 'log'] } },
+    });
+    const issues = toValidationIssues(space.error!.issues);
+    expect(issues[0]?.path).toBe('search.space.*');
+    expect(JSON.stringify(issues)).not.toContain('script');
+  });
+
+  it('reports at most MAX_REPORTED_ISSUES, then how many more', () => {
+    const many = z.array(z.number()).safeParse(Array(1000).fill('x'));
+    const issues = toValidationIssues(many.error!.issues);
+    expect(issues).toHaveLength(MAX_REPORTED_ISSUES + 1);
+    expect(issues.at(-1)).toMatchObject({
+      code: 'too_many_issues',
+      message: `${1000 - MAX_REPORTED_ISSUES} more`,
+    });
+  });
+
+  it('caps search.space at maxSearchDimensions when given, naming the setting', () => {
+    const spec = (dimensions: number) => ({
+      task: 'classify',
+      model: 'm',
+      architecture: { type: 'linear', loss: 'softmax' },
+      search: {
+        space: Object.fromEntries(Array.from({ length: dimensions }, (_, i) => [`p${i}`, [1, 2, 'log']])),
+      },
+    });
+    const capped = jobSpecSchema({ maxEpochs: 10, maxSearchDimensions: 3 });
+    expect(capped.safeParse(spec(3)).success).toBe(true);
+    const over = capped.safeParse(spec(4));
+    expect(over.error?.issues[0]?.message).toContain('OCELLUS_MAX_SEARCH_DIMENSIONS');
+    expect(defaultJobSpecSchema.safeParse(spec(100)).success).toBe(true);
   });
 });
 

@@ -23,10 +23,12 @@ const TASKS_OF_DATASET = {
 
 export interface JobSpecLimits {
   maxEpochs: number;
+  /** Dimensions of `search.space`; unbounded when absent (the trainer re-reads specs the API accepted). */
+  maxSearchDimensions?: number;
 }
 
-/** The training job spec (API.md "Training jobs"), with the epoch cap of the deployment. */
-export function jobSpecSchema({ maxEpochs }: JobSpecLimits) {
+/** The training job spec (API.md "Training jobs"), with the epoch and search-space caps of the deployment. */
+export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits) {
   return z
     .object({
       task: taskSchema,
@@ -39,7 +41,7 @@ export function jobSpecSchema({ maxEpochs }: JobSpecLimits) {
       optimizer: optimizerSchema.prefault({ type: 'adam' }),
       regularization: regularizationSchema,
       schedule: scheduleSchema(maxEpochs),
-      search: searchSchema.optional(),
+      search: searchSchema(maxSearchDimensions).optional(),
       transferFrom: transferFromSchema.optional(),
       promote: aliasNameSchema.optional().describe('alias to move to the new version once it is published'),
       seed: z

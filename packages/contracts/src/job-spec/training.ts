@@ -45,19 +45,29 @@ const searchDimensionSchema = z.union([
   }),
 ]);
 
-export const searchSchema = z.object({
-  method: z.enum(['grid', 'random']).default('random'),
-  trials: z.int().min(1).max(256).default(8),
-  folds: z.int().min(2).max(20).optional().describe('k-fold cross-validation on the training part'),
-  space: z
-    .record(
-      z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z0-9][a-zA-Z0-9-]*)*$/, 'a dotted path into the spec'),
-      searchDimensionSchema,
-    )
-    .refine((space) => Object.keys(space).length > 0, {
-      message: 'search space needs at least one dimension',
-    }),
-});
+/**
+ * Hyperparameter search; with `maxDimensions` (the API's OCELLUS_MAX_SEARCH_DIMENSIONS) a larger space is
+ * refused here, before any trial is drawn or a grid expanded.
+ */
+export const searchSchema = (maxDimensions = Number.POSITIVE_INFINITY) =>
+  z.object({
+    method: z.enum(['grid', 'random']).default('random'),
+    trials: z.int().min(1).max(256).default(8),
+    folds: z.int().min(2).max(20).optional().describe('k-fold cross-validation on the training part'),
+    space: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z0-9][a-zA-Z0-9-]*)*$/, 'a dotted path into the spec'),
+        searchDimensionSchema,
+      )
+      .refine((space) => Object.keys(space).length > 0, {
+        message: 'search space needs at least one dimension',
+      })
+      .refine((space) => Object.keys(space).length <= maxDimensions, {
+        message: `search space has more than ${maxDimensions} dimensions (OCELLUS_MAX_SEARCH_DIMENSIONS)`,
+      }),
+  });
 
 export const transferFromSchema = z
   .object({
