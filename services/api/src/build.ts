@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import app, { type AppOptions } from './app.js';
 import type { JobService } from './jobs/job-service.js';
 import { requestId } from './plugins/context.js';
+import { clientErrorHandler } from './plugins/errors.js';
 import { announcingRegistry, type RegistryEventBus } from './serving/registry-events.js';
 
 export interface BuildOptions extends AppOptions {
@@ -29,8 +30,19 @@ export async function buildApp({
     bodyLimit: config.limits.bodyLimit,
     handlerTimeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
+    // Node checks those deadlines only every connectionsCheckingInterval (30 s by default) and gives the
+    // headers 60 s of their own: a client trickling a request held its socket ~84 s with a 30 s timeout.
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))),
+    },
+    // A socket silent both ways (a client that stopped reading): past the handler's own timeout reply and
+    // past the 15 s heartbeat of job event streams.
+    connectionTimeout: Math.max(2 * config.requestTimeoutMs, 60_000),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);

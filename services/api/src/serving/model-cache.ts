@@ -1,5 +1,6 @@
 import type { ComputeOptions, TaskOutput } from '@ocellus/models';
 import { type Manifest, type Registry, RegistryError } from '@ocellus/registry';
+import { withoutPaths } from '../errors.js';
 import { type BatcherOptions, DynamicBatcher } from './batcher.js';
 import type { HostedModel, ModelHost, NamedTensor } from './model-host.js';
 
@@ -155,7 +156,8 @@ export class ModelCache {
 
   private async load(name: string, version: number): Promise<LoadedModel> {
     const { registry, host, batching, onBatch } = this.options;
-    const fail = (reason: string) => new ModelLoadError(name, version, reason);
+    // The reason reaches replies (503, the alias route's 409): the registry's paths stay on the server.
+    const fail = (reason: string) => new ModelLoadError(name, version, withoutPaths(reason));
     let artifact: Awaited<ReturnType<Registry['load']>>;
     try {
       artifact = await registry.load(name, version);

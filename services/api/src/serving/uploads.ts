@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { LIMIT_SETTINGS, type Limits } from '../config.js';
-import { ApiError, invalidParameter, payloadTooLarge } from '../errors.js';
+import { ApiError, invalidParameter, payloadTooLarge, quotedName } from '../errors.js';
 
 export interface Upload {
   images: Buffer[];
@@ -35,7 +35,7 @@ function multipartError(error: { code?: string; message: string }, limits: Limit
     case 'FST_PROTO_VIOLATION':
     case 'FST_INVALID_JSON_FIELD_ERROR':
     case 'FST_MP_PREMATURE_CLOSE':
-      return invalidParameter(`malformed multipart body: ${error.message}`);
+      return invalidParameter(`malformed multipart body (${error.code})`);
     default:
       return undefined;
   }
@@ -50,7 +50,7 @@ async function readMultipart(request: FastifyRequest, limits: Limits): Promise<U
       if (part.fieldname !== IMAGE_FIELD) {
         part.file.resume();
         throw invalidParameter(
-          `unexpected file field '${part.fieldname.slice(0, 64)}'; images go in '${IMAGE_FIELD}'`,
+          `unexpected file field ${quotedName(part.fieldname)}; images go in '${IMAGE_FIELD}'`,
         );
       }
       const bytes = await part.toBuffer();
@@ -62,13 +62,13 @@ async function readMultipart(request: FastifyRequest, limits: Limits): Promise<U
     } else {
       if (part.valueTruncated) {
         throw payloadTooLarge(
-          `field '${part.fieldname.slice(0, 64)}'`,
+          `field ${quotedName(part.fieldname)}`,
           limits.maxFieldBytes,
           LIMIT_SETTINGS.maxFieldBytes,
         );
       }
       if (part.fieldname in fields)
-        throw invalidParameter(`field '${part.fieldname.slice(0, 64)}' is given twice`);
+        throw invalidParameter(`field ${quotedName(part.fieldname)} is given twice`);
       fields[part.fieldname] = String(part.value);
     }
   }
@@ -86,7 +86,7 @@ export async function readUpload(request: FastifyRequest, limits: Limits): Promi
       const mapped = multipartError(error as { code?: string; message: string }, limits);
       if (mapped !== undefined) throw mapped;
       // Busboy's own parse errors (bad boundary, truncated part) are the client's malformed body.
-      throw invalidParameter(`malformed multipart body: ${(error as Error).message}`);
+      throw invalidParameter('malformed multipart body: its boundary or a part header is broken or cut off');
     }
   } else {
     const body = request.body;

@@ -12,7 +12,7 @@ import {
 } from '@ocellus/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { OIP_SETTINGS } from '../../config.js';
-import { ApiError, invalidParameter, modelNotFound, payloadTooLarge } from '../../errors.js';
+import { ApiError, invalidParameter, modelNotFound, payloadTooLarge, quotedName } from '../../errors.js';
 import { inferTensors } from '../../serving/infer-tensors.js';
 import { queueReady } from '../../serving/redis-ping.js';
 import { resolveVersion } from '../../serving/selection.js';
@@ -128,7 +128,7 @@ const oipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         const [n, ...item] = input.shape.length === 3 ? [1, ...input.shape] : input.shape;
         if (n === undefined || n < 1 || item.join('x') !== `${channels}x${height}x${width}`) {
           throw invalidParameter(
-            `input '${input.name}' must have shape [n, ${channels}, ${height}, ${width}]`,
+            `input ${quotedName(input.name)} must have shape [n, ${channels}, ${height}, ${width}]`,
           );
         }
         const { maxBatch, maxElements } = fastify.config.oip;
@@ -138,13 +138,13 @@ const oipRoutes: FastifyPluginAsyncZod = async (fastify) => {
           throw payloadTooLarge('the values of an input tensor', maxElements, OIP_SETTINGS.maxElements);
         if (input.data.length !== n * channels * height * width) {
           throw invalidParameter(
-            `input '${input.name}' has ${input.data.length} values, its shape needs ${n * channels * height * width}`,
+            `input ${quotedName(input.name)} has ${input.data.length} values, its shape needs ${n * channels * height * width}`,
           );
         }
         const known = new Set(loaded.model.outputs.map((o) => o.name));
         const wanted = request.body.outputs?.map((o) => o.name) ?? [...known];
         const unknown = wanted.find((o) => !known.has(o));
-        if (unknown !== undefined) throw invalidParameter(`unknown output '${unknown.slice(0, 64)}'`);
+        if (unknown !== undefined) throw invalidParameter(`unknown output ${quotedName(unknown)}`);
         const tensors = await inferTensors(
           loaded,
           input.data,
