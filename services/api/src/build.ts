@@ -4,7 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import app, { type AppOptions } from './app.js';
 import type { JobService } from './jobs/job-service.js';
 import { requestId } from './plugins/context.js';
-import { clientErrorHandler } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import { announcingRegistry, type RegistryEventBus } from './serving/registry-events.js';
 
 export interface BuildOptions extends AppOptions {
@@ -43,6 +43,7 @@ export async function buildApp({
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler,
+    frameworkErrors,
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
