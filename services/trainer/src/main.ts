@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { reportOrphanedVersions } from '@ocellus/jobs/orphans';
+import { RedisJobStore } from '@ocellus/jobs/redis-store';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadTrainerConfig, type TrainerConfig } from './config.js';
@@ -29,6 +31,9 @@ function main(): void {
     down = false;
   });
   const trainer = startTrainer({ ...config, connection, log });
+  // In the background: versions whose job record is gone (Redis lost its data) are named, not repaired.
+  const records = new RedisJobStore(connection.duplicate(), config.prefix);
+  void reportOrphanedVersions(config.registryRoot, records, log).finally(() => records.close());
   trainer.worker.once('ready', () =>
     log.info(
       { registry: config.registryRoot, prefix: config.prefix, concurrency: config.concurrency },

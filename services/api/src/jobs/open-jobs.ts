@@ -1,4 +1,5 @@
 import { EmbeddedTrainer } from '@ocellus/jobs/embedded';
+import { reportOrphanedVersions } from '@ocellus/jobs/orphans';
 import { trainingQueue } from '@ocellus/jobs/queue';
 import { RedisJobStore } from '@ocellus/jobs/redis-store';
 import type { FastifyBaseLogger } from 'fastify';
@@ -36,6 +37,8 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
       { registry: config.registryRoot },
       'no REDIS_URL: training jobs run in this process, one at a time',
     );
+    // In the background: start-up never waits on a scan of the registry.
+    void reportOrphanedVersions(registryRoot, trainer.store, log);
     return new JobService(trainer.store, embeddedLauncher(trainer), maxEpochs);
   }
   const connect = (role: string) =>
@@ -49,6 +52,7 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
     );
   const recordsConnection = connect('records');
   const store = new RedisJobStore(recordsConnection, prefix);
+  void reportOrphanedVersions(config.registryRoot, store, log);
   const queueConnection = connect('queue');
   const queue = trainingQueue(queueConnection, prefix);
   queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
