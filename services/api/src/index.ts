@@ -29,5 +29,6 @@ export {
   redisEventBus,
 } from './serving/registry-events.js';
 export { type ThreadHostOptions, threadHost } from './serving/thread-host.js';
+export { ArtifactCorruptError, openVerifiedWeights } from './serving/verified-weights.js';
 
 import './types.js';

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import {
   aliasParamsSchema,
   manifestObjectSchema,
@@ -15,9 +14,21 @@ import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { ModelLoadError } from '../../serving/model-cache.js';
 import { resolveVersion } from '../../serving/selection.js';
+import { ArtifactCorruptError, openVerifiedWeights } from '../../serving/verified-weights.js';
 import { errorResponses } from '../responses.js';
 
 const tags = ['models'];
+
+const WEIGHTS_HEADERS = ['content-type', 'content-length', 'content-disposition', 'etag', 'repr-digest'];
+
+/** If-None-Match (RFC 9110 13.1.2): `*` or any listed tag equal to `etag` under weak comparison. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
 
 /** The registry API (API.md "Model registry"): reads need an inference key, changes an admin key. */
 const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
@@ -87,26 +98,44 @@ const modelRoutes: FastifyPluginAsyncZod = async (fastify) => {
       schema: {
         tags,
         summary: 'Download the safetensors file of a version',
+        description:
+          'The ETag is the sha256 of the file (If-None-Match answers 304). A file on disk that does ' +
+          'not match its manifest is a 500 ARTIFACT_CORRUPT, or a body cut short once streaming began.',
         params: versionParamsSchema,
         response: {
           200: {
             description: 'model.safetensors',
             content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
           },
-          ...errorResponses(400, 401, 404),
+          304: z.undefined().describe('If-None-Match names the current ETag'),
+          ...errorResponses(400, 401, 404, 500),
         },
+      },
+      errorHandler: (error, request, reply) => {
+        if (!(error instanceof ArtifactCorruptError)) throw error;
+        // The stream's headers already reached the raw response; none of them describe an error.
+        for (const header of WEIGHTS_HEADERS) {
+          reply.removeHeader(header);
+          reply.raw.removeHeader(header);
+        }
+        request.log.error({ err: error }, 'weights do not match their manifest');
+        throw new ApiError(500, 'ARTIFACT_CORRUPT', error.message);
       },
     },
     async (request, reply) => {
       const { name, version } = request.params;
       const manifest = await registry.manifest(name, version);
-      const weights = createReadStream(registry.weightsPath(name, version));
+      const etag = `"${manifest.weights.sha256}"`;
+      if (matchesEtag(request.headers['if-none-match'], etag)) {
+        return reply.code(304).header('etag', etag).send(undefined);
+      }
+      const weights = await openVerifiedWeights(registry.weightsPath(name, version), manifest.weights);
       return (
         reply
           .type('application/octet-stream')
           .header('content-length', manifest.weights.bytes)
           .header('content-disposition', `attachment; filename="${name}-${version}.safetensors"`)
-          .header('etag', `"${manifest.weights.sha256}"`)
+          .header('etag', etag)
           .header(
             'repr-digest',
             `sha-256=:${Buffer.from(manifest.weights.sha256, 'hex').toString('base64')}:`,
