@@ -55,11 +55,33 @@ export type JobRecord = z.infer<typeof jobRecordSchema>;
 export const createJobResponseSchema = z.object({ id: idSchema, status: jobStatusSchema });
 export type CreateJobResponse = z.infer<typeof createJobResponseSchema>;
 
-export const listJobsQuerySchema = z.strictObject({
-  status: jobStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+/** Where a page of `GET /v1/jobs` ended: opaque to clients, base64url of the last record's createdAt and id. */
+export const jobCursorSchema = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor from a previous page')
+  .describe('nextCursor of the previous page (from its X-Next-Cursor header); the first page without it');
+
+export interface JobListLimits {
+  /** Jobs per page when `limit` is not given. */
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+/** `GET /v1/jobs` query: newest first, `limit` per page, `cursor` to continue after a previous page. */
+export const listJobsQuerySchema = ({ defaultLimit, maxLimit }: JobListLimits) =>
+  z.strictObject({
+    status: jobStatusSchema.optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxLimit, `at most ${maxLimit} jobs per page (OCELLUS_JOBS_MAX_PAGE_SIZE)`)
+      .default(defaultLimit)
+      .describe(`jobs per page, at most ${maxLimit}`),
+    cursor: jobCursorSchema.optional(),
+  });
+export type ListJobsQuery = z.infer<ReturnType<typeof listJobsQuerySchema>>;
 
 /** Server-Sent Events of `GET /v1/jobs/{id}/events`, keyed by event name. */
 export const jobEventSchemas = {

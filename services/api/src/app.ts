@@ -7,6 +7,7 @@ import admissionPlugin from './plugins/admission.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
+import jsonBodyPlugin from './plugins/json-body.js';
 import metricsPlugin from './plugins/metrics.js';
 import modelsPlugin from './plugins/models.js';
 import swaggerPlugin from './plugins/swagger.js';
@@ -32,6 +33,7 @@ export interface AppOptions {
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, modelHost, jobs }) => {
   await fastify.register(swaggerPlugin);
   await fastify.register(uploadsPlugin, { limits: config.limits });
+  await fastify.register(jsonBodyPlugin, { limits: config.limits });
   await fastify.register(contextPlugin, { config, registry });
   await fastify.register(errorsPlugin);
   await fastify.register(metricsPlugin);

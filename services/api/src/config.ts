@@ -27,6 +27,8 @@ const envSchema = z.object({
   OCELLUS_ADMIN_KEYS: keyList,
   OCELLUS_INFERENCE_KEYS: keyList,
   OCELLUS_MAX_PIXELS: envInteger(4096 * 4096, 1),
+  // Four full-size images: the 16 files a request may carry, at 4096x4096 each, would be 268 M pixels.
+  OCELLUS_MAX_REQUEST_PIXELS: envInteger(4 * 4096 * 4096, 1),
   OCELLUS_MIN_IMAGE_SIDE: envInteger(8, 1, 4096),
   OCELLUS_MAX_FILE_BYTES: envInteger(10 * 1024 * 1024, 1),
   OCELLUS_MAX_FILES: envInteger(16, 1, 1024),
@@ -34,6 +36,9 @@ const envSchema = z.object({
   OCELLUS_MAX_FIELD_BYTES: envInteger(1024, 1, 1024 * 1024),
   OCELLUS_MAX_PARTS: envInteger(64, 1, 4096),
   OCELLUS_BODY_LIMIT: envInteger(10 * 1024 * 1024, 1024),
+  // A job spec has ~100 keys and nests ~6 deep; OIP tensors are arrays of numbers, which count as no keys.
+  OCELLUS_JSON_MAX_KEYS: envInteger(10_000, 1, 10_000_000),
+  OCELLUS_JSON_MAX_DEPTH: envInteger(32, 2, 1000),
   OCELLUS_MAX_BATCH_SIZE: envInteger(32, 1, 4096),
   OCELLUS_BATCH_DELAY_MS: envInteger(2, 0, 10_000),
   OCELLUS_QUEUE_LIMIT: envInteger(256, 1, 1_000_000),
@@ -57,12 +62,17 @@ const envSchema = z.object({
   ...sharedSettings,
   OCELLUS_JOB_ATTEMPTS: envInteger(3, 1, 100),
   OCELLUS_JOB_BACKOFF_MS: envInteger(10_000, 0, 3_600_000),
+  OCELLUS_MAX_SEARCH_DIMENSIONS: envInteger(32, 1, 10_000),
+  OCELLUS_JOBS_PAGE_SIZE: envInteger(20, 1, 1000),
+  OCELLUS_JOBS_MAX_PAGE_SIZE: envInteger(100, 1, 1000),
 });
 
 export type Env = z.input<typeof envSchema>;
 
 export interface Limits {
   maxPixels: number;
+  /** Width x height summed over one request's images, read from their headers before any is decoded. */
+  maxRequestPixels: number;
   minImageSide: number;
   maxFileBytes: number;
   maxFiles: number;
@@ -70,6 +80,10 @@ export interface Limits {
   maxFieldBytes: number;
   maxParts: number;
   bodyLimit: number;
+  /** Object keys plus non-number array items in one JSON body, counted before it is parsed. */
+  maxJsonKeys: number;
+  /** Nesting of objects and arrays in one JSON body. */
+  maxJsonDepth: number;
 }
 
 export interface BatchingConfig {
@@ -101,6 +115,11 @@ export interface JobsConfig {
   backoffMs: number;
   /** Embedded mode: at most one progress update per job per interval (the trainer has its own setting). */
   progressIntervalMs: number;
+  /** Dimensions of a spec's `search.space`. */
+  maxSearchDimensions: number;
+  /** `GET /v1/jobs`: records per page without `limit`, and the largest `limit`. */
+  pageSize: number;
+  maxPageSize: number;
 }
 
 export interface Config {
@@ -125,6 +144,7 @@ export interface Config {
 /** The variable behind each limit, so a 413 can say which setting to raise. */
 export const LIMIT_SETTINGS: { readonly [K in keyof Limits]: string } = {
   maxPixels: 'OCELLUS_MAX_PIXELS',
+  maxRequestPixels: 'OCELLUS_MAX_REQUEST_PIXELS',
   minImageSide: 'OCELLUS_MIN_IMAGE_SIDE',
   maxFileBytes: 'OCELLUS_MAX_FILE_BYTES',
   maxFiles: 'OCELLUS_MAX_FILES',
@@ -132,6 +152,8 @@ export const LIMIT_SETTINGS: { readonly [K in keyof Limits]: string } = {
   maxFieldBytes: 'OCELLUS_MAX_FIELD_BYTES',
   maxParts: 'OCELLUS_MAX_PARTS',
   bodyLimit: 'OCELLUS_BODY_LIMIT',
+  maxJsonKeys: 'OCELLUS_JSON_MAX_KEYS',
+  maxJsonDepth: 'OCELLUS_JSON_MAX_DEPTH',
 };
 
 /** The variable behind each admission bound, so a 503 can say which setting to raise. */
@@ -162,6 +184,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `HOST: ${e.HOST} is not a loopback address and OCELLUS_ADMIN_KEYS is empty; set admin keys or bind 127.0.0.1`,
     ]);
   }
+  if (e.OCELLUS_JOBS_PAGE_SIZE > e.OCELLUS_JOBS_MAX_PAGE_SIZE) {
+    throw new ConfigError([
+      `OCELLUS_JOBS_PAGE_SIZE: ${e.OCELLUS_JOBS_PAGE_SIZE} is more than OCELLUS_JOBS_MAX_PAGE_SIZE (${e.OCELLUS_JOBS_MAX_PAGE_SIZE})`,
+    ]);
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -171,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferenceKeys: e.OCELLUS_INFERENCE_KEYS,
     limits: {
       maxPixels: e.OCELLUS_MAX_PIXELS,
+      maxRequestPixels: e.OCELLUS_MAX_REQUEST_PIXELS,
       minImageSide: e.OCELLUS_MIN_IMAGE_SIDE,
       maxFileBytes: e.OCELLUS_MAX_FILE_BYTES,
       maxFiles: e.OCELLUS_MAX_FILES,
@@ -178,6 +206,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFieldBytes: e.OCELLUS_MAX_FIELD_BYTES,
       maxParts: e.OCELLUS_MAX_PARTS,
       bodyLimit: e.OCELLUS_BODY_LIMIT,
+      maxJsonKeys: e.OCELLUS_JSON_MAX_KEYS,
+      maxJsonDepth: e.OCELLUS_JSON_MAX_DEPTH,
     },
     batching: {
       maxBatchSize: e.OCELLUS_MAX_BATCH_SIZE,
@@ -202,6 +232,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attempts: e.OCELLUS_JOB_ATTEMPTS,
       backoffMs: e.OCELLUS_JOB_BACKOFF_MS,
       progressIntervalMs: e.OCELLUS_PROGRESS_INTERVAL_MS,
+      maxSearchDimensions: e.OCELLUS_MAX_SEARCH_DIMENSIONS,
+      pageSize: e.OCELLUS_JOBS_PAGE_SIZE,
+      maxPageSize: e.OCELLUS_JOBS_MAX_PAGE_SIZE,
     },
   };
 }

@@ -94,6 +94,33 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the request, JSON, search-space and job-page bounds, and validates each', () => {
+    const { limits, jobs } = loadConfig({});
+    expect(limits).toMatchObject({
+      maxRequestPixels: 4 * 4096 * 4096,
+      maxJsonKeys: 10_000,
+      maxJsonDepth: 32,
+    });
+    expect(jobs).toMatchObject({ maxSearchDimensions: 32, pageSize: 20, maxPageSize: 100 });
+    const problems = problemsOf({
+      OCELLUS_MAX_REQUEST_PIXELS: '0',
+      OCELLUS_JSON_MAX_KEYS: 'lots',
+      OCELLUS_JSON_MAX_DEPTH: '1',
+      OCELLUS_MAX_SEARCH_DIMENSIONS: '0',
+      OCELLUS_JOBS_PAGE_SIZE: '1001',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'OCELLUS_JOBS_PAGE_SIZE',
+      'OCELLUS_JSON_MAX_DEPTH',
+      'OCELLUS_JSON_MAX_KEYS',
+      'OCELLUS_MAX_REQUEST_PIXELS',
+      'OCELLUS_MAX_SEARCH_DIMENSIONS',
+    ]);
+    expect(problemsOf({ OCELLUS_JOBS_PAGE_SIZE: '50', OCELLUS_JOBS_MAX_PAGE_SIZE: '10' })[0]).toContain(
+      'OCELLUS_JOBS_MAX_PAGE_SIZE',
+    );
+  });
+
   it('refuses short keys without echoing them', () => {
     const problems = problemsOf({ OCELLUS_ADMIN_KEYS: 'short-secret' });
     expect(problems[0]).toMatch(/^OCELLUS_ADMIN_KEYS/);

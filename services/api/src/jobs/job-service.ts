@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { JobRecord, JobSpec, JobStatus, ListJobsQuery } from '@ocellus/contracts';
+import {
+  idSchema,
+  type JobRecord,
+  type JobSpec,
+  type JobStatus,
+  type ListJobsQuery,
+} from '@ocellus/contracts';
 import {
   isTerminal,
   type JobEventsOptions,
+  type JobPosition,
   type JobStore,
   queuedRecord,
   type StoredJobEvent,
 } from '@ocellus/jobs/store';
+import { invalidParameter } from '../errors.js';
 import { type JobGuard, unguarded } from './redis-guard.js';
 
 /** Where submitted jobs go to be trained: the BullMQ queue, or the embedded trainer of this process. */
@@ -15,6 +23,27 @@ export interface JobLauncher {
   /** Takes a job out before a trainer starts it; false when one already has (it then sees CANCELLING). */
   dequeue(id: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One page of `GET /v1/jobs`, and where the next one starts when more remain. */
+export interface JobPage {
+  records: JobRecord[];
+  nextCursor?: string;
+}
+
+/** The opaque cursor: base64url of the page's last createdAt and id, which the store orders by. */
+export function encodeJobCursor({ createdAt, id }: JobPosition): string {
+  return Buffer.from(`${createdAt} ${id}`).toString('base64url');
+}
+
+export function decodeJobCursor(cursor: string): JobPosition {
+  const [createdAt = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(' ');
+  if (rest.length > 0 || Number.isNaN(Date.parse(createdAt)) || !idSchema.safeParse(id).success) {
+    throw invalidParameter('cursor: not a nextCursor this server gave out', [
+      { path: 'cursor', code: 'invalid_cursor', message: 'not a nextCursor this server gave out' },
+    ]);
+  }
+  return { createdAt, id };
 }
 
 export type CancelResult =
@@ -61,8 +90,17 @@ export class JobService {
     return this.guard.run(() => this.store.get(id));
   }
 
-  list(query: ListJobsQuery): Promise<JobRecord[]> {
-    return this.guard.run(() => this.store.list(query));
+  /** Newest first, `limit` at a time; asks the store for one more to know whether another page remains. */
+  list({ status, limit, cursor }: ListJobsQuery): Promise<JobPage> {
+    const after = cursor === undefined ? undefined : decodeJobCursor(cursor);
+    return this.guard.run(async () => {
+      const found = await this.store.list({ status, limit: limit + 1, after });
+      const records = found.slice(0, limit);
+      const last = records.at(-1);
+      return found.length > limit && last !== undefined
+        ? { records, nextCursor: encodeJobCursor(last) }
+        : { records };
+    });
   }
 
   counts(): Promise<Partial<Record<JobStatus, number>>> {

@@ -24,7 +24,9 @@ const jobNotFound = (id: string) => new ApiError(404, 'JOB_NOT_FOUND', `no train
  */
 const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { jobs } = fastify;
-  const specSchema = jobSpecSchema({ maxEpochs: jobs.maxEpochs });
+  const { maxSearchDimensions, pageSize, maxPageSize } = fastify.config.jobs;
+  const specSchema = jobSpecSchema({ maxEpochs: jobs.maxEpochs, maxSearchDimensions });
+  const listQuerySchema = listJobsQuerySchema({ defaultLimit: pageSize, maxLimit: maxPageSize });
   // The deployment's epoch cap, not the default one, also when records go out.
   const recordSchema = jobRecordSchema.extend({ spec: specSchema });
   const streams = new Set<() => void>();
@@ -68,13 +70,32 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { auth: 'admin' },
       schema: {
         tags,
-        summary: 'List training jobs, newest first',
+        summary: 'List training jobs, newest first, a page at a time',
+        description:
+          `At most \`limit\` jobs (default ${pageSize}, at most ${maxPageSize}). When more remain, the reply ` +
+          'carries `X-Next-Cursor: <nextCursor>` and a `Link: <...>; rel="next"` header; pass `cursor=<nextCursor>` ' +
+          '(with the same `status`) for the next page. No header: this was the last page.',
         security,
-        querystring: listJobsQuerySchema,
-        response: { 200: z.array(recordSchema), ...errorResponses(400, 401, 403, 503) },
+        querystring: listQuerySchema,
+        response: {
+          200: z.array(recordSchema).describe('newest first; the next page cursor is in X-Next-Cursor'),
+          ...errorResponses(400, 401, 403, 503),
+        },
       },
     },
-    (request) => jobs.list(request.query),
+    async (request, reply) => {
+      const { records, nextCursor } = await jobs.list(request.query);
+      if (nextCursor !== undefined) {
+        const { status, limit } = request.query;
+        const next = new URLSearchParams({
+          ...(status ? { status } : {}),
+          limit: String(limit),
+          cursor: nextCursor,
+        });
+        reply.header('x-next-cursor', nextCursor).header('link', `</v1/jobs?${next}>; rel="next"`);
+      }
+      return records;
+    },
   );
 
   fastify.get(
