@@ -62,6 +62,8 @@ const envSchema = z.object({
   ...sharedSettings,
   OCELLUS_JOB_ATTEMPTS: envInteger(3, 1, 100),
   OCELLUS_JOB_BACKOFF_MS: envInteger(10_000, 0, 3_600_000),
+  // estimateJobBytes (contracts) of a spec over this is refused: a quarter of a 16 GiB machine.
+  OCELLUS_MAX_JOB_BYTES: envInteger(4 * 2 ** 30, 2 ** 20),
   OCELLUS_MAX_SEARCH_DIMENSIONS: envInteger(32, 1, 10_000),
   OCELLUS_JOBS_PAGE_SIZE: envInteger(20, 1, 1000),
   OCELLUS_JOBS_MAX_PAGE_SIZE: envInteger(100, 1, 1000),
@@ -115,6 +117,8 @@ export interface JobsConfig {
   backoffMs: number;
   /** Embedded mode: at most one progress update per job per interval (the trainer has its own setting). */
   progressIntervalMs: number;
+  /** A spec whose estimated peak memory (estimateJobBytes) is over this is refused at submission. */
+  maxJobBytes: number;
   /** Dimensions of a spec's `search.space`. */
   maxSearchDimensions: number;
   /** `GET /v1/jobs`: records per page without `limit`, and the largest `limit`. */
@@ -232,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attempts: e.OCELLUS_JOB_ATTEMPTS,
       backoffMs: e.OCELLUS_JOB_BACKOFF_MS,
       progressIntervalMs: e.OCELLUS_PROGRESS_INTERVAL_MS,
+      maxJobBytes: e.OCELLUS_MAX_JOB_BYTES,
       maxSearchDimensions: e.OCELLUS_MAX_SEARCH_DIMENSIONS,
       pageSize: e.OCELLUS_JOBS_PAGE_SIZE,
       maxPageSize: e.OCELLUS_JOBS_MAX_PAGE_SIZE,

@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { openEventStream } from '../../jobs/event-stream.js';
+import { checkJobBudget } from '../../jobs/job-budget.js';
 import { errorResponses } from '../responses.js';
 
 const tags = ['jobs'];
@@ -56,6 +57,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         const detail = first ? `${first.path || 'spec'}: ${first.message}` : 'not a job spec';
         throw new ApiError(400, 'INVALID_JOB_SPEC', `invalid job spec: ${detail}`, { issues });
       }
+      checkJobBudget(request.body, fastify.config.jobs.maxJobBytes);
       const record = await jobs.submit(request.body);
       return reply
         .code(202)
