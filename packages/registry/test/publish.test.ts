@@ -140,7 +140,9 @@ describe('verification on load', () => {
       join(root, 'm', '3', 'manifest.json'),
       JSON.stringify({ ...manifest1, version: 3, labels: 'x' }),
     );
-    expect((await rejection(registry.load('m', 3))).message).toMatch(/invalid: labels: Invalid input: expected array/);
+    expect((await rejection(registry.load('m', 3))).message).toMatch(
+      /invalid: labels: Invalid input: expected array/,
+    );
     await writeFile(join(root, 'm', '3', 'manifest.json'), JSON.stringify(manifest1));
     expect((await rejection(registry.load('m', 3))).message).toMatch(/names m v1/);
     expect((await registry.describe('m')).versions).toEqual([1]);
