@@ -58,7 +58,11 @@ describe('operations of a listening server: OIP, metrics, OpenAPI, shutdown', ()
       versions: ['1'],
       platform: 'ocellus',
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
-      outputs: [{ name: 'scores', datatype: 'FP32', shape: [-1, 10] }],
+      // Every tensor /infer returns is declared: the network's logits beside its softmax scores.
+      outputs: [
+        { name: 'scores', datatype: 'FP32', shape: [-1, 10] },
+        { name: 'logits', datatype: 'FP32', shape: [-1, 10] },
+      ],
     });
     const batch = gatherBatch(loadMnist(), mnistSubset({ test: 10, seed: 5 }).test);
     const res = await request(server.url)
