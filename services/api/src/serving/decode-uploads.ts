@@ -8,15 +8,15 @@ import type { DecodeSlots } from './admission.js';
  * Decodes a request's uploads for a model whose input is at most `inputSide` pixels a side: larger
  * images are shrunk while decoding (never below 512 px or 4x the input side), and a bad image is the
  * client's 4xx naming which upload failed. Every header is read first, and a request whose images add up
- * to more than `maxRequestPixels` is refused with 413 before any is decoded. With `slots` (the app's
- * `decodeSlots`), each decode waits for one of a bounded number of slots, and a request whose images would
- * overflow the wait list is refused with 503 OVERLOADED before any of them starts.
+ * to more than `maxRequestPixels` is refused with 413 before any is decoded. Each decode waits for one of
+ * the app's bounded `decodeSlots`, and a request whose images would overflow the wait list is refused with
+ * 503 OVERLOADED before any of them starts.
  */
 export async function decodeUploads(
   images: Buffer[],
   limits: Limits,
   inputSide: number,
-  slots?: DecodeSlots,
+  slots: DecodeSlots,
 ): Promise<DecodedImage[]> {
   const options = {
     maxPixels: limits.maxPixels,
@@ -38,8 +38,6 @@ export async function decodeUploads(
     );
   }
   const decode = (i: number) => decodeImage(images[i]!, options, headers[i]);
-  slots?.reserve(images.length);
-  return Promise.all(
-    images.map((_, i) => (slots === undefined ? decode(i) : slots.run(() => decode(i))).catch(asApiError(i))),
-  );
+  slots.reserve(images.length);
+  return Promise.all(images.map((_, i) => slots.run(() => decode(i)).catch(asApiError(i))));
 }

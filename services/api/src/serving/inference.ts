@@ -62,6 +62,7 @@ export async function runInference<T extends Task>(
     upload.images,
     config.limits,
     Math.max(inputSpec.height, inputSpec.width),
+    request.server.decodeSlots,
   );
   const inputs = images.map((image) => toModelInput(image, inputSpec));
   const decodeMs = performance.now() - decodeStart;
