@@ -2,7 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { HostReply, HostRequest } from './host-messages.js';
 import { ResourceExhaustedError } from './model-host.js';
 
-type Request = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, 'id'> : never) : never;
+/** A request before the thread numbers it (`Omit` over each member of the union). */
+type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
+type Request = WithoutId<HostRequest>;
 
 /** The thread stopped (crashed, ran out of heap, or was closed) while a call was pending. */
 export class InferenceThreadError extends Error {
