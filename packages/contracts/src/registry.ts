@@ -5,8 +5,12 @@ import { taskSchema } from './tasks.js';
 
 export const architectureConfigSchema = z.looseObject({ type: z.string() });
 
-/** How an upload becomes model input: `photo` resizes it; `mnist-digit` applies the MNIST recipe first. */
-export const IMAGE_FORMATS = ['photo', 'mnist-digit'] as const;
+/**
+ * How an upload becomes model input: `photo` resizes it; `mnist-digit` applies the MNIST recipe
+ * first; `digit-scene` brings ink on paper of any polarity and evenness to white digits on black,
+ * then resizes.
+ */
+export const IMAGE_FORMATS = ['photo', 'mnist-digit', 'digit-scene'] as const;
 export const imageFormatSchema = z.enum(IMAGE_FORMATS);
 export type ImageFormat = z.infer<typeof imageFormatSchema>;
 

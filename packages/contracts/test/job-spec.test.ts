@@ -61,7 +61,7 @@ describe('job spec', () => {
     ['knn', 'classify', 'mnist'],
     ['linear', 'classify', 'mnist'],
     ['mlp', 'classify', 'mnist'],
-    ['localizer', 'localize', 'digit-scenes'],
+    ['localizer', 'localize', 'digit-loc'],
     ['sliding-window', 'detect', 'digit-scenes'],
     ['rcnn', 'detect', 'digit-scenes'],
     ['fast-rcnn', 'detect', 'digit-scenes'],
@@ -72,6 +72,24 @@ describe('job spec', () => {
     const architecture = type === 'linear' ? { type, loss: 'svm' } : { type };
     const spec = defaultJobSpecSchema.parse({ task, model: 'm', architecture, dataset: { name: dataset } });
     expect(spec.architecture.type).toBe(type);
+  });
+
+  it('draws localisation images from digit-loc only, 64x64 unless sized', () => {
+    const spec = defaultJobSpecSchema.parse({
+      task: 'localize',
+      model: 'loc',
+      architecture: { type: 'localizer' },
+      dataset: { name: 'digit-loc', train: 100 },
+    });
+    expect(spec.dataset).toMatchObject({ name: 'digit-loc', train: 100, size: { height: 64, width: 64 } });
+    expect(
+      issuePaths({
+        ...minimal,
+        task: 'localize',
+        architecture: { type: 'localizer' },
+        dataset: { name: 'digit-scenes' },
+      }),
+    ).toEqual(['dataset.name']);
   });
 
   it('applies the torchvision detection defaults to a faster-rcnn', () => {
@@ -90,7 +108,7 @@ describe('job spec', () => {
     expect(spec.architecture.roiAlign).toEqual({ output: 7, samplingRatio: 2 });
     expect(spec.architecture.maskHead.resolution).toBe(28);
     expect(spec.architecture.lambda).toBe(10);
-    expect(spec.dataset).toMatchObject({ size: { height: 96, width: 96 }, digits: { min: 1, max: 5 } });
+    expect(spec.dataset).toMatchObject({ size: { height: 128, width: 128 }, digits: { min: 1, max: 5 } });
   });
 
   it('rejects an unknown architecture at architecture.type', () => {

@@ -17,16 +17,32 @@ const mnistSchema = z.object({
   seed,
 });
 
-/** Canvases of digits: training-split digits for training, test-split digits for evaluation. */
+const canvas = (side: number) =>
+  z
+    .object({
+      height: z.int().min(28).max(1024).default(side),
+      width: z.int().min(28).max(1024).default(side),
+    })
+    .prefault({});
+
+/** One digit on a 64x64 canvas (REFERENCE.md "Digit scenes", localisation images). */
+const digitLocSchema = z.object({
+  name: z.literal('digit-loc'),
+  train: count(8000),
+  validation: count(1000),
+  test: count(1000),
+  seed,
+  size: canvas(64),
+});
+
+/** Canvases of 1-5 digits: training-split digits for training, test-split digits for evaluation. */
 const digitScenesSchema = z.object({
   name: z.literal('digit-scenes'),
   train: count(4000),
   validation: count(500),
   test: count(500),
   seed,
-  size: z
-    .object({ height: z.int().min(28).max(1024).default(96), width: z.int().min(28).max(1024).default(96) })
-    .prefault({}),
+  size: canvas(128),
   digits: z
     .object({ min: z.int().min(1).max(20).default(1), max: z.int().min(1).max(20).default(5) })
     .prefault({})
@@ -43,6 +59,7 @@ const uploadedSchema = <N extends string>(name: N) =>
 
 export const datasetSchema = z.discriminatedUnion('name', [
   mnistSchema,
+  digitLocSchema,
   digitScenesSchema,
   uploadedSchema('image-folder'),
   uploadedSchema('coco'),

@@ -24,14 +24,18 @@ type Shape = readonly [number, number, number];
 function inputShape(spec: JobSpec): Shape {
   const { dataset } = spec;
   if (dataset.name === 'mnist') return [1, 28, 28];
-  if (dataset.name === 'digit-scenes') return [1, dataset.size.height, dataset.size.width];
+  if (dataset.name === 'digit-loc' || dataset.name === 'digit-scenes') {
+    return [1, dataset.size.height, dataset.size.width];
+  }
   return UPLOAD_SHAPE;
 }
 
 function examples(spec: JobSpec): number {
   const { dataset } = spec;
   if (dataset.name === 'mnist') return dataset.train + dataset.validation + (dataset.test ?? MNIST_TEST);
-  if (dataset.name === 'digit-scenes') return dataset.train + dataset.validation + dataset.test;
+  if (dataset.name === 'digit-loc' || dataset.name === 'digit-scenes') {
+    return dataset.train + dataset.validation + dataset.test;
+  }
   return 0;
 }
 

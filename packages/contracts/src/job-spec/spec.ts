@@ -17,7 +17,8 @@ import {
 const TASKS_OF_DATASET = {
   mnist: ['classify'],
   'image-folder': ['classify'],
-  'digit-scenes': ['localize', 'detect', 'segment', 'caption'],
+  'digit-loc': ['localize'],
+  'digit-scenes': ['detect', 'segment', 'caption'],
   coco: ['detect', 'segment'],
 } as const;
 
