@@ -4,10 +4,11 @@ export { NetworkClassifier } from './classify/network-classifier.js';
 export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';
 export { datasets, prepareData, UnsupportedDatasetError } from './data/datasets.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';
-export { evaluateModel, scorers, type TaskEvaluation } from './pipeline/evaluators.js';
+export { evaluateModel, type TaskEvaluation } from './pipeline/evaluators.js';
 export { predictAll } from './pipeline/predict-all.js';
 export { publishedBy } from './pipeline/published-by.js';
 export { type JobContext, type JobOutcome, runTrainingJob } from './pipeline/run-job.js';
+export { type ScoringContext, scorers } from './pipeline/scorers/index.js';
 export {
   hyperparameterSearch,
   type SearchOptions,

@@ -1,0 +1,19 @@
+import { bleu, exactMatch } from '@ocellus/vision/metrics';
+import { finite, percent, type Scorer } from './scorer.js';
+
+/** caption: corpus BLEU-1..4 against the one reference caption, and exact-sequence accuracy. */
+export const caption: Scorer<'caption'> = (outputs, targets, { labels }) => {
+  const words = (tokens: Int32Array) => Array.from(tokens, (t) => labels[t] ?? `#${t}`);
+  const candidates = outputs.map(({ tokens }) => words(tokens));
+  const references = targets.map(({ tokens }) => [words(tokens)]);
+  const {
+    bleu: [b1, b2, b3, b4],
+  } = bleu(candidates, references);
+  const testExactMatch = exactMatch(candidates, references);
+  return {
+    metrics: finite({ testBleu1: b1, testBleu2: b2, testBleu3: b3, testBleu4: b4, testExactMatch }),
+    details: {},
+    examples: candidates.length,
+    summary: `test BLEU-4 ${b4.toFixed(4)}, exact ${percent(testExactMatch)} on ${candidates.length} images`,
+  };
+};
