@@ -54,6 +54,8 @@ const envSchema = z.object({
   OCELLUS_OIP_MAX_ELEMENTS: envInteger(16_777_216, 1, 1 << 30),
   // The element cap alone passes 21,399 28x28 items; 1024 is ~7 s of digits-cnn here (~150 img/s) at most.
   OCELLUS_OIP_MAX_BATCH: envInteger(1024, 1, 1_000_000),
+  // Forward passes run at this nice value above the event loop's, so health and admission never wait for them.
+  OCELLUS_INFERENCE_NICE: envInteger(10, 0, 19),
   OCELLUS_REQUEST_TIMEOUT_MS: envInteger(30_000, 100, 3_600_000),
   OCELLUS_SHUTDOWN_TIMEOUT_MS: envInteger(10_000, 0, 3_600_000),
   OCELLUS_MODEL_CACHE_SIZE: envInteger(8, 1, 1024),
@@ -137,6 +139,8 @@ export interface Config {
   batching: BatchingConfig;
   admission: AdmissionConfig;
   oip: OipConfig;
+  /** Nice value added to the inference thread and its workers (0 keeps them level with the event loop). */
+  inferenceNice: number;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   modelCacheSize: number;
@@ -225,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDecodesWaiting: e.OCELLUS_MAX_DECODES_WAITING,
     },
     oip: { maxElements: e.OCELLUS_OIP_MAX_ELEMENTS, maxBatch: e.OCELLUS_OIP_MAX_BATCH },
+    inferenceNice: e.OCELLUS_INFERENCE_NICE,
     requestTimeoutMs: e.OCELLUS_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.OCELLUS_SHUTDOWN_TIMEOUT_MS,
     modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       pollIntervalMs: config.registryPollMs,
       onWarning: (message) => (warnings.log ?? ((m) => process.stderr.write(`${m}\n`)))(message),
     }),
-    modelHost: threadHost(),
+    modelHost: threadHost({ nice: config.inferenceNice }),
     trainingJobs: (log) => openJobService(config, log),
     ...(redisUrl === undefined
       ? {}

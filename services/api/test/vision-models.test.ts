@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { threadHost } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { runTrainingJob } from '@ocellus/models';
@@ -6,6 +7,19 @@ import { loadMnist, mnistSubset } from '@ocellus/vision/mnist';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
+
+/** The nice value of each thread of this process, by thread id (`/proc/self/task/<tid>/stat`, field 19). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nices.set(Number(tid), Number(fields[16]));
+  }
+  return nices;
+}
+
+const NICE = 5;
 
 /** Test-split digits as 28x28 PNGs, and as "photos": dark ink on light paper, 112 px, JPEG. */
 async function digitUploads(count: number) {
@@ -32,7 +46,7 @@ describe('serving published @ocellus/models versions', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp({
-      host: threadHost(),
+      host: threadHost({ nice: NICE }),
       seed: async (registry) => {
         const spec = defaultJobSpecSchema.parse({
           task: 'classify',
@@ -48,6 +62,20 @@ describe('serving published @ocellus/models versions', () => {
     });
   });
   afterAll(() => t.close());
+
+  it.runIf(process.platform === 'linux')('runs forward passes below the event loop in priority', async () => {
+    const [upload] = await digitUploads(1);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/classify?model=tiny-digits',
+      headers: { 'content-type': 'image/png' },
+      payload: upload!.png,
+    });
+    expect(response.statusCode).toBe(200);
+    const nices = threadNices();
+    expect(nices.get(process.pid)).toBe(0);
+    expect([...nices.values()].filter((nice) => nice === NICE).length).toBeGreaterThanOrEqual(1);
+  });
 
   it('classifies test-split digits uploaded as PNGs and as photo-like JPEGs', async () => {
     const uploads = await digitUploads(30);

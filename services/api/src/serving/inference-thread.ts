@@ -23,7 +23,7 @@ export class InferenceThread {
   private closed = false;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
-  constructor(private readonly options: { heapLimitMb: number; script: URL }) {}
+  constructor(private readonly options: { heapLimitMb: number; script: URL; nice: number }) {}
 
   /** The current worker's number, starting one when none runs. */
   generation(): number {
@@ -54,6 +54,7 @@ export class InferenceThread {
     if (this.worker !== undefined) return this.worker;
     const worker = new Worker(this.options.script, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },
+      workerData: { nice: this.options.nice },
     });
     worker.unref();
     worker.on('message', (reply: HostReply) => this.settle(worker, reply));

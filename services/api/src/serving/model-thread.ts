@@ -1,11 +1,14 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { VisionModel } from '@ocellus/models';
 import type { HostReply, HostRequest } from './host-messages.js';
 import { familyFactory, inferBatch, isOutOfMemory, predictBatch, warmUp } from './model-calls.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 /** The inference thread: holds the loaded versions by key and runs their forward passes, one at a time. */
 const port = parentPort;
 if (port === null) throw new Error('model-thread.js runs as a worker thread');
+// Before the first forward pass starts the GEMM workers, so they inherit the lower priority.
+lowerThreadPriority((workerData as { nice?: number } | undefined)?.nice ?? 0);
 const models = new Map<string, VisionModel>();
 
 function modelOf(key: string): VisionModel {

@@ -8,6 +8,8 @@ export interface ThreadHostOptions {
   heapLimitMb?: number;
   /** The thread's module, answering `HostRequest`s (default: this package's `model-thread.js`). */
   script?: URL;
+  /** Added to the nice value of the thread and its GEMM workers, so the event loop goes first (default 0). */
+  nice?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export function threadHost(options: ThreadHostOptions = {}): ModelHost {
   const thread = new InferenceThread({
     heapLimitMb: options.heapLimitMb ?? 4096,
     script: options.script ?? new URL('./model-thread.js', import.meta.url),
+    nice: options.nice ?? 0,
   });
   let loads = 0;
   return {
