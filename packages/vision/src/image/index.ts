@@ -19,3 +19,4 @@ export {
 } from './geometry.js';
 export { type ModelInput, type ModelInputSpec, toModelInput } from './model-input.js';
 export { resamplePlane } from './resample.js';
+export { normalizeScene } from './scene-normalize.js';

@@ -3,6 +3,7 @@ import type { DecodedImage } from './decode.js';
 import { MNIST_SIZE, normalizeDigit } from './digit.js';
 import { composeGeometry, type InputGeometry, resizeGeometry } from './geometry.js';
 import { resamplePlane } from './resample.js';
+import { normalizeScene } from './scene-normalize.js';
 
 /** What a model input needs: its size, and how uploads are brought to it. */
 export type ModelInputSpec = Pick<InputSpec, 'channels' | 'height' | 'width'> & { format?: ImageFormat };
@@ -39,7 +40,8 @@ function channelPlane(image: DecodedImage, c: number): Float32Array {
 
 /**
  * A decoded image as one model input. `photo`: resized to the input (each axis on its own);
- * `mnist-digit`: the MNIST recipe (polarity, crop to the ink, 20 px box, centre of mass) first.
+ * `mnist-digit`: the MNIST recipe (polarity, crop to the ink, 20 px box, centre of mass) first;
+ * `digit-scene`: resized as `photo`, then brought to white digits on black (`normalizeScene`).
  */
 export function toModelInput(image: DecodedImage, spec: ModelInputSpec): ModelInput {
   const { channels, height, width } = spec;
@@ -56,6 +58,13 @@ export function toModelInput(image: DecodedImage, spec: ModelInputSpec): ModelIn
     for (let c = 0; c < channels; c++) pixels.set(plane, c * planeSize);
     const frame = resizeGeometry({ width: MNIST_SIZE, height: MNIST_SIZE }, spec);
     return { pixels, geometry: composeGeometry(composeGeometry(decoded, digit.geometry), frame) };
+  }
+  if (spec.format === 'digit-scene') {
+    // Resized first: the normalisation then costs the model input's pixels, whatever the upload's size.
+    const grey = resamplePlane(toGrey(image), image.width, image.height, width, height);
+    const plane = normalizeScene(grey, width, height);
+    for (let c = 0; c < channels; c++) pixels.set(plane, c * planeSize);
+    return { pixels, geometry: composeGeometry(decoded, resizeGeometry(image, spec)) };
   }
   for (let c = 0; c < channels; c++) {
     const plane = channels === 1 ? toGrey(image) : channelPlane(image, c);
