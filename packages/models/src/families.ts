@@ -3,6 +3,7 @@ import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
+import { Localizer } from './localize/localizer.js';
 import type { ModelFamily, VisionModel } from './types.js';
 
 const network = (type: 'linear' | 'mlp' | 'cnn'): ModelFamily => ({
@@ -23,6 +24,12 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
   linear: network('linear'),
   mlp: network('mlp'),
   cnn: network('cnn'),
+  localizer: {
+    type: 'localizer',
+    task: 'localize',
+    create: (spec, data) => Localizer.create(spec, data),
+    fromArtifact: (manifest, tensors) => Localizer.fromArtifact(manifest, tensors),
+  },
 };
 
 export class UnknownArchitectureError extends Error {

@@ -4,6 +4,7 @@ export { NetworkClassifier } from './classify/network-classifier.js';
 export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';
 export { datasets, prepareData, UnsupportedDatasetError } from './data/datasets.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';
+export { Localizer } from './localize/localizer.js';
 export { evaluateModel, type TaskEvaluation } from './pipeline/evaluators.js';
 export { predictAll } from './pipeline/predict-all.js';
 export { publishedBy } from './pipeline/published-by.js';

@@ -1,57 +1,22 @@
-import type { JobSpec } from '@ocellus/contracts';
+import type { JobSpec, NetworkShape } from '@ocellus/contracts';
 import type { InitScheme } from '@ocellus/nn/init';
-import {
-  BatchNorm1d,
-  BatchNorm2d,
-  Conv2d,
-  Dropout,
-  Dropout2d,
-  ELU,
-  Flatten,
-  LeakyReLU,
-  Linear,
-  MaxPool2d,
-  ReLU,
-  Sequential,
-  Sigmoid,
-  Tanh,
-} from '@ocellus/nn/layers';
+import { BatchNorm1d, Dropout, Flatten, Linear, Sequential } from '@ocellus/nn/layers';
 import type { TensorModule } from '@ocellus/nn/module';
 import type { Rng } from '@ocellus/tensor';
+import { type Activation, activationLayer } from '../networks/activation.js';
+import { convStack, fcStack, type MapShape } from '../networks/stacks.js';
 
 type Architecture = JobSpec['architecture'];
 export type NetworkArchitecture = Extract<Architecture, { type: 'linear' | 'mlp' | 'cnn' }>;
-type Activation = Extract<NetworkArchitecture, { type: 'mlp' }>['activation'];
 
-/** What rebuilding the network needs besides the architecture (kept in the manifest). */
-export interface NetworkShape {
-  /** Per-example input shape after preprocessing, e.g. [1, 28, 28] or [64] after PCA. */
-  inputShape: number[];
-  classes: number;
-  dropout: number;
-  init: InitScheme;
-}
+/** What rebuilding the network needs besides the architecture, kept in the manifest as `architecture.network`. */
+export type { NetworkShape };
 
 export function initScheme(init: JobSpec['init'], activation: Activation): InitScheme {
   if (typeof init !== 'string') return 'small';
   if (init === 'xavier') return 'xavier';
   if (init === 'lecun') return 'xavier';
   return activation === 'leaky-relu' ? 'he-leaky' : 'he';
-}
-
-function activationLayer(kind: Activation): TensorModule {
-  switch (kind) {
-    case 'relu':
-      return new ReLU();
-    case 'leaky-relu':
-      return new LeakyReLU(0.01);
-    case 'elu':
-      return new ELU(1);
-    case 'tanh':
-      return new Tanh();
-    case 'sigmoid':
-      return new Sigmoid();
-  }
 }
 
 const flatSize = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -81,38 +46,9 @@ export function buildNetwork(arch: NetworkArchitecture, shape: NetworkShape, rng
     layers.push(new Linear(width, shape.classes, init));
     return new Sequential(...layers);
   }
-  const conv: TensorModule[] = [];
-  let [channels, height, width] = shape.inputShape as [number, number, number];
-  for (const block of arch.layers) {
-    const padding = block.padding === 'same' ? Math.floor(block.kernel / 2) : block.padding;
-    conv.push(
-      new Conv2d(channels, block.filters, block.kernel, {
-        ...init,
-        stride: block.stride,
-        padding,
-        bias: !block.batchNorm,
-      }),
-    );
-    height = Math.floor((height + 2 * padding - block.kernel) / block.stride) + 1;
-    width = Math.floor((width + 2 * padding - block.kernel) / block.stride) + 1;
-    if (block.batchNorm) conv.push(new BatchNorm2d(block.filters));
-    conv.push(activationLayer(arch.activation));
-    if (block.pool > 1) {
-      conv.push(new MaxPool2d(block.pool));
-      height = Math.floor(height / block.pool);
-      width = Math.floor(width / block.pool);
-    }
-    if (shape.dropout > 0) conv.push(new Dropout2d(shape.dropout / 2, { rng }));
-    channels = block.filters;
-    if (height < 1 || width < 1) throw new Error('cnn: the conv stack shrinks the image below 1x1');
-  }
-  let features = channels * height * width;
-  const head: TensorModule[] = [new Flatten()];
-  for (const hidden of arch.fc) {
-    head.push(new Linear(features, hidden, init), activationLayer(arch.activation));
-    if (shape.dropout > 0) head.push(new Dropout(shape.dropout, { rng }));
-    features = hidden;
-  }
-  head.push(new Linear(features, shape.classes, init));
-  return new Sequential(new Sequential(...conv), new Sequential(...head));
+  const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+  const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
+  const fc = fcStack(flatSize(conv.shape), arch.fc, stack);
+  const head = [new Flatten(), ...fc.layers, new Linear(fc.features, shape.classes, init)];
+  return new Sequential(new Sequential(...conv.layers), new Sequential(...head));
 }

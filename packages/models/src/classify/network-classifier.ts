@@ -1,23 +1,19 @@
 import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
 import type { Sequential } from '@ocellus/nn/layers';
 import { l1Penalty, l2Penalty, softmaxCrossEntropy, svmLoss } from '@ocellus/nn/losses';
-import { type Batch, decodeCheckpoint, encodeCheckpoint, fit, lossMetric } from '@ocellus/nn/train';
+import type { Batch } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
 import { argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
 import { augmentation } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
+import { trainNetwork } from '../training/train-network.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import { applyWarmStart, planWarmStart, type WarmStart } from '../transfer/warm-start.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { buildNetwork, initScheme, type NetworkArchitecture, type NetworkShape } from './network-builder.js';
-import { lrSchedule, makeOptimizer } from './optimizer.js';
 import { scoreRows } from './score-rows.js';
-
-/** A step's named loss terms as the metrics they are logged under. */
-const namedLosses = (losses: Record<string, number> | undefined) =>
-  Object.fromEntries(Object.entries(losses ?? {}).map(([name, v]) => [lossMetric(name), v]));
 
 function accuracyOf(output: Tensor, targets: Int32Array): number {
   const predicted = argmax(output, 1).values();
@@ -139,62 +135,25 @@ export class NetworkClassifier implements VisionModel<'classify'> {
       ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
       ...(l1 > 0 ? { l1: mul(l1Penalty(network), l1) } : {}),
     });
-    const epochs = spec.schedule.epochs;
-    const started = Date.now();
-    const schedule = lrSchedule(spec);
-    const result = await fit(network, train, {
-      loss,
-      optimizer: (params) => makeOptimizer(spec.optimizer, params),
-      epochs,
-      batchSize: Math.min(spec.schedule.batchSize, train.size),
-      seed: spec.seed,
+    const forward = (_model: unknown, batch: Batch) => {
+      for (const layer of frozenNorms) layer.eval();
+      return network.forward(batch.inputs);
+    };
+    const result = await trainNetwork(
+      network,
+      {
+        train,
+        validation,
+        loss,
+        metrics: (out, batch) => ({ accuracy: accuracyOf(out, batch.targets) }),
+        ...(frozenNorms.length > 0 ? { forward } : {}),
+        monitor: { metric: 'val_accuracy', mode: 'max' },
+        logMetric: 'val_accuracy',
+      },
+      spec,
+      hooks,
       rng,
-      validation,
-      metrics: (out, batch) => ({ accuracy: accuracyOf(out, batch.targets) }),
-      ...(frozenNorms.length > 0
-        ? {
-            forward: (_model: unknown, batch: Batch) => {
-              for (const layer of frozenNorms) layer.eval();
-              return network.forward(batch.inputs);
-            },
-          }
-        : {}),
-      monitor: { metric: 'val_accuracy', mode: 'max' },
-      restoreBest: true,
-      ...(spec.schedule.earlyStopping ? { patience: spec.schedule.earlyStopping.patience } : {}),
-      ...(schedule ? { schedule } : {}),
-      ...(spec.schedule.clipNorm ? { clipGradNorm: spec.schedule.clipNorm } : {}),
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
-      ...(hooks.resumeFrom ? { resumeFrom: decodeCheckpoint(hooks.resumeFrom) } : {}),
-      onCheckpoint: async (checkpoint) => {
-        await hooks.onCheckpoint?.(encodeCheckpoint(checkpoint), checkpoint.epoch);
-      },
-      onProgress: (p) => {
-        const done = (p.epoch - 1) * p.steps + p.step;
-        const percent = (100 * done) / Math.max(p.epochs * p.steps, 1);
-        const seconds = (Date.now() - started) / 1000;
-        hooks.onProgress?.({
-          epoch: p.epoch,
-          epochs: p.epochs,
-          step: p.step,
-          steps: p.steps,
-          percent: Math.min(100, percent),
-          metrics: {
-            loss: p.loss,
-            ...namedLosses(p.losses),
-            lr: p.lr,
-            examplesPerSecond: p.examplesPerSecond,
-            ...p.metrics,
-          },
-        });
-        if (p.phase === 'epoch') {
-          const m = p.metrics ?? {};
-          hooks.onLog?.(
-            `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val_accuracy ${(m.val_accuracy ?? Number.NaN).toFixed(4)} (${seconds.toFixed(1)} s)`,
-          );
-        }
-      },
-    });
+    );
     network.eval();
     this.network = network;
     this.preprocessor = preprocessor;

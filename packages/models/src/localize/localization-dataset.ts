@@ -1,0 +1,74 @@
+import type { Box } from '@ocellus/contracts';
+import type { Batch, IndexedDataset } from '@ocellus/nn/train';
+import { type Rng, Tensor } from '@ocellus/tensor';
+import { gatherBatch, type ImageSet, type InputTransform } from '@ocellus/vision/datasets';
+import { encodeBox } from './box-encoding.js';
+
+/** A batch's targets: each image's class and its box code (`encodeBox`), [n, 4]. */
+export interface LocalizationTargets {
+  classes: Int32Array;
+  boxes: Tensor;
+}
+
+/** One image with its box, in model-input pixels, as an augmentation sees it. */
+export interface BoxedImage {
+  pixels: Float32Array;
+  box: Box;
+}
+
+/** A seeded change of one image that moves its box with it (e.g. photo-like augmentation). */
+export type BoxedAugmentation = (image: BoxedImage, rng: Rng) => BoxedImage;
+
+export interface LocalizationDatasetOptions {
+  indices: Int32Array;
+  /** Each image's class and box, for the images at `indices` of the set. */
+  targets: (indices: Int32Array) => { index: number; box: Box }[];
+  augment?: BoxedAugmentation;
+  preprocess?: InputTransform;
+}
+
+/** Images with one object each: gathered, augmented image by image with their boxes, then preprocessed. */
+export class LocalizationDataset implements IndexedDataset<LocalizationTargets> {
+  constructor(
+    private readonly set: ImageSet,
+    private readonly options: LocalizationDatasetOptions,
+  ) {}
+
+  get size(): number {
+    return this.options.indices.length;
+  }
+
+  batch(positions: Int32Array, rng: Rng): Batch<LocalizationTargets> {
+    const { indices, augment, preprocess } = this.options;
+    const chosen = positions.map((p) => {
+      if (!(p >= 0 && p < indices.length))
+        throw new RangeError(`dataset position ${p} outside [0, ${indices.length})`);
+      return indices[p]!;
+    });
+    const { height, width } = this.set;
+    const gathered = gatherBatch(this.set, chosen);
+    const targets = this.options.targets(chosen);
+    const n = chosen.length;
+    const plane = this.set.channels * height * width;
+    const pixels = gathered.inputs.values() as Float32Array;
+    const classes = new Int32Array(n);
+    const boxes = new Float32Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      let { box } = targets[i]!;
+      if (augment) {
+        const image = pixels.subarray(i * plane, (i + 1) * plane);
+        const changed = augment({ pixels: image, box }, rng);
+        image.set(changed.pixels);
+        box = changed.box;
+      }
+      classes[i] = targets[i]!.index;
+      encodeBox(box, width, height, boxes, 4 * i);
+    }
+    const images = new Tensor(pixels, gathered.inputs.shape);
+    return {
+      inputs: preprocess ? preprocess.transform(images) : images,
+      targets: { classes, boxes: new Tensor(boxes, [n, 4]) },
+      size: n,
+    };
+  }
+}

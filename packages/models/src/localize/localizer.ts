@@ -1,0 +1,187 @@
+import {
+  type InputSpec,
+  type JobSpec,
+  localizerSchema,
+  type Metrics,
+  networkShapeSchema,
+} from '@ocellus/contracts';
+import { l2Penalty, mseLoss, smoothL1Loss, softmaxCrossEntropy } from '@ocellus/nn/losses';
+import type { Batch } from '@ocellus/nn/train';
+import type { Manifest } from '@ocellus/registry';
+import { argmax, mul, noGrad, Rng, softmax, Tensor } from '@ocellus/tensor';
+import { boxIou } from '@ocellus/vision/boxes';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
+import { prefixed, withPrefix } from '../artifact.js';
+import { initScheme, type NetworkShape } from '../classify/network-builder.js';
+import { scoreRows } from '../classify/score-rows.js';
+import { trainNetwork } from '../training/train-network.js';
+import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
+import { decodeBox } from './box-encoding.js';
+import {
+  type BoxedAugmentation,
+  LocalizationDataset,
+  type LocalizationTargets,
+} from './localization-dataset.js';
+import type { LocalizerArchitecture } from './localizer-architecture.js';
+import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
+
+/** Smooth-L1's quadratic zone on box codes (fractions of the input): about 7 px of a 64 px image. */
+const SMOOTH_L1_BETA = 1 / 9;
+
+const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
+
+/** Per batch: class accuracy and the mean IoU of the decoded boxes with the true ones. */
+function batchMetrics(out: LocalizerOutput, batch: Batch<LocalizationTargets>): Record<string, number> {
+  const predicted = argmax(out.logits, 1).values();
+  const codes = out.box.values();
+  const truth = batch.targets.boxes.values();
+  let correct = 0;
+  let iou = 0;
+  for (let i = 0; i < batch.size; i++) {
+    if (predicted[i] === batch.targets.classes[i]) correct++;
+    iou += boxIou(decodeBox(codes, 1, 1, 4 * i), decodeBox(truth, 1, 1, 4 * i));
+  }
+  return { accuracy: correct / batch.size, iou: iou / batch.size };
+}
+
+/**
+ * `localizer` (CS231n classification + localization): one conv backbone, a class head and a box head,
+ * trained with L = L_cls + boxWeight * L_box (smooth-L1 or L2 on the box codes of `box-encoding`).
+ */
+export class Localizer implements VisionModel<'localize'> {
+  readonly task = 'localize';
+  private augment: BoxedAugmentation | undefined;
+
+  private constructor(
+    readonly architecture: LocalizerArchitecture,
+    readonly inputSpec: InputSpec,
+    readonly labels: readonly string[],
+    private trained: { network: LocalizerNet; preprocessor: Preprocessor; shape: NetworkShape } | null,
+  ) {}
+
+  static create(spec: JobSpec, data: TrainingData): Localizer {
+    const arch = localizerSchema.parse(spec.architecture);
+    const { channels, height, width } = data.set;
+    return new Localizer(arch, { channels, height, width, format: data.imageFormat }, data.labels, null);
+  }
+
+  static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): Localizer {
+    const { network: shape, ...arch } = storedArchitecture.parse(manifest.architecture);
+    const preprocessor = Preprocessor.fromArtifact(
+      manifest.preprocessing as unknown as PreprocessingJson,
+      withPrefix(records, 'pre'),
+    );
+    const network = new LocalizerNet(arch, shape, new Rng(0));
+    network.loadStateDict(withPrefix(records, 'net'));
+    network.eval();
+    return new Localizer(arch, manifest.inputSpec, manifest.labels, { network, preprocessor, shape });
+  }
+
+  /** Applied to each training image with its box (e.g. photo-like augmentation); none by default. */
+  withAugmentation(augment: BoxedAugmentation): this {
+    this.augment = augment;
+    return this;
+  }
+
+  private ready() {
+    if (!this.trained) throw new Error('the model has not been trained');
+    return this.trained;
+  }
+
+  /** `scores` [N, classes] (softmax) and `box` [N, 4] as `[x1, y1, x2, y2]` in model-input pixels. */
+  infer(batch: Tensor): Record<string, Tensor> {
+    const { network, preprocessor } = this.ready();
+    const { height, width } = this.inputSpec;
+    return noGrad(() => {
+      network.eval();
+      const out = network.forward(preprocessor.transform(batch));
+      const codes = out.box.values();
+      const n = out.box.shape[0]!;
+      const boxes = new Float32Array(4 * n);
+      for (let i = 0; i < n; i++) boxes.set(decodeBox(codes, width, height, 4 * i), 4 * i);
+      return { scores: softmax(out.logits, 1), box: new Tensor(boxes, [n, 4]) };
+    });
+  }
+
+  predict(batch: Tensor): TaskOutputs['localize'][] {
+    const { scores, box } = this.infer(batch);
+    const boxes = box!.values();
+    return scoreRows(scores!).map(({ scores: row }, i) => ({
+      scores: row,
+      box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
+    }));
+  }
+
+  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
+    const localize = data as TrainingData<'localize'>;
+    const rng = new Rng(spec.seed);
+    const arch = this.architecture;
+    const trainImages = gatherBatch(data.set, data.train).inputs;
+    const preprocessor = Preprocessor.fit(spec.preprocessing, trainImages);
+    const shape: NetworkShape = {
+      inputShape: trainImages.shape.slice(1),
+      classes: data.labels.length,
+      dropout: spec.regularization.dropout,
+      init: initScheme(spec.init, arch.activation),
+    };
+    const network = new LocalizerNet(arch, shape, rng);
+    const targets = (indices: Int32Array) => localize.targets(indices);
+    const train = new LocalizationDataset(data.set, {
+      indices: data.train,
+      targets,
+      preprocess: preprocessor,
+      ...(this.augment ? { augment: this.augment } : {}),
+    });
+    const validation = new LocalizationDataset(data.set, {
+      indices: data.validation,
+      targets,
+      preprocess: preprocessor,
+    });
+    const { l2 } = spec.regularization;
+    const boxLoss = (out: LocalizerOutput, batch: Batch<LocalizationTargets>) =>
+      arch.boxLoss === 'l2'
+        ? mseLoss(out.box, batch.targets.boxes)
+        : smoothL1Loss(out.box, batch.targets.boxes, { beta: SMOOTH_L1_BETA });
+    const result = await trainNetwork<LocalizationTargets, LocalizerOutput>(
+      network,
+      {
+        train,
+        validation,
+        forward: (_model, batch) => network.forward(batch.inputs),
+        loss: (out, batch) => ({
+          cls: softmaxCrossEntropy(out.logits, batch.targets.classes),
+          box: mul(boxLoss(out, batch), arch.boxWeight),
+          ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
+        }),
+        metrics: batchMetrics,
+        monitor: { metric: 'val_loss', mode: 'min' },
+        logMetric: 'val_iou',
+      },
+      spec,
+      hooks,
+      rng,
+    );
+    network.eval();
+    this.trained = { network, preprocessor, shape };
+    const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
+    return {
+      loss: best.loss ?? Number.NaN,
+      valLoss: best.val_loss ?? Number.NaN,
+      valAccuracy: best.val_accuracy ?? Number.NaN,
+      valMeanIou: best.val_iou ?? Number.NaN,
+      epochs: result.history.length,
+    };
+  }
+
+  toArtifact(): Artifact {
+    const { network, preprocessor, shape } = this.ready();
+    return {
+      architecture: { ...this.architecture, network: shape },
+      inputSpec: this.inputSpec,
+      labels: [...this.labels],
+      preprocessing: { ...preprocessor.toJSON() },
+      tensors: { ...prefixed(network.stateDict(), 'net'), ...prefixed(preprocessor.tensors(), 'pre') },
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import type { JobSpec } from '@ocellus/contracts';
+import type { InitScheme } from '@ocellus/nn/init';
+import { BatchNorm2d, Conv2d, Dropout, Dropout2d, Linear, MaxPool2d } from '@ocellus/nn/layers';
+import type { TensorModule } from '@ocellus/nn/module';
+import type { Rng } from '@ocellus/tensor';
+import { type Activation, activationLayer } from './activation.js';
+
+export type ConvBlocks = Extract<JobSpec['architecture'], { type: 'cnn' }>['layers'];
+
+/** How layers are initialised and regularised; dropout layers draw from `rng`, the run's generator. */
+export interface StackOptions {
+  activation: Activation;
+  init: InitScheme;
+  rng: Rng;
+  dropout: number;
+}
+
+/** `[channels, height, width]` of a feature map. */
+export type MapShape = [channels: number, height: number, width: number];
+
+/**
+ * CS231n's conv blocks: [conv - batchnorm - act - pool - dropout2d(p/2)] per block (a batch-normed conv
+ * has no bias). Returns the layers and the shape of the map they produce from `input`.
+ */
+export function convStack(blocks: ConvBlocks, input: MapShape, options: StackOptions) {
+  const { rng } = options;
+  const layers: TensorModule[] = [];
+  let [channels, height, width] = input;
+  for (const block of blocks) {
+    const padding = block.padding === 'same' ? Math.floor(block.kernel / 2) : block.padding;
+    layers.push(
+      new Conv2d(channels, block.filters, block.kernel, {
+        init: options.init,
+        rng,
+        stride: block.stride,
+        padding,
+        bias: !block.batchNorm,
+      }),
+    );
+    height = Math.floor((height + 2 * padding - block.kernel) / block.stride) + 1;
+    width = Math.floor((width + 2 * padding - block.kernel) / block.stride) + 1;
+    if (block.batchNorm) layers.push(new BatchNorm2d(block.filters));
+    layers.push(activationLayer(options.activation));
+    if (block.pool > 1) {
+      layers.push(new MaxPool2d(block.pool));
+      height = Math.floor(height / block.pool);
+      width = Math.floor(width / block.pool);
+    }
+    if (options.dropout > 0) layers.push(new Dropout2d(options.dropout / 2, { rng }));
+    channels = block.filters;
+    if (height < 1 || width < 1) throw new Error('the conv stack shrinks the image below 1x1');
+  }
+  return { layers, shape: [channels, height, width] as MapShape };
+}
+
+/** [affine - act - dropout] per hidden width, from `features` inputs; returns the layers and their output width. */
+export function fcStack(features: number, hidden: readonly number[], options: StackOptions) {
+  const layers: TensorModule[] = [];
+  let width = features;
+  for (const units of hidden) {
+    layers.push(
+      new Linear(width, units, { init: options.init, rng: options.rng }),
+      activationLayer(options.activation),
+    );
+    if (options.dropout > 0) layers.push(new Dropout(options.dropout, { rng: options.rng }));
+    width = units;
+  }
+  return { layers, features: width };
+}
