@@ -82,7 +82,9 @@ describe('localizer', () => {
     const model = Localizer.create(spec, data);
     const losses = new Set<string>();
     const metrics = await model.fit(data, spec, {
-      onProgress: (p) => Object.keys(p.metrics).forEach((k) => losses.add(k)),
+      onProgress: (p) => {
+        for (const k of Object.keys(p.metrics)) losses.add(k);
+      },
     });
     expect(losses).toContain('loss_cls');
     expect(losses).toContain('loss_box');

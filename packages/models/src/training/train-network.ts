@@ -84,7 +84,7 @@ export async function trainNetwork<T, O = Tensor>(
         },
       });
       if (p.phase === 'epoch') {
-        const figure = (p.metrics ?? {})[logMetric] ?? Number.NaN;
+        const figure = p.metrics?.[logMetric] ?? Number.NaN;
         const seconds = (Date.now() - started) / 1000;
         hooks.onLog?.(
           `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} ${logMetric} ${figure.toFixed(4)} (${seconds.toFixed(1)} s)`,
