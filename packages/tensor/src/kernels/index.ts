@@ -26,5 +26,9 @@ export { col2im, im2col } from './im2col.js';
 export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
 export { type Pool2dGeometry, type Pool2dParams, pool2dGeometry } from './pool-geometry.js';
 export { reluBackward, reluForward } from './relu.js';
+export { roiAlignBackward, roiAlignForward } from './roi-align.js';
+export type { RoiSampling } from './roi-align-weights.js';
+export { type RoiGeometry, roiGeometry } from './roi-geometry.js';
+export { roiPoolBackward, roiPoolForward } from './roi-pool.js';
 
 export { maxPool2x2Backward, maxPool2x2Fits, maxPool2x2Forward } from './simd-pool2d.js';
