@@ -31,6 +31,7 @@ export {
 export { scalar, type TensorLike } from './functional/lift.js';
 export { linear, matmul } from './functional/matmul.js';
 export * from './functional/reduce.js';
+export { type RoiAlignOptions, type RoiPoolOptions, roiAlign, roiPool } from './functional/roi.js';
 export * from './functional/shape-ops.js';
 export { logSoftmax, logsumexp, softmax, softmaxCrossEntropy } from './functional/softmax.js';
 export { type GradCheckOptions, type GradCheckResult, gradCheck } from './grad-check.js';

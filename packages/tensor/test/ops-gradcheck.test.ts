@@ -7,6 +7,17 @@ const r = (shape: number[], low = -1, high = 1) => T.rand(shape, rng, { dtype: '
 /** Values bounded away from 0 so kinked ops (relu, abs, sign-like) are checked off their kink. */
 const offKink = (shape: number[]) => T.mul(r(shape, 0.1, 1), T.where(T.gt(r(shape), 0), 1, -1));
 
+/** Boxes (batchIndex, x1, y1, x2, y2) in image pixels for the RoI ops: inside, across the border, whole map. */
+const rois = T.tensor(
+  [
+    [0, 1.3, 2.1, 8.6, 7.7],
+    [1, -2.4, 3.3, 6.2, 12.9],
+    [1, 0, 0, 11, 9],
+  ],
+  undefined,
+  { dtype: 'float64' },
+);
+
 interface Case {
   op: OpName;
   name: string;
@@ -226,6 +237,19 @@ const cases: Case[] = [
     name: 'patches back to a 2x2x4x5 image',
     fn: (c) => T.col2im(c, [2, 2, 4, 5], 3, { padding: 1, stride: 2 }),
     inputs: () => [r([2 * 2 * 3, 2 * 9])],
+  },
+  {
+    op: 'roiPool',
+    name: '2x3 bins at scale 0.5 (distinct values, off ties); more in roi-gradcheck.test.ts',
+    fn: (x) => T.roiPool(x, rois, { outputSize: [2, 3], spatialScale: 0.5 }),
+    inputs: () => [r([2, 2, 5, 6])],
+    tol: 1e-5,
+  },
+  {
+    op: 'roiAlign',
+    name: '2x3 bins at scale 0.5, sampling ratio 2; more in roi-gradcheck.test.ts',
+    fn: (x) => T.roiAlign(x, rois, { outputSize: [2, 3], spatialScale: 0.5, samplingRatio: 2 }),
+    inputs: () => [r([2, 2, 5, 6])],
   },
 ];
 

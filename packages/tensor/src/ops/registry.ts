@@ -34,6 +34,9 @@ import { powOp } from './pow.js';
 import type { ReduceAttrs } from './reduce.js';
 import { reluOp } from './relu.js';
 import { reshapeOp } from './reshape.js';
+import { roiAlignOp } from './roi-align.js';
+import type { RoiAlignAttrs, RoiPoolAttrs } from './roi-inputs.js';
+import { roiPoolOp } from './roi-pool.js';
 import { sigmoidOp } from './sigmoid.js';
 import { signOp } from './sign.js';
 import { type SliceAttrs, sliceOp } from './slice.js';
@@ -88,6 +91,8 @@ export interface OpAttrs {
   convTranspose2d: ConvTranspose2dAttrs;
   maxPool2d: Pool2dAttrs;
   avgPool2d: Pool2dAttrs;
+  roiPool: RoiPoolAttrs;
+  roiAlign: RoiAlignAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -135,4 +140,6 @@ export const ops: { readonly [K in OpName]: OpDef<OpAttrs[K]> } = {
   convTranspose2d: convTranspose2dOp,
   maxPool2d: maxPool2dOp,
   avgPool2d: avgPool2dOp,
+  roiPool: roiPoolOp,
+  roiAlign: roiAlignOp,
 };
