@@ -43,8 +43,10 @@ function inkContrast(grey: Float32Array, width: number, height: number): Float32
 
 /**
  * Brings a grey plane (values in [0, 1], any polarity, uneven paper) to a digit scene's form: white digits
- * on black. Paper goes to 0 (its noise floor, the 1% lower tail of the contrast, is subtracted), the ink's
- * 99th percentile to 1, clipped to [0, 1]. A clean white-on-black scene comes through unchanged up to that
+ * on black. The contrast is scaled so the strokes' level (their 99th percentile less the noise floor, the
+ * 1% lower tail of the contrast) maps to 1, clipped to [0, 1], and whatever is within the noise floor goes
+ * to 0. Scaling without subtracting the floor keeps the `> 0.5` masks their size under noise (subtracting
+ * it shrank them by 9% at sigma 0.04). A clean white-on-black scene comes through unchanged up to that
  * stretch; blank paper comes out black.
  */
 export function normalizeScene(grey: Float32Array, width: number, height: number): Float32Array {
@@ -60,10 +62,11 @@ export function normalizeScene(grey: Float32Array, width: number, height: number
   let count = 0;
   for (let i = 0; i < ink.length; i++) if (ink[i]! > cut) strokes[count++] = ink[i]!;
   const level = selectQuantile(strokes.subarray(0, count), INK_QUANTILE);
+  // The 99th percentile of the strokes is their level plus the noise's upper tail, which the floor measures.
   const scale = 1 / Math.max(MIN_INK_CONTRAST, level - floor);
   for (let i = 0; i < ink.length; i++) {
-    const v = (ink[i]! - floor) * scale;
-    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    const v = ink[i]! * scale;
+    out[i] = ink[i]! <= floor ? 0 : v > 1 ? 1 : v;
   }
   return out;
 }
