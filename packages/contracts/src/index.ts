@@ -1,3 +1,4 @@
+export * from './datasets.js';
 export * from './errors.js';
 export * from './inference.js';
 export * from './job-spec/architecture.js';

@@ -1,5 +1,5 @@
 export { openRegistry } from './fs-registry.js';
-export { isAliasName, isModelName, isVersionNumber } from './names.js';
+export { isAliasName, isModelName, isVersionNumber, parseVersionDir } from './names.js';
 export { type FsRegistry, PUBLISH_STEPS, type PublishStep, type RegistryOptions } from './options.js';
 export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 export {

@@ -9,15 +9,20 @@ const STALE_LOCK_MS = 30_000;
 const WAIT_LIMIT_MS = 10_000;
 
 /** Serialises alias changes and deletes of one model across processes (mkdir is atomic). */
-export async function withModelLock<T>(modelDir: string, name: string, fn: () => Promise<T>): Promise<T> {
-  const lock = join(modelDir, LOCK_DIR);
+export function withModelLock<T>(modelDir: string, name: string, fn: () => Promise<T>): Promise<T> {
+  return withFolderLock(modelDir, `model ${name}`, fn);
+}
+
+/** Runs `fn` holding `<dir>/.lock`; `what` names the folder's resource in errors, e.g. `dataset fashion`. */
+export async function withFolderLock<T>(dir: string, what: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, LOCK_DIR);
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
     try {
       await mkdir(lock);
       break;
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') throw new RegistryError('NOT_FOUND', `no model ${name}`);
+      if (errorCode(error) === 'ENOENT') throw new RegistryError('NOT_FOUND', `no ${what}`);
       if (errorCode(error) !== 'EEXIST') throw error;
     }
     const age = await stat(lock).then(
@@ -29,7 +34,7 @@ export async function withModelLock<T>(modelDir: string, name: string, fn: () =>
       continue;
     }
     if (Date.now() > deadline)
-      throw new RegistryError('CONFLICT', `model ${name} stayed locked for ${WAIT_LIMIT_MS} ms`);
+      throw new RegistryError('CONFLICT', `${what} stayed locked for ${WAIT_LIMIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
   }
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idSchema } from '../names.js';
+import { datasetNameSchema } from '../datasets.js';
+import { modelVersionSchema } from '../names.js';
 
 const count = (fallback: number) => z.int().min(1).max(1_000_000).default(fallback);
 const seed = z
@@ -49,22 +50,33 @@ const digitScenesSchema = z.object({
     .refine((d) => d.min <= d.max, { message: 'digits.min must not exceed digits.max' }),
 });
 
-const uploadedSchema = <N extends string>(name: N) =>
-  z.object({
-    name: z.literal(name),
-    upload: idSchema.describe('id of an uploaded archive'),
-    validationFraction: z.number().min(0).lt(1).default(0.1),
-    seed,
-  });
+const builtinDatasetSchema = z.discriminatedUnion('name', [mnistSchema, digitLocSchema, digitScenesSchema]);
 
-export const datasetSchema = z.discriminatedUnion('name', [
-  mnistSchema,
-  digitLocSchema,
-  digitScenesSchema,
-  uploadedSchema('image-folder'),
-  uploadedSchema('coco'),
-]);
+/**
+ * A version of the dataset store; counts are optional caps drawn stratified from its stored splits. Every
+ * image is resized (stretched, area average or bilinear) to `size` and brought to `channels` (grey <-> RGB);
+ * both default to the dataset's most frequent size and to RGB when any image is in colour.
+ */
+const storedDatasetSchema = z.object({
+  name: datasetNameSchema,
+  version: modelVersionSchema,
+  train: z.int().min(1).max(1_000_000).optional(),
+  validation: z.int().min(1).max(1_000_000).optional(),
+  test: z.int().min(1).max(1_000_000).optional(),
+  seed,
+  size: z.object({ height: z.int().min(8).max(1024), width: z.int().min(8).max(1024) }).optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+});
+export type StoredDatasetRef = z.infer<typeof storedDatasetSchema>;
+
+export const datasetSchema = z.union([builtinDatasetSchema, storedDatasetSchema], {
+  error: 'dataset: a built-in dataset (mnist | digit-loc | digit-scenes) or a stored one as {name, version}',
+});
 export type Dataset = z.infer<typeof datasetSchema>;
+
+export function isStoredDataset(dataset: Dataset): dataset is StoredDatasetRef {
+  return 'version' in dataset;
+}
 
 export const preprocessingSchema = z
   .object({

@@ -1,4 +1,5 @@
 import type { Architecture } from './architecture.js';
+import { isStoredDataset } from './data.js';
 import type { JobSpec } from './spec.js';
 
 /** Bytes a training job is estimated to hold at its peak, by where they go. */
@@ -23,20 +24,16 @@ type Shape = readonly [number, number, number];
 
 function inputShape(spec: JobSpec): Shape {
   const { dataset } = spec;
+  if (isStoredDataset(dataset)) return UPLOAD_SHAPE;
   if (dataset.name === 'mnist') return [1, 28, 28];
-  if (dataset.name === 'digit-loc' || dataset.name === 'digit-scenes') {
-    return [1, dataset.size.height, dataset.size.width];
-  }
-  return UPLOAD_SHAPE;
+  return [1, dataset.size.height, dataset.size.width];
 }
 
 function examples(spec: JobSpec): number {
   const { dataset } = spec;
+  if (isStoredDataset(dataset)) return 0;
   if (dataset.name === 'mnist') return dataset.train + dataset.validation + (dataset.test ?? MNIST_TEST);
-  if (dataset.name === 'digit-loc' || dataset.name === 'digit-scenes') {
-    return dataset.train + dataset.validation + dataset.test;
-  }
-  return 0;
+  return dataset.train + dataset.validation + dataset.test;
 }
 
 /** Weights and per-example activation values of a network, counted in float32 values. */
@@ -185,7 +182,7 @@ function optimizerSlots(optimizer: JobSpec['optimizer']): number {
  *   k-NN adds its (validation + test) x train distance matrix;
  * - parameters: the architecture's weights from its widths, x (weights + gradients + optimizer slots);
  * - activations: batch size x every layer's outputs (and im2col patches) per example, x 2 for their gradients.
- * Uploaded datasets are sized at upload: their data counts 0 here and their images 3x64x64.
+ * Stored datasets are sized at upload: their data counts 0 here and their images 3x64x64.
  */
 export function estimateJobBytes(spec: JobSpec): JobBytesEstimate {
   const shape = inputShape(spec);
@@ -193,11 +190,7 @@ export function estimateJobBytes(spec: JobSpec): JobBytesEstimate {
   const flat = spec.preprocessing.pca?.components ?? size(shape);
   let dataValues = count * size(shape) * 2 * (spec.task === 'segment' ? 2 : 1);
   if (spec.preprocessing.pca !== undefined) dataValues += 2 * size(shape) ** 2;
-  if (
-    spec.architecture.type === 'knn' &&
-    spec.dataset.name !== 'image-folder' &&
-    spec.dataset.name !== 'coco'
-  ) {
+  if (spec.architecture.type === 'knn' && !isStoredDataset(spec.dataset)) {
     dataValues += (count - spec.dataset.train) * spec.dataset.train;
   }
   const cost = networkCost(spec.architecture, shape, flat);

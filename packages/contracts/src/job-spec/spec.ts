@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { aliasNameSchema, modelNameSchema } from '../names.js';
 import { TASK_OF_ARCHITECTURE, taskSchema } from '../tasks.js';
 import { architectureSchema } from './architecture.js';
-import { augmentationSchema, datasetSchema, preprocessingSchema } from './data.js';
+import { augmentationSchema, datasetSchema, isStoredDataset, preprocessingSchema } from './data.js';
 import { optimizerSchema } from './optimizer.js';
 import {
   DEFAULT_MAX_EPOCHS,
@@ -13,13 +13,11 @@ import {
   transferFromSchema,
 } from './training.js';
 
-/** Which tasks each dataset can train. */
+/** Which tasks each built-in dataset can train; a stored dataset's tasks are in its manifest. */
 const TASKS_OF_DATASET = {
   mnist: ['classify'],
-  'image-folder': ['classify'],
   'digit-loc': ['localize'],
   'digit-scenes': ['detect', 'segment', 'caption'],
-  coco: ['detect', 'segment'],
 } as const;
 
 export interface JobSpecLimits {
@@ -60,6 +58,7 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           message: `architecture '${spec.architecture.type}' solves '${expected}', not '${spec.task}'`,
         });
       }
+      if (isStoredDataset(spec.dataset)) return;
       const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
       if (!datasetTasks.includes(spec.task)) {
         ctx.addIssue({

@@ -1,7 +1,8 @@
-import type { JobSpec, Task } from '@ocellus/contracts';
+import type { BUILTIN_DATASETS, JobSpec, Task } from '@ocellus/contracts';
 import type { TrainingData } from '../types.js';
 
-export type DatasetName = JobSpec['dataset']['name'];
+/** The datasets of the table; a stored dataset (`{name, version}`) is read from the dataset store instead. */
+export type DatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** The job's data: training and validation for fitting, and the held-out test split for evaluation only. */
 export interface PreparedData<T extends Task = Task> {
@@ -17,6 +18,8 @@ export interface DataOptions {
    * 5-class task for transfer learning); the dataset's counts then apply to these classes alone.
    */
   classes?: readonly number[];
+  /** Root of the dataset store that `dataset: {name, version}` is read from (see @ocellus/datasets). */
+  datasetsRoot?: string;
 }
 
 /** One entry of the dataset table: the tasks it has targets for, and how a job spec's counts and seed draw it. */

@@ -1,6 +1,7 @@
-import type { JobSpec } from '@ocellus/contracts';
+import { isStoredDataset, type JobSpec } from '@ocellus/contracts';
 import type { DataOptions, DatasetName, DatasetSource, PreparedData } from './dataset-source.js';
 import { mnistSource } from './mnist-source.js';
+import { prepareStoredDataset } from './stored-source.js';
 
 export class UnsupportedDatasetError extends Error {
   override readonly name = 'UnsupportedDatasetError';
@@ -14,6 +15,7 @@ export const datasets: { readonly [N in DatasetName]?: DatasetSource<N> } = {
 /** The job's data, from the dataset its spec names, for the task it trains. */
 export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedData {
   const { dataset, task } = spec;
+  if (isStoredDataset(dataset)) return prepareStoredDataset(spec, options);
   const source = datasets[dataset.name] as DatasetSource<typeof dataset.name> | undefined;
   if (source === undefined) {
     const known = Object.keys(datasets).join(', ');

@@ -5,6 +5,7 @@ import {
   type JobSpec,
   type Metrics,
 } from '@ocellus/contracts';
+import { datasetStoreRoot } from '@ocellus/datasets';
 import type { Manifest, Registry } from '@ocellus/registry';
 import { toRecords } from '../artifact.js';
 import type { DataOptions } from '../data/dataset-source.js';
@@ -56,7 +57,8 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
   }
   const family = familyOf(spec.architecture.type);
   context.onPhase?.('PREPARING_DATA');
-  const { data, test } = prepareData(spec, context.data);
+  const datasetsRoot = datasetStoreRoot(context.registry.root);
+  const { data, test } = prepareData(spec, { datasetsRoot, ...context.data });
   context.onLog?.(
     `data: ${data.train.length} train, ${data.validation.length} validation, ${test.length} test`,
   );

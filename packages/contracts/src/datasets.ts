@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { modelVersionSchema, RESOURCE_NAME_PATTERN } from './names.js';
+import { taskSchema } from './tasks.js';
+
+/** Datasets the trainer carries itself; a stored dataset may not take one of these names. */
+export const BUILTIN_DATASETS = ['mnist', 'digit-loc', 'digit-scenes'] as const;
+
+export function isBuiltinDataset(name: string): boolean {
+  return (BUILTIN_DATASETS as readonly string[]).includes(name);
+}
+
+/** A stored dataset's name: the model-name rule, and none of the built-in names. */
+export function isDatasetName(value: unknown): value is string {
+  return typeof value === 'string' && RESOURCE_NAME_PATTERN.test(value) && !isBuiltinDataset(value);
+}
+
+export const datasetNameSchema = z
+  .string()
+  .regex(RESOURCE_NAME_PATTERN, `dataset name must match ${RESOURCE_NAME_PATTERN.source}`)
+  .refine((name) => !isBuiltinDataset(name), `dataset name must not be ${BUILTIN_DATASETS.join(' | ')}`)
+  .describe("dataset name: 1-64 characters of a-z, 0-9 and '-', not starting with '-', not a built-in name");
+
+/**
+ * How an upload is read: `image-folder` is `<class>/<image>` (torchvision's ImageFolder), optionally under
+ * `train/`, `validation/`, `test/`; `idx` is MNIST's idx3 images + idx1 labels (gzipped or not).
+ */
+export const DATASET_FORMATS = ['image-folder', 'idx'] as const;
+export const datasetFormatSchema = z.enum(DATASET_FORMATS);
+export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
+
+export const SPLITS = ['train', 'validation', 'test'] as const;
+export const splitSchema = z.enum(SPLITS);
+export type Split = z.infer<typeof splitSchema>;
+
+const count = z.int().min(0);
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
+
+const splitSummarySchema = z.object({
+  count,
+  /** Images per class, in the order of `labels`. */
+  perClass: z.array(count),
+});
+
+const fileRecordSchema = z.object({ file: z.string(), bytes: count, sha256: sha256Schema });
+
+/** A file of the upload that was not imported, and why; the path is cut to 200 characters. */
+export const rejectedFileSchema = z.object({ file: z.string().max(200), reason: z.string().max(300) });
+export type RejectedFile = z.infer<typeof rejectedFileSchema>;
+
+/** Import options that can be given with an upload (multipart fields, CLI flags). */
+export const datasetImportOptionsSchema = z.object({
+  format: datasetFormatSchema,
+  /** Fractions of each class held out when the format has no split of its own. */
+  validation: z.number().min(0).lt(1).default(0.1),
+  test: z.number().min(0).lt(1).default(0.1),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  /** Fail the import on the first rejected file instead of listing it. */
+  strict: z.boolean().default(false),
+  /** Larger images are shrunk (area average) so neither side exceeds this many pixels. */
+  maxSide: z.int().min(8).max(4096).default(256),
+});
+export type DatasetImportOptions = z.infer<typeof datasetImportOptionsSchema>;
+export type DatasetImportOptionsInput = z.input<typeof datasetImportOptionsSchema>;
+
+/** `dataset.json` of a stored dataset version: integer versions that never change once written. */
+export const datasetManifestSchema = z.object({
+  formatVersion: z.literal(1),
+  name: datasetNameSchema,
+  version: modelVersionSchema,
+  format: datasetFormatSchema,
+  tasks: z.array(taskSchema),
+  created: z.iso.datetime(),
+  labels: z.array(z.string()),
+  splits: z.object({
+    train: splitSummarySchema,
+    validation: splitSummarySchema,
+    test: splitSummarySchema,
+  }),
+  /** `format`: the upload's own split (held-out validation drawn from its train part when it has none). */
+  splitMethod: z.object({
+    source: z.enum(['format', 'stratified']),
+    validation: z.number(),
+    test: z.number(),
+    seed: z.int(),
+  }),
+  images: z.object({
+    count,
+    grey: count,
+    rgb: count,
+    width: z.object({ min: count, max: count }),
+    height: z.object({ min: count, max: count }),
+    /** The most frequent sizes, most frequent first (at most 10). */
+    sizes: z.array(z.object({ width: count, height: count, count })).max(10),
+  }),
+  rejected: z.object({ count, files: z.array(rejectedFileSchema).max(100) }),
+  /** Identical pixels in more than one split (a leak from training into evaluation). */
+  duplicates: z.object({
+    acrossSplits: count,
+    examples: z.array(z.object({ sha256: sha256Schema, splits: z.array(splitSchema) })).max(20),
+  }),
+  files: z.object({ images: fileRecordSchema, index: fileRecordSchema }),
+  source: z.object({ bytes: count, sha256: sha256Schema.nullable() }),
+});
+export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
+
+export const datasetSummarySchema = z.object({
+  name: datasetNameSchema,
+  format: datasetFormatSchema,
+  tasks: z.array(taskSchema),
+  versions: z.array(modelVersionSchema),
+  labels: z.array(z.string()).describe('labels of the newest version'),
+});
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+
+export const datasetDetailSchema = datasetSummarySchema.extend({ manifests: z.array(datasetManifestSchema) });
+export type DatasetDetail = z.infer<typeof datasetDetailSchema>;
+
+export const datasetParamsSchema = z.object({ name: datasetNameSchema });
+export const datasetVersionParamsSchema = z.object({
+  name: datasetNameSchema,
+  version: z.coerce.number().pipe(modelVersionSchema),
+});

@@ -1,0 +1,129 @@
+import { createHash, type Hash } from 'node:crypto';
+import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
+import type { RejectedFile, Split } from '@ocellus/contracts';
+import { decodeImage, ImageError } from '@ocellus/vision/image';
+import { DatasetError, overLimit } from '../errors.js';
+import type { ImageSink, Pixels } from '../formats/image-sink.js';
+import type { ImportLimits } from '../limits.js';
+
+export const IMAGES_FILE = 'images.bin';
+/** Int32 little-endian, RECORD_FIELDS per image: width, height, channels, label, split. */
+export const INDEX_FILE = 'index.bin';
+export const RECORD_FIELDS = 5;
+export const SPLIT_CODES: readonly Split[] = ['train', 'validation', 'test'];
+/** In the split column while the split is not yet drawn. */
+export const NO_SPLIT = -1;
+
+const FLUSH_BYTES = 4 * 1024 * 1024;
+const MAX_LISTED_REJECTS = 100;
+
+export interface WriterOptions {
+  strict: boolean;
+  maxSide: number;
+  limits: ImportLimits;
+}
+
+/** What was written: one record per image, in `images.bin` order. */
+export interface WrittenImages {
+  records: Int32Array;
+  count: number;
+  /** sha256 of each image's size and pixels, for duplicates across splits. */
+  pixelHashes: string[];
+  images: { bytes: number; sha256: string };
+  rejected: { count: number; files: RejectedFile[] };
+}
+
+/** The ImageSink of an import: appends pixels to `images.bin` (hashed as written), decoding files on the way. */
+export class DatasetWriter implements ImageSink {
+  private readonly pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private bytes = 0;
+  private readonly fileHash: Hash = createHash('sha256');
+  private readonly records: number[] = [];
+  private readonly pixelHashes: string[] = [];
+  private readonly rejectedFiles: RejectedFile[] = [];
+  private rejectedCount = 0;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly options: WriterOptions,
+  ) {}
+
+  static async create(path: string, options: WriterOptions): Promise<DatasetWriter> {
+    return new DatasetWriter(await open(path, 'wx'), options);
+  }
+
+  async addFile(path: string, file: string, label: number, split: Split | null): Promise<void> {
+    if ((await stat(path)).size > this.options.limits.maxEntryBytes) {
+      this.reject(file, `the file is over maxEntryBytes = ${this.options.limits.maxEntryBytes}`);
+      return;
+    }
+    try {
+      const image = await decodeImage(await readFile(path), { maxSide: this.options.maxSide });
+      await this.addPixels(image, label, split);
+    } catch (error) {
+      if (!(error instanceof ImageError)) throw error;
+      this.reject(file, error.message);
+    }
+  }
+
+  async addPixels(pixels: Pixels, label: number, split: Split | null): Promise<void> {
+    const { data, width, height, channels } = pixels;
+    if (data.length !== width * height * channels) {
+      throw new RangeError(`${data.length} pixel bytes for ${width}x${height}x${channels}`);
+    }
+    if (this.bytes + this.pendingBytes + data.length > this.options.limits.maxStoredBytes) {
+      throw overLimit('maxStoredBytes', this.options.limits.maxStoredBytes, 'the decoded images');
+    }
+    this.records.push(width, height, channels, label, split === null ? NO_SPLIT : SPLIT_CODES.indexOf(split));
+    this.pixelHashes.push(
+      createHash('sha256').update(`${width}x${height}x${channels}:`).update(data).digest('hex'),
+    );
+    const chunk = Buffer.from(data);
+    this.fileHash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  reject(file: string, reason: string): void {
+    if (this.options.strict) {
+      throw new DatasetError('INVALID_DATASET', `a file was rejected and the import is strict: ${reason}`);
+    }
+    this.rejectedCount += 1;
+    if (this.rejectedFiles.length < MAX_LISTED_REJECTS) {
+      this.rejectedFiles.push({ file: file.slice(0, 200), reason: reason.slice(0, 300) });
+    }
+  }
+
+  /** Flushes, fsyncs and closes `images.bin`. */
+  async finish(): Promise<WrittenImages> {
+    try {
+      await this.flush();
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    return {
+      records: Int32Array.from(this.records),
+      count: this.pixelHashes.length,
+      pixelHashes: this.pixelHashes,
+      images: { bytes: this.bytes, sha256: this.fileHash.digest('hex') },
+      rejected: { count: this.rejectedCount, files: this.rejectedFiles },
+    };
+  }
+
+  /** Closes without the fsync, after a failure (the folder is then removed). */
+  async abandon(): Promise<void> {
+    await this.handle.close().catch(() => {});
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const block = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    await this.handle.writeFile(block);
+    this.bytes += block.length;
+  }
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DatasetFormat, DatasetImportOptions, DatasetManifest } from '@ocellus/contracts';
+import { tempName, writeDurable } from '@ocellus/registry/durable';
+import { extractArchive } from '../archive/extract.js';
+import { receiveArchive } from '../archive/receive.js';
+import { DatasetError } from '../errors.js';
+import { idxReader } from '../formats/idx.js';
+import { readImageFolder } from '../formats/image-folder.js';
+import type { FormatReader } from '../formats/image-sink.js';
+import type { ImportLimits } from '../limits.js';
+import { claimVersion } from '../store/claim.js';
+import { assertDatasetName } from '../store/layout.js';
+import { liveWork } from '../store/sweep.js';
+import { DatasetWriter, IMAGES_FILE, INDEX_FILE, type WrittenImages } from './dataset-writer.js';
+import { assignSplits } from './splits.js';
+import { summarize } from './summary.js';
+
+/** An archive (zip or tar.gz) streamed in, or a folder on this machine (the CLI's local import). */
+export type ImportSource = { kind: 'archive'; stream: Readable } | { kind: 'directory'; path: string };
+
+const READERS: { readonly [F in DatasetFormat]: (limits: ImportLimits) => FormatReader } = {
+  'image-folder': () => readImageFolder,
+  idx: idxReader,
+};
+
+/**
+ * Imports one dataset version: the upload goes to a work folder in the store's root (extracted with every
+ * archive check), its images are decoded into the version's data files, and the version is claimed last.
+ * Whatever fails, the work folder is removed: a refused upload leaves nothing behind.
+ */
+export async function importDataset(
+  root: string,
+  name: string,
+  source: ImportSource,
+  options: DatasetImportOptions,
+  limits: ImportLimits,
+): Promise<DatasetManifest> {
+  assertDatasetName(name);
+  await mkdir(root, { recursive: true });
+  const work = join(root, tempName());
+  liveWork.add(work);
+  try {
+    await mkdir(work);
+    const dir = source.kind === 'directory' ? source.path : join(work, 'files');
+    let origin: DatasetManifest['source'] = { bytes: 0, sha256: null };
+    if (source.kind === 'archive') {
+      const upload = join(work, 'upload');
+      origin = await receiveArchive(source.stream, upload, limits.maxArchiveBytes);
+      await mkdir(dir);
+      await extractArchive(upload, dir, limits);
+      await rm(upload);
+    }
+    const version = join(work, 'version');
+    await mkdir(version);
+    const { labels, written } = await readImages(dir, version, options, limits);
+    if (written.count === 0) {
+      throw new DatasetError('INVALID_DATASET', 'no image of the upload could be imported');
+    }
+    const splitSource = assignSplits(written.records, options);
+    const index = encodeRecords(written.records);
+    await writeDurable(join(version, INDEX_FILE), index);
+    return await claimVersion(root, version, {
+      formatVersion: 1,
+      name,
+      format: options.format,
+      tasks: ['classify'],
+      created: new Date().toISOString(),
+      labels,
+      ...summarize(written.records, written.pixelHashes, labels.length),
+      splitMethod: {
+        source: splitSource,
+        validation: options.validation,
+        test: options.test,
+        seed: options.seed,
+      },
+      rejected: written.rejected,
+      files: {
+        images: { file: IMAGES_FILE, ...written.images },
+        index: { file: INDEX_FILE, bytes: index.length, sha256: sha256Of(index) },
+      },
+      source: origin,
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    liveWork.delete(work);
+  }
+}
+
+async function readImages(
+  dir: string,
+  version: string,
+  options: DatasetImportOptions,
+  limits: ImportLimits,
+): Promise<{ labels: string[]; written: WrittenImages }> {
+  const writer = await DatasetWriter.create(join(version, IMAGES_FILE), {
+    strict: options.strict,
+    maxSide: options.maxSide,
+    limits,
+  });
+  let labels: string[];
+  try {
+    labels = await READERS[options.format](limits)(dir, writer);
+  } catch (error) {
+    await writer.abandon();
+    throw error;
+  }
+  return { labels, written: await writer.finish() };
+}
+
+function encodeRecords(records: Int32Array): Buffer {
+  const bytes = Buffer.alloc(records.length * 4);
+  records.forEach((value, i) => {
+    bytes.writeInt32LE(value, 4 * i);
+  });
+  return bytes;
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

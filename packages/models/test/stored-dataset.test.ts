@@ -1,0 +1,108 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasetImportOptionsSchema, defaultJobSpecSchema } from '@ocellus/contracts';
+import { datasetStoreRoot, openDatasetStore } from '@ocellus/datasets';
+import { prepareData, runTrainingJob } from '@ocellus/models';
+import { openRegistry } from '@ocellus/registry';
+import { Rng } from '@ocellus/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let root: string;
+
+function idx(dims: number[], data: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header[2] = 0x08;
+  header[3] = dims.length;
+  dims.forEach((d, i) => {
+    header.writeUInt32BE(d, 4 + 4 * i);
+  });
+  return Buffer.concat([header, data]);
+}
+
+/** 16x16 images, label 0 lit on the left half, label 1 on the right, with noise. */
+function halves(count: number, rng: Rng): { images: Buffer; labels: Buffer } {
+  const pixels = new Uint8Array(count * 256);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 2;
+    for (let p = 0; p < 256; p++) {
+      const lit = p % 16 < 8 === (labels[i] === 0);
+      pixels[i * 256 + p] = Math.round((lit ? 150 : 40) + rng.uniform() * 60);
+    }
+  }
+  return { images: idx([count, 16, 16], pixels), labels: idx([count], labels) };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ocellus-stored-'));
+  const source = join(root, 'upload');
+  const rng = new Rng(4);
+  const train = halves(200, rng);
+  const test = halves(60, rng);
+  await mkdir(source);
+  await writeFile(join(source, 'train-images-idx3-ubyte'), train.images);
+  await writeFile(join(source, 'train-labels-idx1-ubyte'), train.labels);
+  await writeFile(join(source, 't10k-images-idx3-ubyte'), test.images);
+  await writeFile(join(source, 't10k-labels-idx1-ubyte'), test.labels);
+  await writeFile(join(source, 'labels.txt'), 'left\nright\n');
+  await openDatasetStore(datasetStoreRoot(join(root, 'registry'))).import(
+    'halves',
+    { kind: 'directory', path: source },
+    datasetImportOptionsSchema.parse({ format: 'idx', validation: 0.25 }),
+  );
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const spec = (dataset: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
+  defaultJobSpecSchema.parse({
+    task: 'classify',
+    model: 'halves-softmax',
+    architecture: { type: 'linear', loss: 'softmax' },
+    dataset: { name: 'halves', version: 1, ...dataset },
+    optimizer: { type: 'sgd', lr: 0.1 },
+    schedule: { epochs: 5, batchSize: 25 },
+    ...overrides,
+  });
+
+describe('a stored dataset as a job dataset', () => {
+  it('keeps the stored splits, with caps drawn per class, in the spec size and channels', () => {
+    const datasetsRoot = datasetStoreRoot(join(root, 'registry'));
+    const whole = prepareData(spec({}), { datasetsRoot });
+    expect(whole.data.labels).toEqual(['left', 'right']);
+    expect([whole.data.train.length, whole.data.validation.length, whole.test.length]).toEqual([150, 50, 60]);
+    expect(whole.data.set).toMatchObject({ channels: 1, height: 16, width: 16, size: 260 });
+    // Pairs are stored in name order: the 60 t10k images come first.
+    expect(Array.from(whole.test).every((i) => i < 60)).toBe(true);
+
+    const small = prepareData(spec({ train: 20, test: 10, size: { height: 8, width: 12 }, channels: 3 }), {
+      datasetsRoot,
+    });
+    const trainLabels = Array.from(small.data.train, (i) => small.data.set.labels[i]);
+    expect(trainLabels.filter((l) => l === 0)).toHaveLength(10);
+    expect(small.test).toHaveLength(10);
+    expect(small.data.set).toMatchObject({ channels: 3, height: 8, width: 12 });
+    const first = small.data.set.images.subarray(0, 8 * 12);
+    expect(small.data.set.images.subarray(8 * 12, 2 * 8 * 12)).toEqual(first);
+  });
+
+  it('refuses a version the store does not hold', () => {
+    expect(() =>
+      prepareData(spec({ version: 2 }), { datasetsRoot: datasetStoreRoot(join(root, 'registry')) }),
+    ).toThrow(/dataset halves has no version 2/);
+  });
+
+  it('trains a classifier on it through the pipeline, which finds the store beside the registry', async () => {
+    const registry = openRegistry(join(root, 'registry'));
+    const { manifest, metrics } = await runTrainingJob(spec({}), { registry, jobId: null });
+    expect(metrics.testAccuracy).toBeGreaterThan(0.9);
+    expect(manifest.labels).toEqual(['left', 'right']);
+    expect(manifest.inputSpec).toMatchObject({ channels: 1, height: 16, width: 16, format: 'photo' });
+    expect((manifest.extra.spec as { dataset: unknown }).dataset).toMatchObject({
+      name: 'halves',
+      version: 1,
+    });
+  });
+});
