@@ -1,5 +1,19 @@
+export {
+  type CanvasObject,
+  type CanvasTransform,
+  canvasTransform,
+  transformBox,
+  transformMask,
+  transformObjects,
+  transformPlane,
+} from './box-geometry.js';
 export { type ColorJitterOptions, colorJitter } from './color-jitter.js';
 export { type RandomCropOptions, randomCrop } from './crop.js';
 export { horizontalFlip } from './flip.js';
+export { gaussianBlur } from './gaussian-blur.js';
+export { encodePhoto, type JpegOptions, jpegRoundTrip, type PhotoEncoding, photoLikeAsync } from './jpeg.js';
+export { type CanvasSample, type PhotoLikeOptions, type PhotoSample, photoLike } from './photo-like.js';
+export { type PhotoUpload, type PhotoUploadOptions, photoLikeUpload } from './photo-upload.js';
 export { type Augmentation, type AugmentationSpec, augmentation } from './pipeline.js';
+export type { Range } from './random-range.js';
 export { type RandomResizedCropOptions, randomResizedCrop } from './resized-crop.js';
