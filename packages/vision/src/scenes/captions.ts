@@ -1,0 +1,44 @@
+import type { SceneObject } from './scene-set.js';
+
+/**
+ * The caption vocabulary: token `d` is the digit `d` for d = 0..9, then the special tokens. A
+ * captioner's labels are this list, so a token index is an index into its labels.
+ */
+export const CAPTION_VOCABULARY: readonly string[] = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '<start>',
+  '<end>',
+  '<pad>',
+];
+export const START_TOKEN = CAPTION_VOCABULARY.indexOf('<start>');
+export const END_TOKEN = CAPTION_VOCABULARY.indexOf('<end>');
+export const PAD_TOKEN = CAPTION_VOCABULARY.indexOf('<pad>');
+
+const centreX = (object: SceneObject) => (object.box[0] + object.box[2]) / 2;
+
+/** REFERENCE.md "Digit scenes" 6: the digits ordered by box centre x, left to right, joined by single spaces. */
+export function captionOf(objects: readonly SceneObject[]): string {
+  return [...objects]
+    .sort((a, b) => centreX(a) - centreX(b))
+    .map((object) => String(object.index))
+    .join(' ');
+}
+
+/** The caption's words as token indices, without `<start>` or `<end>` (a captioner adds those itself). */
+export function captionTokens(caption: string): Int32Array {
+  if (caption === '') return new Int32Array(0);
+  return Int32Array.from(caption.split(' '), (word) => {
+    const token = CAPTION_VOCABULARY.indexOf(word);
+    if (token < 0 || token >= START_TOKEN) throw new RangeError(`'${word}' is not a caption word`);
+    return token;
+  });
+}
