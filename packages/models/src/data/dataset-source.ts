@@ -22,8 +22,11 @@ export interface DataOptions {
   datasetsRoot?: string;
 }
 
-/** One entry of the dataset table: the tasks it has targets for, and how a job spec's counts and seed draw it. */
+/**
+ * One entry of the dataset table: the tasks it has targets for, and how a job spec's counts and seed
+ * draw it for one of those tasks.
+ */
 export interface DatasetSource<N extends DatasetName> {
   readonly tasks: readonly Task[];
-  prepare(dataset: Extract<JobSpec['dataset'], { name: N }>, options: DataOptions): PreparedData;
+  prepare(dataset: Extract<JobSpec['dataset'], { name: N }>, options: DataOptions, task: Task): PreparedData;
 }

@@ -1,5 +1,7 @@
 import { isStoredDataset, type JobSpec } from '@ocellus/contracts';
 import type { DataOptions, DatasetName, DatasetSource, PreparedData } from './dataset-source.js';
+import { digitLocSource } from './digit-loc-source.js';
+import { digitScenesSource } from './digit-scenes-source.js';
 import { mnistSource } from './mnist-source.js';
 import { prepareStoredDataset } from './stored-source.js';
 
@@ -7,9 +9,11 @@ export class UnsupportedDatasetError extends Error {
   override readonly name = 'UnsupportedDatasetError';
 }
 
-/** The one table keyed by `dataset.name`; digit scenes and user datasets join it as their issues land. */
+/** The one table keyed by `dataset.name`; user datasets join it as their issue lands. */
 export const datasets: { readonly [N in DatasetName]?: DatasetSource<N> } = {
   mnist: mnistSource,
+  'digit-loc': digitLocSource,
+  'digit-scenes': digitScenesSource,
 };
 
 /** The job's data, from the dataset its spec names, for the task it trains. */
@@ -28,5 +32,5 @@ export function prepareData(spec: JobSpec, options: DataOptions = {}): PreparedD
       `dataset '${dataset.name}' has no '${task}' targets (it serves ${source.tasks.join(', ')})`,
     );
   }
-  return source.prepare(dataset, options);
+  return source.prepare(dataset, options, task);
 }
