@@ -25,6 +25,11 @@ describe('captions', () => {
     expect(captionOf([])).toBe('');
   });
 
+  it('can caption with other words for the classes, and refuses a class without one', () => {
+    expect(captionOf([object(1, 10, 20), object(0, 0, 10)], ['cat', 'dog'])).toBe('cat dog');
+    expect(() => captionOf([object(2, 0, 10)], ['cat', 'dog'])).toThrow(/class 2 has no word/);
+  });
+
   it('has the digits at their own indices, then <start>, <end> and <pad>', () => {
     expect(CAPTION_VOCABULARY.slice(0, 10)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect([START_TOKEN, END_TOKEN, PAD_TOKEN]).toEqual([10, 11, 12]);

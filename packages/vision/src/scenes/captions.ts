@@ -25,11 +25,21 @@ export const PAD_TOKEN = CAPTION_VOCABULARY.indexOf('<pad>');
 
 const centreX = (object: SceneObject) => (object.box[0] + object.box[2]) / 2;
 
-/** REFERENCE.md "Digit scenes" 6: the digits ordered by box centre x, left to right, joined by single spaces. */
-export function captionOf(objects: readonly SceneObject[]): string {
+/**
+ * REFERENCE.md "Digit scenes" 6: the objects' words (`words[index]`, by default the digit itself)
+ * ordered by box centre x, left to right, joined by single spaces.
+ */
+export function captionOf(
+  objects: readonly SceneObject[],
+  words: readonly string[] = CAPTION_VOCABULARY,
+): string {
   return [...objects]
     .sort((a, b) => centreX(a) - centreX(b))
-    .map((object) => String(object.index))
+    .map((object) => {
+      const word = words[object.index];
+      if (word === undefined) throw new RangeError(`class ${object.index} has no word`);
+      return word;
+    })
     .join(' ');
 }
 
