@@ -47,21 +47,25 @@ const fileRecordSchema = z.object({ file: z.string(), bytes: count, sha256: sha2
 export const rejectedFileSchema = z.object({ file: z.string().max(200), reason: z.string().max(300) });
 export type RejectedFile = z.infer<typeof rejectedFileSchema>;
 
-/** Import options that can be given with an upload (multipart fields, CLI flags). */
+const fraction = z.number().min(0).lt(1);
+const seedSchema = z
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+const maxSideSchema = z.int().min(8).max(4096);
+const IMPORT_DEFAULTS = { validation: 0.1, test: 0.1, seed: 1, strict: false, maxSide: 256 } as const;
+
+/** How an upload is imported (CLI flags; the query of `POST /v1/datasets`). */
 export const datasetImportOptionsSchema = z.object({
   format: datasetFormatSchema,
-  /** Fractions of each class held out when the format has no split of its own. */
-  validation: z.number().min(0).lt(1).default(0.1),
-  test: z.number().min(0).lt(1).default(0.1),
-  seed: z
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1),
+  /** Fractions of each class held out for a split the upload does not have. */
+  validation: fraction.default(IMPORT_DEFAULTS.validation),
+  test: fraction.default(IMPORT_DEFAULTS.test),
+  seed: seedSchema.default(IMPORT_DEFAULTS.seed),
   /** Fail the import on the first rejected file instead of listing it. */
-  strict: z.boolean().default(false),
+  strict: z.boolean().default(IMPORT_DEFAULTS.strict),
   /** Larger images are shrunk (area average) so neither side exceeds this many pixels. */
-  maxSide: z.int().min(8).max(4096).default(256),
+  maxSide: maxSideSchema.default(IMPORT_DEFAULTS.maxSide),
 });
 export type DatasetImportOptions = z.infer<typeof datasetImportOptionsSchema>;
 export type DatasetImportOptionsInput = z.input<typeof datasetImportOptionsSchema>;
@@ -123,4 +127,17 @@ export const datasetParamsSchema = z.object({ name: datasetNameSchema });
 export const datasetVersionParamsSchema = z.object({
   name: datasetNameSchema,
   version: z.coerce.number().pipe(modelVersionSchema),
+});
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** `POST /v1/datasets?name=...&format=...`: the archive is the body, its import options the query. */
+export const datasetUploadQuerySchema = z.strictObject({
+  name: datasetNameSchema,
+  format: datasetFormatSchema,
+  validation: z.coerce.number().pipe(fraction).default(IMPORT_DEFAULTS.validation),
+  test: z.coerce.number().pipe(fraction).default(IMPORT_DEFAULTS.test),
+  seed: z.coerce.number().pipe(seedSchema).default(IMPORT_DEFAULTS.seed),
+  strict: flag.default(IMPORT_DEFAULTS.strict),
+  maxSide: z.coerce.number().pipe(maxSideSchema).default(IMPORT_DEFAULTS.maxSide),
 });

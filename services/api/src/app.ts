@@ -6,12 +6,14 @@ import jobsPlugin from './jobs/plugin.js';
 import admissionPlugin from './plugins/admission.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
+import datasetsPlugin from './plugins/datasets.js';
 import errorsPlugin from './plugins/errors.js';
 import jsonBodyPlugin from './plugins/json-body.js';
 import metricsPlugin from './plugins/metrics.js';
 import modelsPlugin from './plugins/models.js';
 import swaggerPlugin from './plugins/swagger.js';
 import uploadsPlugin from './plugins/uploads.js';
+import datasetRoutes from './routes/datasets/index.js';
 import inferenceRoutes from './routes/inference/index.js';
 import jobRoutes from './routes/jobs/index.js';
 import metricsRoutes from './routes/metrics/index.js';
@@ -35,6 +37,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
   await fastify.register(uploadsPlugin, { limits: config.limits });
   await fastify.register(jsonBodyPlugin, { limits: config.limits });
   await fastify.register(contextPlugin, { config, registry });
+  await fastify.register(datasetsPlugin);
   await fastify.register(errorsPlugin);
   await fastify.register(metricsPlugin);
   await fastify.register(admissionPlugin);
@@ -44,6 +47,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
 
   await fastify.register(inferenceRoutes);
   await fastify.register(modelRoutes);
+  await fastify.register(datasetRoutes);
   await fastify.register(oipRoutes);
   await fastify.register(metricsRoutes);
   if (jobs) await fastify.register(jobRoutes);

@@ -69,6 +69,7 @@ const envSchema = z.object({
   OCELLUS_MAX_SEARCH_DIMENSIONS: envInteger(32, 1, 10_000),
   OCELLUS_JOBS_PAGE_SIZE: envInteger(20, 1, 1000),
   OCELLUS_JOBS_MAX_PAGE_SIZE: envInteger(100, 1, 1000),
+  OCELLUS_DATASET_MAX_UPLOAD_BYTES: envInteger(2 ** 30, 1024),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -147,6 +148,8 @@ export interface Config {
   registryPollMs: number;
   redisUrl: string | undefined;
   jobs: JobsConfig;
+  /** `POST /v1/datasets`: bytes of one uploaded archive (its contents have @ocellus/datasets' own limits). */
+  datasetMaxUploadBytes: number;
 }
 
 /** The variable behind each limit, so a 413 can say which setting to raise. */
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,
     registryPollMs: e.OCELLUS_REGISTRY_POLL_MS,
     redisUrl: e.REDIS_URL,
+    datasetMaxUploadBytes: e.OCELLUS_DATASET_MAX_UPLOAD_BYTES,
     jobs: {
       prefix: e.OCELLUS_QUEUE_PREFIX,
       maxEpochs: e.OCELLUS_MAX_EPOCHS,

@@ -1,3 +1,4 @@
+import type { DatasetStore } from '@ocellus/datasets';
 import type { Registry } from '@ocellus/registry';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from './config.js';
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     registry: Registry;
+    /** Uploaded datasets, versioned like models. */
+    datasets: DatasetStore;
     models: ModelCache;
     /** Names, versions, manifests and aliases in memory (requests read no registry file). */
     aliases: AliasTable;

@@ -1,6 +1,7 @@
 import {
   createJobResponseSchema,
   idSchema,
+  isStoredDataset,
   jobRecordSchema,
   jobSpecSchema,
   listJobsQuerySchema,
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { openEventStream } from '../../jobs/event-stream.js';
 import { checkJobBudget } from '../../jobs/job-budget.js';
+import { datasetErrorToApi } from '../datasets/errors.js';
 import { errorResponses } from '../responses.js';
 
 const tags = ['jobs'];
@@ -46,7 +48,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         description: 'The job is QUEUED; it publishes a new version when it succeeds (and moves `promote`).',
         security,
         body: specSchema,
-        response: { 202: createJobResponseSchema, ...errorResponses(400, 401, 403, 413, 503) },
+        response: { 202: createJobResponseSchema, ...errorResponses(400, 401, 403, 404, 413, 503) },
       },
     },
     async (request, reply) => {
@@ -58,6 +60,22 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
         throw new ApiError(400, 'INVALID_JOB_SPEC', `invalid job spec: ${detail}`, { issues });
       }
       checkJobBudget(request.body, fastify.config.jobs.maxJobBytes);
+      const { dataset, task } = request.body;
+      if (isStoredDataset(dataset)) {
+        const manifest = await fastify.datasets
+          .manifest(dataset.name, dataset.version)
+          .catch((error: unknown) =>
+            Promise.reject(datasetErrorToApi(error, fastify.config.datasetMaxUploadBytes)),
+          );
+        if (!manifest.tasks.includes(task)) {
+          const trains = manifest.tasks.join(' | ');
+          throw new ApiError(
+            400,
+            'INVALID_JOB_SPEC',
+            `dataset ${dataset.name} trains ${trains}, not '${task}'`,
+          );
+        }
+      }
       const record = await jobs.submit(request.body);
       return reply
         .code(202)
