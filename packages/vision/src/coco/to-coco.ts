@@ -10,7 +10,7 @@ export interface CocoExportOptions {
   fileName?: (i: number) => string;
 }
 
-export const defaultFileName = (i: number) => `${String(i).padStart(6, '0')}.png`;
+const defaultFileName = (i: number) => `${String(i).padStart(6, '0')}.png`;
 
 /** Pixels inside a compressed RLE mask: the sum of its odd (ones) runs. */
 function maskArea(counts: string): number {
