@@ -1,12 +1,13 @@
 """PyTorch LeNet-5 for bench/lenet: reads commands "train|infer <batch> <threads> <budget>" on stdin and
 answers each with one JSON line {"seconds": median seconds per call}, so the Node runner can interleave it
-with the other implementations in one run."""
+with the other implementations in one run. The first line names the BLAS the process runs on."""
 import json
 import sys
-import time
 
 import torch
 from torch import nn
+
+from torch_peer import blas_info, time_calls
 
 
 def lenet():
@@ -15,23 +16,6 @@ def lenet():
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )
-
-
-def time_calls(run, budget):
-    warm = time.perf_counter()
-    i = 0
-    while i < 3 or (i < 200 and time.perf_counter() - warm < budget / 3):
-        run()
-        i += 1
-    samples = []
-    start = time.perf_counter()
-    while len(samples) < 5 or (len(samples) < 5000 and time.perf_counter() - start < budget):
-        t0 = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
-    mid = len(samples) // 2
-    return samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
 
 
 def bench(mode, batch, threads, budget):
@@ -57,7 +41,7 @@ def bench(mode, batch, threads, budget):
     return time_calls(step, budget)
 
 
-print(json.dumps({"ready": True}), flush=True)
+print(json.dumps({"ready": True, "blas": blas_info()}), flush=True)
 for line in sys.stdin:
     mode, batch, threads, budget = line.split()
     seconds = bench(mode, int(batch), int(threads), float(budget))

@@ -1,34 +1,38 @@
-// An implementation measured in its own long-lived child process, driven line by line: each command
-// "train|infer <batch> <threads> <budget>" is answered with one JSON line {"seconds": median per call}.
+// Implementations measured in long-lived child processes, driven line by line: each command is answered
+// with one JSON line. The child's first line, {"ready": true, ...}, may carry facts about it (PyTorch's BLAS).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** `launch(threads)` gives [command, args, env] for the child that measures at that thread count. */
+/** Starts `command` and waits for its first line; `ask(line)` sends one command and reads one answer. */
+export async function lineChild(command, args, env) {
+  const proc = spawn(command, args, {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const read = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`${command} child exited`);
+    return JSON.parse(value);
+  };
+  const hello = await read();
+  const ask = async (line) => {
+    proc.stdin.write(`${line}\n`);
+    return read();
+  };
+  return { hello, ask, close: () => proc.stdin.end() };
+}
+
+/**
+ * One child per thread count; `launch(threads)` gives [command, args, env] for it. Each command
+ * "train|infer <batch> <threads> <budget>" is answered with {"seconds": median per call}.
+ */
 export function remoteImpl(impl, threads, launch, available = () => true) {
   const children = new Map();
 
   async function child(t) {
-    const known = children.get(t);
-    if (known) return known;
-    const [command, args, env] = launch(t);
-    const proc = spawn(command, args, {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    });
-    const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-    const read = async () => {
-      const { value, done } = await lines.next();
-      if (done) throw new Error(`${impl} child exited`);
-      return JSON.parse(value);
-    };
-    await read();
-    const ask = async (command) => {
-      proc.stdin.write(`${command}\n`);
-      return read();
-    };
-    const entry = { proc, ask };
-    children.set(t, entry);
-    return entry;
+    if (!children.has(t)) children.set(t, await lineChild(...launch(t)));
+    return children.get(t);
   }
 
   const remote = (mode) => async (batch, t) => {
@@ -42,8 +46,10 @@ export function remoteImpl(impl, threads, launch, available = () => true) {
     threads: () => threads,
     train: remote('train'),
     infer: remote('infer'),
+    /** The first line a started child sent, or undefined before any started. */
+    hello: () => children.values().next().value?.hello,
     close: () => {
-      for (const { proc } of children.values()) proc.stdin.end();
+      for (const c of children.values()) c.close();
     },
   };
 }
