@@ -3,6 +3,7 @@ import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
+import { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 import { Localizer } from './localize/localizer.js';
 import type { ModelFamily, VisionModel } from './types.js';
 
@@ -29,6 +30,12 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
     task: 'localize',
     create: (spec, data) => Localizer.create(spec, data),
     fromArtifact: (manifest, tensors) => Localizer.fromArtifact(manifest, tensors),
+  },
+  'sliding-window': {
+    type: 'sliding-window',
+    task: 'detect',
+    create: (spec, data) => SlidingWindowDetector.create(spec, data),
+    fromArtifact: (manifest, tensors) => SlidingWindowDetector.fromArtifact(manifest, tensors),
   },
 };
 

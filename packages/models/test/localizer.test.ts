@@ -118,7 +118,7 @@ describe('localizer', () => {
       expect(Array.from(o.scores)).toEqual(Array.from(outputs[i]!.scores));
     });
     expect(Object.keys(restored.infer(inputs)).sort()).toEqual(['box', 'scores']);
-  });
+  }, 120_000);
 
   it('gives the same weights for the same spec and seed', async () => {
     const data = squares(300, 2);

@@ -51,6 +51,13 @@ export const localizerSchema = z.object({
   boxWeight: z.number().positive().default(1),
 });
 
+/**
+ * The sliding-window detector done the efficient way (OverFeat): a window classifier whose FC layers are
+ * convolutions, run once per level of an image pyramid. `window.size` is the classifier's input side;
+ * each of `window.sizes` (window sides in image pixels) is one pyramid level. The window stride is the
+ * conv stack's downsampling. Trained on windows of training scenes: positives around each object,
+ * random negatives, and hard negatives mined after each epoch.
+ */
 export const slidingWindowSchema = z.object({
   type: z.literal('sliding-window'),
   layers: convStackSchema,
@@ -58,10 +65,25 @@ export const slidingWindowSchema = z.object({
   activation: activationSchema,
   window: z
     .object({
-      sizes: z.array(z.int().min(4).max(512)).min(1).max(8).default([28]),
-      stride: z.int().min(1).max(256).default(8),
+      size: z.int().min(8).max(128).default(28),
+      sizes: z.array(z.int().min(8).max(1024)).min(1).max(12).default([22, 28, 36, 46, 58]),
+      /** An object fills this fraction of a window that frames it (MNIST: 20 of 28 px). */
+      fill: z.number().min(0.3).max(1).default(0.7),
     })
     .prefault({}),
+  sampling: z
+    .object({
+      positivesPerObject: z.int().min(1).max(16).default(2),
+      negativesPerImage: z.int().min(0).max(64).default(6),
+      hardNegativesPerImage: z.int().min(0).max(64).default(4),
+      /** Windows with IoU at least this with an object's framing window are that object's. */
+      positiveIou: unitInterval.default(0.5),
+      /** Windows below this IoU with every framing window are background (between the two: unused). */
+      negativeIou: unitInterval.default(0.5),
+    })
+    .prefault({})
+    .refine((s) => s.negativeIou <= s.positiveIou, { message: 'negativeIou must not exceed positiveIou' }),
+  boxWeight: z.number().positive().default(1),
   scoreThreshold: unitInterval.default(0.05),
   nmsIou: unitInterval.default(0.5),
   detectionsPerImage: z.int().min(1).max(1000).default(100),

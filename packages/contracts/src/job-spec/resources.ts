@@ -99,7 +99,7 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
     case 'sliding-window':
     case 'rcnn': {
       // Each window or proposal crop is a forward pass of its own; a training step holds a batch of crops.
-      const side = arch.type === 'rcnn' ? arch.warpSize : Math.max(...arch.window.sizes);
+      const side = arch.type === 'rcnn' ? arch.warpSize : arch.window.size;
       const { cost, shape: out } = convStack(arch.layers, [shape[0], side, side]);
       return add(cost, dense(size(out), arch.fc, CLASSES + 4));
     }

@@ -26,6 +26,8 @@ export interface NetworkTraining<T, O> {
   monitor: Monitor;
   /** The figure the epoch log line shows beside the loss, e.g. `val_accuracy`. */
   logMetric: string;
+  /** Called after each epoch's validation, before the next epoch draws its batches (e.g. hard-negative mining). */
+  onEpoch?: (epoch: number) => void;
 }
 
 /** A step's named loss terms as the metrics they are logged under. */
@@ -84,6 +86,7 @@ export async function trainNetwork<T, O = Tensor>(
         },
       });
       if (p.phase === 'epoch') {
+        training.onEpoch?.(p.epoch);
         const figure = p.metrics?.[logMetric] ?? Number.NaN;
         const seconds = (Date.now() - started) / 1000;
         hooks.onLog?.(
