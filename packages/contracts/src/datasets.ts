@@ -66,6 +66,8 @@ export const datasetImportOptionsSchema = z.object({
   strict: z.boolean().default(IMPORT_DEFAULTS.strict),
   /** Larger images are shrunk (area average) so neither side exceeds this many pixels. */
   maxSide: maxSideSchema.default(IMPORT_DEFAULTS.maxSide),
+  /** IDX class names, label i named by entry i (instead of a `labels.txt` in the upload). */
+  labels: z.array(z.string().min(1).max(100)).min(2).max(10_000).optional(),
 });
 export type DatasetImportOptions = z.infer<typeof datasetImportOptionsSchema>;
 export type DatasetImportOptionsInput = z.input<typeof datasetImportOptionsSchema>;

@@ -51,6 +51,21 @@ describe('IDX import', () => {
     expect(Array.from(stored.records.subarray(5, 10))).toEqual([28, 28, 1, 1, 2]);
   });
 
+  it('names the labels from the import options over a labels.txt', async () => {
+    const pair = idxPair(10, 2);
+    await writeFiles(source, {
+      'train-images-idx3-ubyte': pair.images,
+      'train-labels-idx1-ubyte': pair.labels,
+      'labels.txt': 'a\nb\n',
+    });
+    const manifest = await openDatasetStore(root).import(
+      'named',
+      { kind: 'directory', path: source },
+      options({ labels: ['shirt', 'shoe'] }),
+    );
+    expect(manifest.labels).toEqual(['shirt', 'shoe']);
+  });
+
   it('counts pixel-identical images that sit in two splits', async () => {
     const train = idxPair(20, 2);
     const test = idxPair(6, 2, 3);
@@ -108,7 +123,11 @@ describe('IDX import', () => {
         'train-labels-idx1-ubyte': pair.labels,
         'labels.txt': 'a\nb\n',
       }),
-    ).rejects.toMatchObject({ message: expect.stringMatching(/must name each of the 3 labels/) });
+    ).rejects.toMatchObject({ message: expect.stringMatching(/labels.txt must name each of the 3 labels/) });
+    await rm(join(source, 'labels.txt'));
+    await expect(
+      store.import('bad', { kind: 'directory', path: source }, options({ labels: ['x', 'y'] })),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/label names given must name each of the 3/) });
   });
 
   it('refuses a stored version whose data no longer matches its checksum', async () => {

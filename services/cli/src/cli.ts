@@ -1,5 +1,7 @@
+import { DatasetError } from '@ocellus/datasets';
 import { RegistryError } from '@ocellus/registry';
 import { BUILD_USAGE, buildModels } from './commands/build-models.js';
+import { DATASETS_USAGE, datasets } from './commands/datasets.js';
 import { EVAL_USAGE, evaluate } from './commands/eval.js';
 import { MODELS_USAGE, models } from './commands/models.js';
 import { PREDICT_USAGE, predict } from './commands/predict.js';
@@ -14,6 +16,11 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string; summary: 
   eval: { run: evaluate, usage: EVAL_USAGE, summary: 'score a model on the MNIST test split now' },
   predict: { run: predict, usage: PREDICT_USAGE, summary: 'classify image files' },
   models: { run: models, usage: MODELS_USAGE, summary: 'list models, versions, aliases, accuracy' },
+  datasets: {
+    run: datasets,
+    usage: DATASETS_USAGE,
+    summary: 'import a folder or archive (image folder, IDX) into the dataset store; list datasets',
+  },
   'build-models': {
     run: buildModels,
     usage: BUILD_USAGE,
@@ -61,6 +68,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`ocellus: ${message.replaceAll('\n', ' ')}\n`);
     if (error instanceof UsageError) return EXIT_USAGE;
     if (error instanceof RegistryError && error.code === 'INVALID_NAME') return EXIT_USAGE;
+    if (error instanceof DatasetError && error.code === 'INVALID_NAME') return EXIT_USAGE;
     return EXIT_FAILURE;
   }
 }

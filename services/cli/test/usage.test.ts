@@ -41,7 +41,7 @@ describe('usage errors exit with code 2 and one line on stderr', () => {
   it('prints the usage on stdout with exit code 0 when asked for help', async () => {
     const all = await ocellus(['help']);
     expect(all.code).toBe(0);
-    for (const command of ['train', 'eval', 'predict', 'models', 'build-models']) {
+    for (const command of ['train', 'eval', 'predict', 'models', 'datasets', 'build-models']) {
       expect(all.stdout).toContain(`ocellus ${command} `);
     }
     const one = await ocellus(['eval', '--help']);

@@ -66,20 +66,28 @@ async function readMaybeGzip(path: string, limits: ImportLimits): Promise<Uint8A
   return out;
 }
 
-async function labelNames(root: string, files: string[], count: number): Promise<string[]> {
+async function labelNames(
+  root: string,
+  files: string[],
+  count: number,
+  given: readonly string[] | undefined,
+): Promise<string[]> {
   const file = files.find((f) => basename(f) === LABEL_NAMES_FILE);
-  if (file === undefined) return Array.from({ length: count }, (_, i) => String(i));
-  const names = (await readFile(join(root, file), 'utf8'))
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+  if (given === undefined && file === undefined) return Array.from({ length: count }, (_, i) => String(i));
+  const names =
+    given ??
+    (await readFile(join(root, file!), 'utf8'))
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
   if (names.length < count || names.some((n) => n.length > 100)) {
+    const source = given === undefined ? LABEL_NAMES_FILE : 'the label names given';
     throw new DatasetError(
       'INVALID_DATASET',
-      `${LABEL_NAMES_FILE} must name each of the ${count} labels on its own line (at most 100 characters)`,
+      `${source} must name each of the ${count} labels (one a line, at most 100 characters)`,
     );
   }
-  return names;
+  return [...names];
 }
 
 async function readPair(
@@ -100,7 +108,7 @@ async function readPair(
 }
 
 /** MNIST's format: `<prefix>images-idx3-ubyte[.gz]` beside `<prefix>labels-idx1-ubyte[.gz]`. */
-export function idxReader(limits: ImportLimits): FormatReader {
+export function idxReader(limits: ImportLimits, labels?: readonly string[]): FormatReader {
   return async (root: string, sink: ImageSink) => {
     const files = await walkFiles(root);
     const pairs = files.flatMap((file) => {
@@ -133,7 +141,7 @@ export function idxReader(limits: ImportLimits): FormatReader {
     for (const pair of pairs)
       read.push({ ...pair, ...(await readPair(root, pair.images, pair.labels, limits)) });
     const classCount = 1 + read.reduce((top, r) => r.labels.data.reduce((a, b) => Math.max(a, b), top), 0);
-    const names = await labelNames(root, files, classCount);
+    const names = await labelNames(root, files, classCount, labels);
     for (const { images, labels, split } of read) {
       const [count, height, width] = images.dims as [number, number, number];
       const plane = height * width;

@@ -21,9 +21,11 @@ import { summarize } from './summary.js';
 /** An archive (zip or tar.gz) streamed in, or a folder on this machine (the CLI's local import). */
 export type ImportSource = { kind: 'archive'; stream: Readable } | { kind: 'directory'; path: string };
 
-const READERS: { readonly [F in DatasetFormat]: (limits: ImportLimits) => FormatReader } = {
+const READERS: {
+  readonly [F in DatasetFormat]: (limits: ImportLimits, options: DatasetImportOptions) => FormatReader;
+} = {
   'image-folder': () => readImageFolder,
-  idx: idxReader,
+  idx: (limits, options) => idxReader(limits, options.labels),
 };
 
 /**
@@ -102,7 +104,7 @@ async function readImages(
   });
   let labels: string[];
   try {
-    labels = await READERS[options.format](limits)(dir, writer);
+    labels = await READERS[options.format](limits, options)(dir, writer);
   } catch (error) {
     await writer.abandon();
     throw error;
