@@ -40,7 +40,9 @@ describe('sliding-window windows', () => {
     const code = new Float32Array(4);
     encodeInWindow([12, 30, 26, 52], { x: 5, y: 20, side: 40 }, code, 0);
     const box = decodeInWindow(Array.from(code), { x: 5, y: 20, width: 40, height: 40 });
-    box.forEach((v, i) => expect(v).toBeCloseTo([12, 30, 26, 52][i]!, 4));
+    box.forEach((v, i) => {
+      expect(v).toBeCloseTo([12, 30, 26, 52][i]!, 4);
+    });
   });
 
   it('samples object windows that frame their object and background windows that frame none', () => {
