@@ -33,19 +33,27 @@ def blas_info():
     return info
 
 
-def time_calls(run, budget):
-    """Median seconds of run() after a warm-up, over at least 5 calls or `budget` seconds."""
+def measure_calls(run, budget):
+    """Median wall seconds of run() after a warm-up, over at least 5 calls or `budget` seconds, and the
+    mean CPU seconds per call of the process (all its threads) over the same calls."""
     warm = time.perf_counter()
     i = 0
     while i < 3 or (i < 200 and time.perf_counter() - warm < budget / 3):
         run()
         i += 1
     samples = []
+    cpu0 = time.process_time()
     start = time.perf_counter()
     while len(samples) < 5 or (len(samples) < 5000 and time.perf_counter() - start < budget):
         t0 = time.perf_counter()
         run()
         samples.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu0) / len(samples)
     samples.sort()
     mid = len(samples) // 2
-    return samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
+    return (samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2), cpu
+
+
+def time_calls(run, budget):
+    """Median seconds of run() (see measure_calls)."""
+    return measure_calls(run, budget)[0]

@@ -1,0 +1,73 @@
+// The Ocellus side of bench:conv, one process per OCELLUS_THREADS value (set by the parent): answers
+// "<shape> <pass> <budget>" with {"seconds", "cpuSeconds"} per call (see measureCalls) of the tensor package's conv kernels, or
+// of another build of them (OCELLUS_KERNELS: the path of a copied dist/kernels/index.js, for A/B runs).
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { measureCalls } from '../lenet/harness.js';
+import { SHAPES } from './shapes.js';
+
+const {
+  conv2dBackward,
+  conv2dForward,
+  conv2dGeometry,
+  convTranspose2dBackward,
+  convTranspose2dForward,
+  convTranspose2dGeometry,
+} = await import(process.env.OCELLUS_KERNELS ?? '@ocellus/tensor/kernels');
+
+const random = (length, seed) => {
+  const out = new Float32Array(length);
+  let s = seed;
+  for (let i = 0; i < length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+};
+
+/** Each pass allocates its output per call, as the conv ops do. */
+export function prepare(s, pass) {
+  const params = {
+    n: s.n,
+    h: s.h,
+    w: s.w,
+    kh: s.k,
+    kw: s.k,
+    stride: [s.stride, s.stride],
+    padding: [s.pad, s.pad],
+  };
+  const geo = s.transposed
+    ? convTranspose2dGeometry({ ...params, inChannels: s.c, outChannels: s.f })
+    : conv2dGeometry({ ...params, c: s.c, outChannels: s.f });
+  const x = random(s.n * s.c * s.h * s.w, 1);
+  const w = random(s.c * s.f * s.k * s.k, 2);
+  const bias = random(s.f, 3);
+  const outLength = s.n * s.f * geo.oh * geo.ow;
+  const g = random(outLength, 4);
+  const [forward, backward] = s.transposed
+    ? [convTranspose2dForward, convTranspose2dBackward]
+    : [conv2dForward, conv2dBackward];
+  if (pass === 'forward') return () => forward(x, w, bias, geo, new Float32Array(outLength));
+  if (pass === 'input') return () => backward(g, x, w, geo, { dx: new Float32Array(x.length) });
+  return () => backward(g, x, w, geo, { dw: new Float32Array(w.length), db: new Float32Array(s.f) });
+}
+
+export const shapeNamed = (name) => {
+  const s = SHAPES.find((shape) => shape.name === name);
+  if (!s) throw new Error(`no shape ${name} in shapes.json`);
+  return s;
+};
+
+// Serves the parent when run as a script; profile.js imports prepare() alone.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await serve();
+
+async function serve() {
+  const prepared = new Map();
+  console.log(JSON.stringify({ ready: true }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [name, pass, budget] = line.split(' ');
+    const key = `${name} ${pass}`;
+    if (!prepared.has(key)) prepared.set(key, prepare(shapeNamed(name), pass));
+    console.log(JSON.stringify(await measureCalls(prepared.get(key), Number(budget))));
+  }
+}
