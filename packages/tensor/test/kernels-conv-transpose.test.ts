@@ -1,4 +1,5 @@
 import {
+  type ConvOptions,
   type ConvTranspose2dGeometry,
   conv2dForward,
   convScratch,
@@ -6,6 +7,7 @@ import {
   convTranspose2dForward,
   convTranspose2dGeometry,
 } from '@ocellus/tensor/kernels';
+import { support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { type ConvData, convData, convLabel, labelled } from './kernels-conv-cases.js';
 import {
@@ -37,6 +39,12 @@ const rows: [ConvCase, [number, number]][] = [
 ];
 const cases: TransposeCase[] = rows.map(([p, outputPadding]) => ({ ...p, outputPadding }));
 const gradientCases = cases.slice(1, 5);
+
+/** The float32 paths of the conv2d passes that the transposed convolution's passes run on. */
+const paths: [string, ConvOptions][] = [
+  ['im2col', { path: 'im2col' }],
+  ...(support.simd ? ([['direct', { path: 'direct' }]] as [string, ConvOptions][]) : []),
+];
 
 const label = (p: TransposeCase) => `${convLabel(p)} op${p.outputPadding}`;
 
@@ -138,19 +146,19 @@ describe('convTranspose2dForward', () => {
     expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-14);
   });
 
-  it.each(labelled(cases, label))('matches the scattering loop in float32 for %s', (_, p) => {
-    const { geo, x, w, bias, outLength } = problem(p, 2);
-    const out = new Float32Array(outLength);
-    const scratch = convScratch(geo.conv, 'float32');
-    convTranspose2dForward(
-      Float32Array.from(x),
-      Float32Array.from(w),
-      Float32Array.from(bias),
-      geo,
-      out,
-      scratch,
-    );
-    expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-5);
+  describe.each(paths)('float32, %s', (_path, options) => {
+    it.each(labelled(cases, label))('matches the scattering loop for %s', (_, p) => {
+      const { geo, x, w, bias, outLength } = problem(p, 2);
+      const out = new Float32Array(outLength);
+      const scratch = convScratch(geo.conv, 'float32');
+      const [x32, w32, b32] = [x, w, bias].map((a) => Float32Array.from(a)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      convTranspose2dForward(x32, w32, b32, geo, out, scratch, options);
+      expect(maxScaledError(out, naiveConvTranspose2d(x, w, bias, p, p.outputPadding))).toBeLessThan(1e-5);
+    });
   });
 
   it.each(labelled(cases, label))('is the adjoint of conv2d with the same weight for %s', (_, p) => {
@@ -186,6 +194,38 @@ describe('convTranspose2dBackward', () => {
       expect(maxRelativeError(grads.db, numericGradient(forward, bias, gradOut, h))).toBeLessThan(1e-7);
     },
   );
+
+  describe.each(paths)('float32, %s', (_path, options) => {
+    it.each(labelled(cases, label))('adds the float64 gradients for %s', (_, p) => {
+      const { geo, x, w, outLength } = problem(p, 6);
+      const gradOut = randomArray(outLength, prng(60));
+      const expected = {
+        dx: new Float64Array(x.length),
+        dw: new Float64Array(w.length),
+        db: new Float64Array(p.f),
+      };
+      convTranspose2dBackward(gradOut, x, w, geo, expected);
+      const grads = {
+        dx: new Float32Array(x.length).fill(1),
+        dw: new Float32Array(w.length).fill(1),
+        db: new Float32Array(p.f).fill(1),
+      };
+      const [g32, x32, w32] = [gradOut, x, w].map((a) => Float32Array.from(a)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      convTranspose2dBackward(g32, x32, w32, geo, grads, undefined, options);
+      for (const key of ['dx', 'dw', 'db'] as const) {
+        expect(
+          maxScaledError(
+            grads[key],
+            expected[key].map((v) => v + 1),
+          ),
+        ).toBeLessThan(1e-5);
+      }
+    });
+  });
 
   it('adds into the gradient buffers and skips the ones not asked for', () => {
     const p = cases[1]!;

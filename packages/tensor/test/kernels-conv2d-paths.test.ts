@@ -1,4 +1,10 @@
-import { type ConvOptions, conv2dBackward, conv2dForward, conv2dGeometry } from '@ocellus/tensor/kernels';
+import {
+  type Conv2dBackwardOptions,
+  conv2dBackward,
+  conv2dForward,
+  conv2dGeometry,
+  inputGradPlan,
+} from '@ocellus/tensor/kernels';
 import { poolStats, support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { convData, labelled } from './kernels-conv-cases.js';
@@ -18,14 +24,19 @@ const cases: ConvCase[] = [
   { n: 3, c: 1, h: 28, w: 28, f: 6, kh: 5, kw: 5, stride: [1, 1], padding: [2, 2], dilation: [1, 1] },
   { n: 2, c: 6, h: 14, w: 14, f: 16, kh: 5, kw: 5, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
 ];
-/** Every path, the direct one also with a worker sharing even the smallest product. */
-const modes: [string, ConvOptions][] = [
+/**
+ * Every path, the direct one also with a worker sharing even the smallest product, and with its col2im
+ * input gradient on every case (by default it takes the correlation where that is cheaper).
+ */
+const modes: [string, Conv2dBackwardOptions][] = [
   ['im2col', { path: 'im2col' }],
   ...(support.simd
     ? ([
         ['direct', { path: 'direct', threads: 1 }],
+        ['direct, col2im input gradient', { path: 'direct', threads: 1, inputGrad: 'col2im' }],
         ['direct, 2 threads', { path: 'direct', threads: 2, parallelMin: 0 }],
-      ] as [string, ConvOptions][])
+        ['direct, col2im, 2 threads', { path: 'direct', threads: 2, parallelMin: 0, inputGrad: 'col2im' }],
+      ] as [string, Conv2dBackwardOptions][])
     : []),
 ];
 
@@ -140,6 +151,22 @@ describe('conv2d direct path', () => {
     }
     expect(poolStats().workerUnits).toBeGreaterThan(before);
     expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
+  });
+
+  it('takes the col2im input gradient where the correlation would run over much padding, or is strided', () => {
+    const plan = (p: ConvCase) => inputGradPlan(conv2dGeometry({ ...p, outChannels: p.f }));
+    expect(plan(cases[8]!)).toBe('col2im');
+    expect(plan(cases[1]!)).toBe('col2im');
+    expect(plan(cases[5]!)).toBe('correlate');
+    const backbone = { ...cases[5]!, c: 16, f: 16, h: 32, w: 32 };
+    expect(plan(backbone)).toBe('correlate');
+  });
+
+  it('refuses the correlate input gradient of a strided convolution', () => {
+    const { geo, x, w, g, f32 } = setup(cases[1]!, 4);
+    const grads = { dx: new Float32Array(x.length) };
+    const options = { path: 'direct', inputGrad: 'correlate' } as const;
+    expect(() => conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, options)).toThrow(/stride 1/);
   });
 
   it('refuses float64 data', () => {

@@ -1,18 +1,13 @@
-import { gemm } from '../gemm/index.js';
-import type { Storage } from '../storage.js';
+import { allocateUnzeroed, dtypeOf, type Storage } from '../storage.js';
 import type { ConvScratch } from './conv-scratch.js';
-import { scratchViews } from './conv-scratch.js';
 import type { ConvTranspose2dGeometry } from './conv-transpose-geometry.js';
-import type { ConvGrads } from './conv2d.js';
-import { col2im, im2col } from './im2col.js';
-import {
-  addChannelSums,
-  addPositionMajorToNchw,
-  fillChannels,
-  matrix,
-  nchwToPositionMajor,
-} from './layout.js';
+import { type ConvGrads, type ConvOptions, conv2dBackward, conv2dForward } from './conv2d.js';
+import { addChannelSums, fillChannels } from './layout.js';
 import { requireLength, requireSameDType } from './validate.js';
+
+// A transposed convolution is the data gradient of geo.conv, so each pass is a pass of that conv2d on its
+// fastest path: forward = conv2d's input gradient, input gradient = conv2d forward, weight gradient =
+// conv2d's weight gradient with the roles of image and output gradient swapped.
 
 /**
  * torch's conv_transpose2d: each input pixel x[b, i, y, x] scatters x * w[i, o, ky, kx] to output
@@ -26,31 +21,18 @@ export function convTranspose2dForward(
   geo: ConvTranspose2dGeometry,
   out: Storage,
   scratch?: ConvScratch,
+  options: ConvOptions = {},
 ): void {
   const { conv, n, inChannels, outChannels } = geo;
   const op = 'convTranspose2dForward';
-  const p = geo.oh * geo.ow;
   requireLength(op, 'x', x, n * inChannels * geo.h * geo.w);
   requireLength(op, 'w', w, inChannels * conv.patchSize);
   if (bias !== null) requireLength(op, 'bias', bias, outChannels);
-  requireLength(op, 'out', out, n * outChannels * p);
+  requireLength(op, 'out', out, n * outChannels * geo.oh * geo.ow);
   requireSameDType(op, { x, w, bias, out });
-  const { cols, product: inputRows } = scratchViews(op, conv, x, scratch);
-  nchwToPositionMajor(x, n, inChannels, geo.h * geo.w, inputRows);
-  gemm(
-    false,
-    false,
-    conv.positions,
-    conv.patchSize,
-    inChannels,
-    1,
-    matrix(inputRows, inChannels),
-    matrix(w, conv.patchSize),
-    0,
-    matrix(cols, conv.patchSize),
-  );
-  fillChannels(bias, n, outChannels, p, out);
-  col2im(cols, conv, out);
+  fillChannels(bias, n, outChannels, geo.oh * geo.ow, out);
+  // The conv's image is read only for its weight gradient: `out` stands in for it.
+  conv2dBackward(x, out, w, conv, { dx: out }, scratch, options);
 }
 
 /**
@@ -64,52 +46,25 @@ export function convTranspose2dBackward(
   geo: ConvTranspose2dGeometry,
   grads: ConvGrads,
   scratch?: ConvScratch,
+  options: ConvOptions = {},
 ): void {
   const { conv, n, inChannels, outChannels } = geo;
   const op = 'convTranspose2dBackward';
   const dx = grads.dx ?? null;
   const dw = grads.dw ?? null;
   const db = grads.db ?? null;
-  const k = conv.patchSize;
   requireLength(op, 'gradOut', gradOut, n * outChannels * geo.oh * geo.ow);
   requireLength(op, 'x', x, n * inChannels * geo.h * geo.w);
-  requireLength(op, 'w', w, inChannels * k);
+  requireLength(op, 'w', w, inChannels * conv.patchSize);
   if (dx !== null) requireLength(op, 'dx', dx, x.length);
   if (dw !== null) requireLength(op, 'dw', dw, w.length);
   if (db !== null) requireLength(op, 'db', db, outChannels);
   requireSameDType(op, { gradOut, x, w, dx, dw, db });
   if (db !== null) addChannelSums(gradOut, n, outChannels, geo.oh * geo.ow, db);
-  if (dx === null && dw === null) return;
-  const { cols, product } = scratchViews(op, conv, x, scratch);
-  im2col(gradOut, conv, cols);
-  if (dw !== null) {
-    nchwToPositionMajor(x, n, inChannels, geo.h * geo.w, product);
-    gemm(
-      true,
-      false,
-      inChannels,
-      k,
-      conv.positions,
-      1,
-      matrix(product, inChannels),
-      matrix(cols, k),
-      1,
-      matrix(dw, k),
-    );
-  }
+  if (dw !== null) conv2dBackward(x, gradOut, w, conv, { dw }, scratch, options);
   if (dx !== null) {
-    gemm(
-      false,
-      true,
-      conv.positions,
-      inChannels,
-      k,
-      1,
-      matrix(cols, k),
-      matrix(w, k),
-      0,
-      matrix(product, inChannels),
-    );
-    addPositionMajorToNchw(product, n, inChannels, geo.h * geo.w, dx);
+    const down = allocateUnzeroed(dtypeOf(x), x.length);
+    conv2dForward(gradOut, w, null, conv, down, scratch, options);
+    for (let i = 0; i < dx.length; i++) dx[i]! += down[i]!;
   }
 }

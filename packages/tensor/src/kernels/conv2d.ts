@@ -3,7 +3,8 @@ import { type Runtime, simdRuntime } from '../runtime/index.js';
 import type { Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
-import { directConv2dBackward, directConv2dForward, directInputGradFits } from './direct-conv2d.js';
+import { directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
+import type { InputGradPlan } from './direct-input-grad.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
 import { reluBackward } from './relu.js';
@@ -85,6 +86,8 @@ export function conv2dForward(
 }
 
 export interface Conv2dBackwardOptions extends ConvOptions {
+  /** The direct path's input gradient: 'correlate' (stride 1) or 'col2im'; default the cheaper. */
+  inputGrad?: InputGradPlan;
   /** gradOut is the gradient of relu(conv): masked first where this saved output is not positive. */
   reluOutput?: Storage | null;
 }
@@ -118,16 +121,11 @@ export function conv2dBackward(
   requireSameDType('conv2dBackward', { gradOut, x, w, dx, dw, db, reluOutput });
   const views = scratch === undefined ? undefined : scratchViews('conv2dBackward', geo, x, scratch);
   const rt = directRuntime('conv2dBackward', x, options);
-  const directDx = rt !== undefined && directInputGradFits(geo);
-  const needIm2colDx = dx !== null && !directDx;
-  let g = gradOut;
   if (rt) {
-    const masked = reluOutput && needIm2colDx ? new Float32Array(gradOut.length) : null;
     const grads32 = {
-      dx: directDx ? (dx as Float32Array | null) : null,
+      dx: dx as Float32Array | null,
       dw: dw as Float32Array | null,
       db: db as Float32Array | null,
-      masked,
     };
     directConv2dBackward(
       rt,
@@ -139,24 +137,22 @@ export function conv2dBackward(
       reluOutput as Float32Array | null,
       options,
     );
-    if (!needIm2colDx) return;
-    g = masked ?? gradOut;
-  } else {
-    if (reluOutput) {
-      g = gradOut instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
-      reluBackward(gradOut, reluOutput, g);
-    }
-    if (db !== null) addChannelSums(g, n, f, p, db);
+    return;
   }
-  const needDw = dw !== null && !rt;
-  if (!needDw && !needIm2colDx) return;
+  let g = gradOut;
+  if (reluOutput) {
+    g = gradOut instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
+    reluBackward(gradOut, reluOutput, g);
+  }
+  if (db !== null) addChannelSums(g, n, f, p, db);
+  if (dw === null && dx === null) return;
   const { cols, product: gradRows } = views ?? scratchViews('conv2dBackward', geo, x, undefined);
   nchwToPositionMajor(g, n, f, p, gradRows);
-  if (needDw) {
+  if (dw !== null) {
     im2col(x, geo, cols);
     gemm(true, false, f, k, m, 1, matrix(gradRows, f), matrix(cols, k), 1, matrix(dw, k));
   }
-  if (needIm2colDx) {
+  if (dx !== null) {
     gemm(false, false, m, k, f, 1, matrix(gradRows, f), matrix(w, k), 0, matrix(cols, k));
     col2im(cols, geo, dx);
   }

@@ -1,6 +1,13 @@
 import type { Runtime } from '../runtime/index.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { consecutive, outputOrigins, tapOffsets, windowOrigins } from './conv-tables.js';
+import {
+  directInputGrad,
+  type InputGradPlan,
+  inputGradPlan,
+  inputGradScratch,
+  inputGradTables,
+} from './direct-input-grad.js';
 import { type IgemmOptions, igemm } from './simd/igemm.js';
 import { FLAG_BIAS, FLAG_RELU } from './simd/igemm-module.js';
 
@@ -43,21 +50,6 @@ function stageTransposed(
     const row = base + t * fp;
     for (let ch = 0; ch < f; ch++) mem[row + ch] = src[ch * taps + t]!;
     for (let ch = f; ch < fp; ch++) mem[row + ch] = 0;
-  }
-}
-
-/** w' [(f, ky', kx'), c] = w[f, c, kh - 1 - ky', kw - 1 - kx'], rows of cp floats. */
-function stageRotated(mem: Float32Array, at: number, w: Float32Array, geo: Conv2dGeometry, cp: number): void {
-  const { c, outChannels: f, kh, kw } = geo;
-  const base = at >> 2;
-  for (let ch = 0; ch < f; ch++) {
-    for (let ky = 0; ky < kh; ky++) {
-      for (let kx = 0; kx < kw; kx++) {
-        const row = base + ((ch * kh + ky) * kw + kx) * cp;
-        for (let i = 0; i < c; i++) mem[row + i] = w[((ch * c + i) * kh + kh - 1 - ky) * kw + kw - 1 - kx]!;
-        for (let i = c; i < cp; i++) mem[row + i] = 0;
-      }
-    }
   }
 }
 
@@ -127,24 +119,23 @@ export function directConv2dForward(
   out.set(mem.subarray(at.out >> 2, (at.out >> 2) + out.length));
 }
 
-/** Whether the direct input gradient handles the geometry: stride 1 (the full correlation needs it). */
-export const directInputGradFits = (geo: Conv2dGeometry): boolean => geo.strideH === 1 && geo.strideW === 1;
+export interface DirectBackwardOptions extends IgemmOptions {
+  /** Forces how dx is computed (see direct-input-grad.ts); default the cheaper plan. */
+  inputGrad?: InputGradPlan;
+}
 
 export interface DirectGrads {
   dx: Float32Array | null;
   dw: Float32Array | null;
   db: Float32Array | null;
-  /** Receives the gradient after the ReLU mask, for a dx the caller computes another way. */
-  masked: Float32Array | null;
 }
 
 /**
  * Gradients of directConv2dForward ADDED into the requested buffers. With `reluOutput` the gradient
  * is first masked where that saved output is 0 (the fused ReLU). One pass in the runtime masks it, sums
  * it per channel (db) and lays it out position-major; then dw += sum over positions of
- * gradOut[p, f] * patch(x)[p, tap] (taps are the rows, positions the sum), and dx (stride 1) += the
- * full correlation of gradOut, zero-padded by the dilated kernel extent, with the kernel rotated by 180
- * degrees and its channel axes swapped, read at the positions of the unpadded input.
+ * gradOut[p, f] * patch(x)[p, tap] (taps are the rows, positions the sum), and dx by the cheaper plan of
+ * direct-input-grad.ts.
  */
 export function directConv2dBackward(
   rt: Runtime,
@@ -154,25 +145,13 @@ export function directConv2dBackward(
   geo: Conv2dGeometry,
   grads: DirectGrads,
   reluOutput: Float32Array | null,
-  options: IgemmOptions = {},
+  options: DirectBackwardOptions = {},
 ): void {
-  const { n, c, h, outChannels: f, kh, kw, oh, ow, padH, padW, positions, patchSize: taps } = geo;
-  const { dx, dw, db, masked } = grads;
+  const { n, c, outChannels: f, kh, kw, oh, ow, positions, patchSize: taps } = geo;
+  const { dx, dw, db } = grads;
   const pad = inputPadding(geo);
   const fp = roundUp4(f);
-  const cp = roundUp4(c);
-  const eh = geo.dilationH * (kh - 1);
-  const ew = geo.dilationW * (kw - 1);
-  const gradPad: Padding = {
-    planes: n * f,
-    h: oh,
-    w: ow,
-    top: eh,
-    left: ew,
-    hp: oh + 2 * eh,
-    wp: ow + 2 * ew,
-  };
-  const inputs = n * h * geo.w;
+  const plan = dx ? inputGradPlan(geo, options.inputGrad) : 'correlate';
   // Every table before the scratch: a table added later would land where the scratch starts.
   const weightTables = dw
     ? [
@@ -181,16 +160,9 @@ export function directConv2dBackward(
         consecutive(taps),
       ]
     : [];
-  const inputTables = dx
-    ? [
-        windowOrigins(n, f, gradPad.hp, gradPad.wp, h, geo.w, 1, 1, padH, padW),
-        tapOffsets(f, kh, kw, geo.dilationH, geo.dilationW, gradPad.hp, gradPad.wp),
-        outputOrigins(n, c, h * geo.w),
-      ]
-    : [];
-  const tables = rt.tables(...weightTables, ...inputTables);
+  const tables = rt.tables(...weightTables, ...(dx ? inputGradTables(geo, plan) : []));
   const [wRows = 0, wCols = 0, wBase = 0] = dw ? tables : [];
-  const [xRows = 0, xCols = 0, xBase = 0] = dx ? tables.slice(weightTables.length) : [];
+  const inputGrad = dx ? inputGradScratch(geo, plan) : { weights: 0, work: 0 };
   const at = rt.scratch({
     g: gradOut.length,
     y: reluOutput ? gradOut.length : 0,
@@ -199,16 +171,16 @@ export function directConv2dBackward(
     raw: dw ? x.length : 0,
     x: dw ? n * c * pad.hp * pad.wp : 0,
     dw: dw ? f * taps : 0,
-    gp: dx ? n * f * gradPad.hp * gradPad.wp : 0,
-    w: dx ? taps * f * cp : 0,
+    weights: inputGrad.weights,
+    work: inputGrad.work,
     dx: dx ? dx.length : 0,
+    prior: dx ? dx.length : 0,
   });
   const mem = rt.floats;
   mem.set(gradOut, at.g >> 2);
   if (reluOutput) mem.set(reluOutput, at.y >> 2);
   mem.fill(0, at.sums >> 2, (at.sums >> 2) + 2 * f);
   rt.kernels.gradRows(at.g, at.y, reluOutput ? 1 : 0, n, f, oh * ow, fp, at.gT, at.sums);
-  if (masked) masked.set(mem.subarray(at.g >> 2, (at.g >> 2) + gradOut.length));
   if (db) {
     const sums = new Float64Array(mem.buffer, at.sums, f);
     for (let i = 0; i < f; i++) db[i]! += sums[i]!;
@@ -238,29 +210,9 @@ export function directConv2dBackward(
     for (let i = 0; i < dw.length; i++) dw[i]! += mem[o + i]!;
   }
   if (dx) {
-    if (!directInputGradFits(geo)) throw new Error('directConv2dBackward: dx needs stride 1');
-    rt.kernels.padPlanes(at.g, at.gp, gradPad.planes, oh, ow, eh, ew, gradPad.hp, gradPad.wp);
-    stageRotated(mem, at.w, w, geo, cp);
-    igemm(
-      rt,
-      {
-        src: at.gp,
-        rows: xRows,
-        rowCount: inputs,
-        cols: xCols,
-        k: f * kh * kw,
-        b: at.w,
-        ldb: 4 * cp,
-        cbase: xBase,
-        cOff: at.dx,
-        fStride: 4 * h * geo.w,
-        channels: c,
-        bias: 0,
-        flags: 0,
-      },
-      options,
-    );
-    const o = at.dx >> 2;
-    for (let i = 0; i < dx.length; i++) dx[i]! += mem[o + i]!;
+    directInputGrad(rt, plan, tables.slice(weightTables.length), at, w, geo, options);
+    mem.set(dx, at.prior >> 2);
+    rt.kernels.addStrided(at.prior, at.dx, 1, 1, dx.length, 0, 0, 0, 0, 4);
+    dx.set(mem.subarray(at.dx >> 2, (at.dx >> 2) + dx.length));
   }
 }

@@ -22,6 +22,7 @@ export {
   conv2dBackward,
   conv2dForward,
 } from './conv2d.js';
+export { type InputGradPlan, inputGradPlan } from './direct-input-grad.js';
 export { col2im, im2col } from './im2col.js';
 export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
 export { type Pool2dGeometry, type Pool2dParams, pool2dGeometry } from './pool-geometry.js';

@@ -4,6 +4,7 @@ import { igemmFunctions } from './igemm-module.js';
 import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
+import { scatterFunctions } from './scatter-module.js';
 import { stageFunctions } from './stage-module.js';
 
 /** See igemm-module.ts; every argument an i32, addresses in bytes. */
@@ -23,7 +24,7 @@ export type IgemmFn = (
   flags: number,
 ) => void;
 
-/** The exports besides the igemm blocks (pool, relu, stage and norm modules). */
+/** The exports besides the igemm blocks (pool, relu, stage, scatter and norm modules). */
 export interface SimdKernels {
   channelSums(x: number, n: number, c: number, plane: number, mean: number, out: number): void;
   channelAffine(
@@ -83,13 +84,25 @@ export interface SimdKernels {
     gT: number,
     sums: number,
   ): void;
+  addStrided(
+    src: number,
+    dst: number,
+    planes: number,
+    rows: number,
+    cols: number,
+    srcPlane: number,
+    srcRow: number,
+    dstPlane: number,
+    dstRow: number,
+    dstStep: number,
+  ): void;
   maxPool2x2(src: number, dst: number, rows: number, w: number): void;
   maxPool2x2Backward(x: number, g: number, dx: number, rows: number, w: number): void;
   relu(src: number, dst: number, vectors: number): void;
   reluMask(g: number, y: number, dst: number, vectors: number): void;
 }
 
-/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, norms. */
+/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, norms. */
 export const convModuleBytes = (relaxed: boolean): Uint8Array =>
   moduleBytes(
     [
@@ -97,6 +110,7 @@ export const convModuleBytes = (relaxed: boolean): Uint8Array =>
       ...poolFunctions(),
       ...reluFunctions(),
       ...stageFunctions(),
+      ...scatterFunctions(),
       ...normFunctions(),
     ],
     MAX_PAGES,
