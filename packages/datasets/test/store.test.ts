@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { datasetImportOptionsSchema } from '@ocellus/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,26 @@ describe('dataset store', () => {
     expect(await readdir(join(root, 'set', '2'))).toEqual(['.deleted']);
     expect((await store.import('set', { kind: 'directory', path: source }, options)).version).toBe(3);
     await expect(store.deleteVersion('set', 2, unused)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('gives concurrent imports of one name distinct versions', async () => {
+    const store = openDatasetStore(root);
+    const versions = await Promise.all(
+      [1, 2, 3].map(() => store.import('race', { kind: 'directory', path: source }, options)),
+    );
+    expect(versions.map((m) => m.version).sort()).toEqual([1, 2, 3]);
+    expect((await store.describe('race')).versions).toEqual([1, 2, 3]);
+  });
+
+  it('sweeps work folders that crashed imports left, and only stale ones', async () => {
+    const stale = join(root, '.tmp-1-crashed');
+    const fresh = join(root, '.tmp-2-running');
+    await mkdir(join(stale, 'files'), { recursive: true });
+    await mkdir(fresh);
+    const hourAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await utimes(stale, hourAgo, hourAgo);
+    await openDatasetStore(root).import('after', { kind: 'directory', path: source }, options);
+    expect((await readdir(root)).sort()).toEqual(['.tmp-2-running', 'after']);
   });
 
   it('refuses to delete a version while something uses it, and says what', async () => {

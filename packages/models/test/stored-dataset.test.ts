@@ -20,37 +20,43 @@ function idx(dims: number[], data: Uint8Array): Buffer {
   return Buffer.concat([header, data]);
 }
 
-/** 16x16 images, label 0 lit on the left half, label 1 on the right, with noise. */
-function halves(count: number, rng: Rng): { images: Buffer; labels: Buffer } {
+/** 16x16 images in `bands` vertical bands, label k lit in band k, with noise. */
+function banded(count: number, bands: number, rng: Rng): { images: Buffer; labels: Buffer } {
   const pixels = new Uint8Array(count * 256);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
-    labels[i] = i % 2;
+    labels[i] = i % bands;
     for (let p = 0; p < 256; p++) {
-      const lit = p % 16 < 8 === (labels[i] === 0);
+      const lit = Math.floor(((p % 16) * bands) / 16) === labels[i];
       pixels[i * 256 + p] = Math.round((lit ? 150 : 40) + rng.uniform() * 60);
     }
   }
   return { images: idx([count, 16, 16], pixels), labels: idx([count], labels) };
 }
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'ocellus-stored-'));
-  const source = join(root, 'upload');
-  const rng = new Rng(4);
-  const train = halves(200, rng);
-  const test = halves(60, rng);
+/** A stored dataset of 200 train-* and 60 t10k-* banded images, a quarter of train held out. */
+async function importBands(name: string, names: string[]): Promise<void> {
+  const source = join(root, `upload-${name}`);
+  const rng = new Rng(names.length);
+  const train = banded(200, names.length, rng);
+  const test = banded(60, names.length, rng);
   await mkdir(source);
   await writeFile(join(source, 'train-images-idx3-ubyte'), train.images);
   await writeFile(join(source, 'train-labels-idx1-ubyte'), train.labels);
   await writeFile(join(source, 't10k-images-idx3-ubyte'), test.images);
   await writeFile(join(source, 't10k-labels-idx1-ubyte'), test.labels);
-  await writeFile(join(source, 'labels.txt'), 'left\nright\n');
+  await writeFile(join(source, 'labels.txt'), names.join('\n'));
   await openDatasetStore(datasetStoreRoot(join(root, 'registry'))).import(
-    'halves',
+    name,
     { kind: 'directory', path: source },
     datasetImportOptionsSchema.parse({ format: 'idx', validation: 0.25 }),
   );
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ocellus-stored-'));
+  await importBands('halves', ['left', 'right']);
+  await importBands('thirds', ['west', 'middle', 'east']);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -104,5 +110,21 @@ describe('a stored dataset as a job dataset', () => {
       name: 'halves',
       version: 1,
     });
+  });
+
+  it('transfers a model trained on one stored dataset onto the labels of another', async () => {
+    const registry = openRegistry(join(root, 'registry'));
+    const mlp = { type: 'mlp', hidden: [32] };
+    await runTrainingJob(spec({}, { model: 'halves-mlp', architecture: mlp }), { registry, jobId: null });
+    const { manifest, metrics } = await runTrainingJob(
+      spec(
+        { name: 'thirds' },
+        { model: 'thirds-mlp', architecture: mlp, transferFrom: { model: 'halves-mlp' } },
+      ),
+      { registry, jobId: null },
+    );
+    expect(manifest.labels).toEqual(['west', 'middle', 'east']);
+    expect(manifest.extra.transferFrom).toMatchObject({ model: 'halves-mlp', version: 1 });
+    expect(metrics.testAccuracy).toBeGreaterThan(0.9);
   });
 });
