@@ -114,6 +114,22 @@ describe('POST /v1/datasets', () => {
     expect(missing.json().code).toBe('DATASET_NOT_FOUND');
   });
 
+  it('is documented in the OpenAPI document with its query', async () => {
+    const { app } = await start();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/datasets',
+        '/v1/datasets/{name}',
+        '/v1/datasets/{name}/versions/{version}',
+      ]),
+    );
+    const names = doc.paths['/v1/datasets'].post.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['name', 'format', 'validation', 'test', 'seed', 'strict', 'maxSide']),
+    );
+  });
+
   it('needs an admin key to upload', async () => {
     const { app } = await start();
     const body = await zip(await shapes());
