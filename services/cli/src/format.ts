@@ -29,3 +29,6 @@ export function renderTable(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** A metric's name as words: `testAp50` as `test ap50`. */
+export const metricWords = (metric: string) => metric.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);

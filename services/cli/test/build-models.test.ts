@@ -31,10 +31,10 @@ describe('ocellus build-models', () => {
     // A 600-digit softmax is far below REFERENCE.md's 89%: built, but reported as missing its target.
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(
-      /^ocellus: shipped-softmax version 1 scores [\d.]+%, below its target 89\.00%\n$/,
+      /^ocellus: shipped-softmax version 1 scores [\d.]+% test accuracy, below its target 89\.00%\n$/,
     );
     expect(first.stdout).toMatch(
-      /shipped-softmax\s+1\s+[\d.]+%\s+89\.00%\s+\d+s\s+\d+ kB\s+built, below target\n$/,
+      /shipped-softmax\s+1\s+[\d.]+% test accuracy\s+89\.00% test accuracy\s+\d+s\s+\d+ kB\s+built, below target\n$/,
     );
     const v1 = await store.manifest('shipped-softmax', 1);
     expect(v1.trainingJobId).toBe(buildJobId('shipped-softmax', raw));
@@ -63,7 +63,7 @@ describe('ocellus build-models', () => {
     expect(stderr).toMatch(
       /^ocellus: shipped-knn has no version built from .*shipped-knn\.json \(job build-shipped-knn-[0-9a-f]{16}\)\n$/,
     );
-    expect(stdout).toMatch(/shipped-knn\s+-\s+-\s+94\.00%\s+-\s+-\s+missing\n$/);
+    expect(stdout).toMatch(/shipped-knn\s+-\s+-\s+94\.00% test accuracy\s+-\s+-\s+missing\n$/);
     expect(await openRegistry(registry).listModels()).toHaveLength(1);
   });
 

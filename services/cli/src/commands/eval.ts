@@ -2,7 +2,7 @@ import { evaluateModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { renderConfusionMatrix } from '@ocellus/vision/metrics';
 import { parseCommand, registryOption } from '../args.js';
-import { formatPercent } from '../format.js';
+import { formatPercent, metricWords } from '../format.js';
 import type { CliIo } from '../io.js';
 import { loadModel, parseModelRef } from '../model-ref.js';
 import { registryRoot } from '../registry-root.js';
@@ -19,9 +19,6 @@ function agreement(recorded: number, now: number, examples: number): Verdict {
   // One flip is a near-tie decided by float summation order, which GEMM changes may reorder.
   return digits === 0 ? 'reproduced' : digits === 1 ? 'within one digit' : 'DIFFERENT';
 }
-
-/** `testAp50` as `test ap50`. */
-const words = (metric: string) => metric.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 /**
  * Scores a published model on its test split now (not read back from the manifest) with its task's
@@ -44,9 +41,9 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   let different: { metric: string; now: number; recorded: number } | null = null;
   for (const [metric, now] of Object.entries(result.metrics)) {
     const recorded = manifest.metrics[metric];
-    out.write(`${words(metric)} ${formatPercent(now)}\n`);
+    out.write(`${metricWords(metric)} ${formatPercent(now)}\n`);
     if (recorded === undefined) {
-      out.write(`the manifest records no ${words(metric)}\n`);
+      out.write(`the manifest records no ${metricWords(metric)}\n`);
       continue;
     }
     const verdict = agreement(recorded, now, result.examples);
