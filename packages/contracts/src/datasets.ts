@@ -22,9 +22,10 @@ export const datasetNameSchema = z
 
 /**
  * How an upload is read: `image-folder` is `<class>/<image>` (torchvision's ImageFolder), optionally under
- * `train/`, `validation/`, `test/`; `idx` is MNIST's idx3 images + idx1 labels (gzipped or not).
+ * `train/`, `validation/`, `test/`; `idx` is MNIST's idx3 images + idx1 labels (gzipped or not); `coco` is
+ * COCO instances JSON (one per split: `*train*`, `*val*`, `*test*`) beside the images it names.
  */
-export const DATASET_FORMATS = ['image-folder', 'idx'] as const;
+export const DATASET_FORMATS = ['image-folder', 'idx', 'coco'] as const;
 export const datasetFormatSchema = z.enum(DATASET_FORMATS);
 export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
 
@@ -37,7 +38,7 @@ const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits
 
 const splitSummarySchema = z.object({
   count,
-  /** Images per class, in the order of `labels`. */
+  /** Per class, in the order of `labels`: images (image-folder, idx) or objects (coco). */
   perClass: z.array(count),
 });
 
@@ -108,7 +109,12 @@ export const datasetManifestSchema = z.object({
     acrossSplits: count,
     examples: z.array(z.object({ sha256: sha256Schema, splits: z.array(splitSchema) })).max(20),
   }),
-  files: z.object({ images: fileRecordSchema, index: fileRecordSchema }),
+  files: z.object({
+    images: fileRecordSchema,
+    index: fileRecordSchema,
+    /** coco: each image's objects (label, box, mask) in stored pixels. */
+    annotations: fileRecordSchema.optional(),
+  }),
   source: z.object({ bytes: count, sha256: sha256Schema.nullable() }),
 });
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
@@ -143,3 +149,16 @@ export const datasetUploadQuerySchema = z.strictObject({
   strict: flag.default(IMPORT_DEFAULTS.strict),
   maxSide: z.coerce.number().pipe(maxSideSchema).default(IMPORT_DEFAULTS.maxSide),
 });
+
+/** One object of a stored image: its class, its `[x1, y1, x2, y2]` box and RLE mask in stored pixels. */
+export const storedObjectSchema = z.object({
+  label: z.int().min(0),
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  mask: z.object({ size: z.tuple([z.int(), z.int()]), counts: z.string() }),
+  crowd: z.boolean(),
+});
+export type StoredObject = z.infer<typeof storedObjectSchema>;
+
+/** `annotations.json` of a coco version: the objects of each image, in the order of the images. */
+export const storedAnnotationsSchema = z.object({ images: z.array(z.array(storedObjectSchema)) });
+export type StoredAnnotations = z.infer<typeof storedAnnotationsSchema>;

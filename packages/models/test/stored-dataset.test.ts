@@ -6,6 +6,7 @@ import { datasetStoreRoot, openDatasetStore } from '@ocellus/datasets';
 import { prepareData, runTrainingJob } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { Rng } from '@ocellus/tensor';
+import { greyImage } from '@ocellus/vision/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let root: string;
@@ -53,10 +54,38 @@ async function importBands(name: string, names: string[]): Promise<void> {
   );
 }
 
+/** Four 64x32 COCO images with one box each, alternately of category 5 'dot' and 9 'bar'. */
+async function importCoco(): Promise<void> {
+  const source = join(root, 'upload-coco');
+  await mkdir(source);
+  const images = [1, 2, 3, 4].map((id) => ({ id, file_name: `${id}.png`, width: 64, height: 32 }));
+  const annotations = [1, 2, 3, 4].map((id) => ({
+    id,
+    image_id: id,
+    category_id: id % 2 === 1 ? 5 : 9,
+    bbox: [8, 4, 16, 8],
+    area: 128,
+    segmentation: [[8, 4, 24, 4, 24, 12, 8, 12]],
+  }));
+  const categories = [
+    { id: 9, name: 'bar' },
+    { id: 5, name: 'dot' },
+  ];
+  await writeFile(join(source, 'instances.json'), JSON.stringify({ images, annotations, categories }));
+  for (const id of [1, 2, 3, 4])
+    await writeFile(join(source, `${id}.png`), await greyImage(64, 32, () => 40 * id));
+  await openDatasetStore(datasetStoreRoot(join(root, 'registry'))).import(
+    'dots',
+    { kind: 'directory', path: source },
+    datasetImportOptionsSchema.parse({ format: 'coco', validation: 0, test: 0.5 }),
+  );
+}
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ocellus-stored-'));
   await importBands('halves', ['left', 'right']);
   await importBands('thirds', ['west', 'middle', 'east']);
+  await importCoco();
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -92,6 +121,26 @@ describe('a stored dataset as a job dataset', () => {
     expect(small.data.set).toMatchObject({ channels: 3, height: 8, width: 12 });
     const first = small.data.set.images.subarray(0, 8 * 12);
     expect(small.data.set.images.subarray(8 * 12, 2 * 8 * 12)).toEqual(first);
+  });
+
+  it('gives a COCO dataset boxes and masks moved onto the resized images', () => {
+    const datasetsRoot = datasetStoreRoot(join(root, 'registry'));
+    const resized = { name: 'dots', size: { height: 16, width: 32 } };
+    const localize = prepareData(spec(resized, { task: 'localize', architecture: { type: 'localizer' } }), {
+      datasetsRoot,
+    });
+    expect(localize.data.labels).toEqual(['dot', 'bar']);
+    expect(localize.data.set).toMatchObject({ channels: 1, height: 16, width: 32, size: 4 });
+    const all = Int32Array.of(0, 1);
+    expect(localize.data.targets(all)).toEqual([
+      { index: 0, box: [4, 2, 12, 6] },
+      { index: 1, box: [4, 2, 12, 6] },
+    ]);
+    const segment = prepareData(spec(resized, { task: 'segment', architecture: { type: 'mask-rcnn' } }), {
+      datasetsRoot,
+    });
+    const [first] = segment.data.targets(Int32Array.of(0)) as { objects: { mask: { size: number[] } }[] }[];
+    expect(first?.objects[0]?.mask.size).toEqual([16, 32]);
   });
 
   it('refuses a version the store does not hold', () => {

@@ -1,4 +1,4 @@
-import type { Split } from '@ocellus/contracts';
+import type { Split, StoredObject } from '@ocellus/contracts';
 
 /** Pixels as decoded: interleaved HWC, 8 bits per channel. */
 export interface Pixels {
@@ -8,10 +8,23 @@ export interface Pixels {
   channels: 1 | 3;
 }
 
+/** The objects annotated on an image of the given size (COCO), in that image's pixels. */
+export interface ImageAnnotation {
+  width: number;
+  height: number;
+  objects: StoredObject[];
+}
+
 /** Where a format reader puts what it finds; `file` is the path inside the upload, for the rejected list. */
 export interface ImageSink {
-  /** An encoded image file: decoded, or listed as rejected with the reason. */
-  addFile(path: string, file: string, label: number, split: Split | null): Promise<void>;
+  /** An encoded image file: decoded, or listed as rejected with the reason; its objects follow any shrinking. */
+  addFile(
+    path: string,
+    file: string,
+    label: number,
+    split: Split | null,
+    annotation?: ImageAnnotation,
+  ): Promise<void>;
   addPixels(pixels: Pixels, label: number, split: Split | null): Promise<void>;
   reject(file: string, reason: string): void;
 }

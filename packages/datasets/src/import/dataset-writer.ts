@@ -1,15 +1,18 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
-import type { RejectedFile, Split } from '@ocellus/contracts';
+import type { RejectedFile, Split, StoredObject } from '@ocellus/contracts';
 import { decodeImage, ImageError } from '@ocellus/vision/image';
 import { DatasetError, overLimit } from '../errors.js';
-import type { ImageSink, Pixels } from '../formats/image-sink.js';
+import type { ImageAnnotation, ImageSink, Pixels } from '../formats/image-sink.js';
 import type { ImportLimits } from '../limits.js';
+import { scaleObjects } from './scale-objects.js';
 
 export const IMAGES_FILE = 'images.bin';
 /** Int32 little-endian, RECORD_FIELDS per image: width, height, channels, label, split. */
 export const INDEX_FILE = 'index.bin';
 export const RECORD_FIELDS = 5;
+/** Each image's objects (coco), as `storedAnnotationsSchema`. */
+export const ANNOTATIONS_FILE = 'annotations.json';
 export const SPLIT_CODES: readonly Split[] = ['train', 'validation', 'test'];
 /** In the split column while the split is not yet drawn. */
 export const NO_SPLIT = -1;
@@ -31,6 +34,8 @@ export interface WrittenImages {
   pixelHashes: string[];
   images: { bytes: number; sha256: string };
   rejected: { count: number; files: RejectedFile[] };
+  /** Each image's objects in stored pixels, when the format annotates them (coco). */
+  objects: StoredObject[][] | null;
 }
 
 /** The ImageSink of an import: appends pixels to `images.bin` (hashed as written), decoding files on the way. */
@@ -43,6 +48,8 @@ export class DatasetWriter implements ImageSink {
   private readonly pixelHashes: string[] = [];
   private readonly rejectedFiles: RejectedFile[] = [];
   private rejectedCount = 0;
+  private readonly objects: StoredObject[][] = [];
+  private annotated = false;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -53,18 +60,46 @@ export class DatasetWriter implements ImageSink {
     return new DatasetWriter(await open(path, 'wx'), options);
   }
 
-  async addFile(path: string, file: string, label: number, split: Split | null): Promise<void> {
-    if ((await stat(path)).size > this.options.limits.maxEntryBytes) {
+  async addFile(
+    path: string,
+    file: string,
+    label: number,
+    split: Split | null,
+    annotation?: ImageAnnotation,
+  ): Promise<void> {
+    const size = await stat(path).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
+    if (size === null) {
+      this.reject(file, 'no such image file in the upload');
+      return;
+    }
+    if (size > this.options.limits.maxEntryBytes) {
       this.reject(file, `the file is over maxEntryBytes = ${this.options.limits.maxEntryBytes}`);
       return;
     }
+    let image: Awaited<ReturnType<typeof decodeImage>>;
     try {
-      const image = await decodeImage(await readFile(path), { maxSide: this.options.maxSide });
-      await this.addPixels(image, label, split);
+      image = await decodeImage(await readFile(path), { maxSide: this.options.maxSide });
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
       this.reject(file, error.message);
+      return;
     }
+    if (annotation !== undefined) {
+      const { width, height } = image.source;
+      if (width !== annotation.width || height !== annotation.height) {
+        this.reject(
+          file,
+          `the image is ${width}x${height}, its annotation says ${annotation.width}x${annotation.height}`,
+        );
+        return;
+      }
+      this.annotated = true;
+      this.objects.push(scaleObjects(annotation.objects, image.source, image));
+    }
+    await this.addPixels(image, label, split);
   }
 
   async addPixels(pixels: Pixels, label: number, split: Split | null): Promise<void> {
@@ -110,6 +145,7 @@ export class DatasetWriter implements ImageSink {
       pixelHashes: this.pixelHashes,
       images: { bytes: this.bytes, sha256: this.fileHash.digest('hex') },
       rejected: { count: this.rejectedCount, files: this.rejectedFiles },
+      objects: this.annotated ? this.objects : null,
     };
   }
 

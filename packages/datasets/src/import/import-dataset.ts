@@ -2,11 +2,18 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DatasetFormat, DatasetImportOptions, DatasetManifest } from '@ocellus/contracts';
+import type {
+  DatasetFormat,
+  DatasetImportOptions,
+  DatasetManifest,
+  StoredObject,
+  Task,
+} from '@ocellus/contracts';
 import { tempName, writeDurable } from '@ocellus/registry/durable';
 import { extractArchive } from '../archive/extract.js';
 import { receiveArchive } from '../archive/receive.js';
 import { DatasetError } from '../errors.js';
+import { cocoReader } from '../formats/coco.js';
 import { idxReader } from '../formats/idx.js';
 import { readImageFolder } from '../formats/image-folder.js';
 import type { FormatReader } from '../formats/image-sink.js';
@@ -14,7 +21,13 @@ import type { ImportLimits } from '../limits.js';
 import { claimVersion } from '../store/claim.js';
 import { assertDatasetName } from '../store/layout.js';
 import { liveWork } from '../store/sweep.js';
-import { DatasetWriter, IMAGES_FILE, INDEX_FILE, type WrittenImages } from './dataset-writer.js';
+import {
+  ANNOTATIONS_FILE,
+  DatasetWriter,
+  IMAGES_FILE,
+  INDEX_FILE,
+  type WrittenImages,
+} from './dataset-writer.js';
 import { assignSplits } from './splits.js';
 import { summarize } from './summary.js';
 
@@ -26,7 +39,15 @@ const READERS: {
 } = {
   'image-folder': () => readImageFolder,
   idx: (limits, options) => idxReader(limits, options.labels),
+  coco: (limits) => cocoReader(limits),
 };
+
+/** Annotated objects train detection and masks; one object per image trains localisation too. */
+function tasksOf(objects: StoredObject[][] | null): Task[] {
+  if (objects === null) return ['classify'];
+  const single = objects.every((image) => image.length === 1 && !image[0]!.crowd);
+  return single ? ['localize', 'detect', 'segment'] : ['detect', 'segment'];
+}
 
 /**
  * Imports one dataset version: the upload goes to a work folder in the store's root (extracted with every
@@ -64,14 +85,17 @@ export async function importDataset(
     const splitSource = assignSplits(written.records, options);
     const index = encodeRecords(written.records);
     await writeDurable(join(version, INDEX_FILE), index);
+    const annotations =
+      written.objects === null ? null : Buffer.from(JSON.stringify({ images: written.objects }));
+    if (annotations !== null) await writeDurable(join(version, ANNOTATIONS_FILE), annotations);
     return await claimVersion(root, version, {
       formatVersion: 1,
       name,
       format: options.format,
-      tasks: ['classify'],
+      tasks: tasksOf(written.objects),
       created: new Date().toISOString(),
       labels,
-      ...summarize(written.records, written.pixelHashes, labels.length),
+      ...summarize(written.records, written.pixelHashes, labels.length, written.objects),
       splitMethod: {
         source: splitSource,
         validation: options.validation,
@@ -82,6 +106,15 @@ export async function importDataset(
       files: {
         images: { file: IMAGES_FILE, ...written.images },
         index: { file: INDEX_FILE, bytes: index.length, sha256: sha256Of(index) },
+        ...(annotations === null
+          ? {}
+          : {
+              annotations: {
+                file: ANNOTATIONS_FILE,
+                bytes: annotations.length,
+                sha256: sha256Of(annotations),
+              },
+            }),
       },
       source: origin,
     });

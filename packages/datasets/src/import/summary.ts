@@ -1,14 +1,18 @@
-import type { DatasetManifest, Split } from '@ocellus/contracts';
+import type { DatasetManifest, Split, StoredObject } from '@ocellus/contracts';
 import { RECORD_FIELDS, SPLIT_CODES } from './dataset-writer.js';
 
 const MAX_SIZES = 10;
 const MAX_DUPLICATE_EXAMPLES = 20;
 
-/** Counts per split and class, image sizes and channels, and pixel-identical images found in two splits. */
+/**
+ * Counts per split and class (images, or objects when `objects` annotates them), image sizes and channels,
+ * and pixel-identical images found in two splits.
+ */
 export function summarize(
   records: Int32Array,
   pixelHashes: readonly string[],
   classCount: number,
+  objects: readonly (readonly StoredObject[])[] | null,
 ): Pick<DatasetManifest, 'splits' | 'images' | 'duplicates'> {
   const count = pixelHashes.length;
   const splits = Object.fromEntries(
@@ -24,7 +28,8 @@ export function summarize(
     const [w, h, channels, label, code] = [0, 1, 2, 3, 4].map((k) => records[at + k]!) as number[];
     const split = SPLIT_CODES[code!]!;
     splits[split].count += 1;
-    splits[split].perClass[label!]! += 1;
+    for (const k of objects === null ? [label!] : objects[i]!.map((o) => o.label))
+      splits[split].perClass[k]! += 1;
     if (channels === 1) grey += 1;
     width.min = Math.min(width.min, w!);
     width.max = Math.max(width.max, w!);

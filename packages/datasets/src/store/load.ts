@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetManifest } from '@ocellus/contracts';
+import { type DatasetManifest, type StoredObject, storedAnnotationsSchema } from '@ocellus/contracts';
 import { DatasetError } from '../errors.js';
-import { IMAGES_FILE, INDEX_FILE, RECORD_FIELDS } from '../import/dataset-writer.js';
+import { ANNOTATIONS_FILE, IMAGES_FILE, INDEX_FILE, RECORD_FIELDS } from '../import/dataset-writer.js';
 import { MANIFEST_FILE, parseManifest, versionDir } from './layout.js';
 
 /** A stored version in memory: `pixels` holds every image's HWC bytes back to back, `records` their index. */
@@ -14,6 +14,8 @@ export interface StoredDataset {
   records: Int32Array;
   /** Byte offset of each image in `pixels`. */
   offsets: Float64Array;
+  /** Each image's objects in stored pixels (coco), else null. */
+  objects: StoredObject[][] | null;
 }
 
 /** Reads a version synchronously (the trainer's data preparation is synchronous), each file's sha256 checked. */
@@ -47,7 +49,20 @@ export function loadStoredDataset(root: string, name: string, version: number): 
   if (offset !== pixels.length) {
     throw new DatasetError('CORRUPT', `the images of dataset ${name} v${version} do not match its index`);
   }
-  return { manifest, pixels, records, offsets };
+  const annotated = manifest.files.annotations;
+  let objects: StoredObject[][] | null = null;
+  if (annotated !== undefined) {
+    const text = Buffer.from(readVerified(join(dir, ANNOTATIONS_FILE), annotated, manifest)).toString('utf8');
+    const parsed = storedAnnotationsSchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.images.length !== manifest.images.count) {
+      throw new DatasetError(
+        'CORRUPT',
+        `the annotations of dataset ${name} v${version} do not match its images`,
+      );
+    }
+    objects = parsed.data.images;
+  }
+  return { manifest, pixels, records, offsets, objects };
 }
 
 function readVerified(

@@ -1,8 +1,9 @@
-import { isStoredDataset, type JobSpec, type StoredDatasetRef } from '@ocellus/contracts';
-import { loadStoredDataset, type StoredDataset } from '@ocellus/datasets';
+import { isStoredDataset, type JobSpec, type StoredDatasetRef, type Task } from '@ocellus/contracts';
+import { loadStoredDataset, type StoredDataset, scaleObjects } from '@ocellus/datasets';
 import { Rng } from '@ocellus/tensor';
 import { type ImageSet, proportionalCounts } from '@ocellus/vision/datasets';
 import { resamplePlane } from '@ocellus/vision/image';
+import type { TaskTargets, TrainingData } from '../types.js';
 import type { DataOptions, PreparedData } from './dataset-source.js';
 
 const FIELDS = 5;
@@ -60,9 +61,9 @@ function capped(indices: number[], labels: Int32Array, cap: number | undefined, 
 }
 
 /**
- * A version of the dataset store (`dataset: {name, version}`) for the classify families: every image
- * brought to one `[channels, height, width]` by the spec's resize policy, its stored splits kept (test is
- * only ever evaluated), optional caps drawn stratified and seeded.
+ * A version of the dataset store (`dataset: {name, version}`) for any task its manifest lists: every image
+ * brought to one `[channels, height, width]` by the spec's resize policy (boxes and masks with it), its
+ * stored splits kept (test is only ever evaluated), optional caps drawn stratified and seeded.
  */
 export function prepareStoredDataset(spec: JobSpec, options: DataOptions): PreparedData {
   const dataset = spec.dataset;
@@ -102,18 +103,43 @@ export function prepareStoredDataset(spec: JobSpec, options: DataOptions): Prepa
       `dataset ${dataset.name} v${dataset.version} has an empty train or test split`,
     );
   }
-  return {
-    data: {
-      task: 'classify',
-      set,
-      targets: (indices) => Array.from(indices, (i) => set.labels[i]!),
-      train,
-      validation,
-      labels: manifest.labels,
-      imageFormat: 'photo',
-    },
-    test,
+  const common = { set, train, validation, labels: manifest.labels, imageFormat: 'photo' as const };
+  return { data: withTargets(spec.task, stored, set, common), test };
+}
+
+type Common = Omit<TrainingData, 'task' | 'targets'>;
+
+/** The task's targets: the class, or the objects (crowd regions left out) moved onto the resized image. */
+function withTargets(task: Task, stored: StoredDataset, set: ImageSet, common: Common): TrainingData {
+  const objectsOf = (i: number) => {
+    const at = i * FIELDS;
+    const from = { width: stored.records[at]!, height: stored.records[at + 1]! };
+    const objects = (stored.objects?.[i] ?? []).filter((o) => !o.crowd);
+    return scaleObjects(objects, from, { width: set.width, height: set.height });
   };
+  const of = <T extends Task>(t: T, target: (i: number) => TaskTargets[T]): TrainingData<T> => ({
+    ...common,
+    task: t,
+    targets: (indices) => Array.from(indices, target),
+  });
+  switch (task) {
+    case 'classify':
+      return of('classify', (i) => set.labels[i]!);
+    case 'localize':
+      return of('localize', (i) => {
+        const [object] = objectsOf(i);
+        if (object === undefined) throw new StoredDatasetError(`image ${i} has no object to localise`);
+        return { index: object.label, box: object.box };
+      });
+    case 'detect':
+      return of('detect', (i) => ({ objects: objectsOf(i).map((o) => ({ index: o.label, box: o.box })) }));
+    case 'segment':
+      return of('segment', (i) => ({
+        objects: objectsOf(i).map((o) => ({ index: o.label, box: o.box, mask: o.mask })),
+      }));
+    case 'caption':
+      throw new StoredDatasetError('stored datasets have no captions yet');
+  }
 }
 
 function imageSet(stored: StoredDataset, dataset: StoredDatasetRef): ImageSet {

@@ -10,7 +10,7 @@ import { registryRoot } from '../registry-root.js';
 import { EXIT_OK, UsageError } from '../usage-error.js';
 
 export const DATASETS_USAGE =
-  'ocellus datasets import <folder|archive> --name <name> --format image-folder|idx [--validation 0.1] ' +
+  'ocellus datasets import <folder|archive> --name <name> --format image-folder|idx|coco [--validation 0.1] ' +
   '[--test 0.1] [--seed 1] [--max-side 256] [--strict] [--labels <file>] [--registry <dir>]\n' +
   '       ocellus datasets list [--registry <dir>]';
 
