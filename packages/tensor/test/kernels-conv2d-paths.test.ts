@@ -8,7 +8,7 @@ import {
 import { poolStats, support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { convData, labelled } from './kernels-conv-cases.js';
-import { type ConvCase, maxScaledError, naiveConv2d } from './kernels-reference.js';
+import { type ConvCase, maxScaledError, naiveConv2d, naiveConv2dBackward } from './kernels-reference.js';
 import { prng, randomArray } from './seeded.js';
 
 // Both float32 paths (direct indirect-GEMM in WebAssembly SIMD, im2col + GEMM) against the direct loops,
@@ -40,33 +40,6 @@ const modes: [string, Conv2dBackwardOptions][] = [
     : []),
 ];
 
-/** dx, dw, db of sum(g * conv(x, w) + bias) by the definition: every output element's taps, one by one. */
-function naiveBackward(g: Float64Array, x: Float64Array, w: Float64Array, p: ConvCase) {
-  const geo = conv2dGeometry({ ...p, outChannels: p.f });
-  const dx = new Float64Array(x.length);
-  const dw = new Float64Array(w.length);
-  const db = new Float64Array(p.f);
-  for (let b = 0; b < p.n; b++)
-    for (let f = 0; f < p.f; f++)
-      for (let oy = 0; oy < geo.oh; oy++)
-        for (let ox = 0; ox < geo.ow; ox++) {
-          const gv = g[((b * p.f + f) * geo.oh + oy) * geo.ow + ox]!;
-          db[f]! += gv;
-          for (let c = 0; c < p.c; c++)
-            for (let ky = 0; ky < p.kh; ky++)
-              for (let kx = 0; kx < p.kw; kx++) {
-                const iy = oy * p.stride[0] - p.padding[0] + ky * p.dilation[0];
-                const ix = ox * p.stride[1] - p.padding[1] + kx * p.dilation[1];
-                if (iy < 0 || iy >= p.h || ix < 0 || ix >= p.w) continue;
-                const xi = ((b * p.c + c) * p.h + iy) * p.w + ix;
-                const wi = ((f * p.c + c) * p.kh + ky) * p.kw + kx;
-                dw[wi]! += gv * x[xi]!;
-                dx[xi]! += gv * w[wi]!;
-              }
-        }
-  return { dx, dw, db };
-}
-
 function setup(p: ConvCase, seed: number) {
   const random = prng(seed);
   const geo = conv2dGeometry({ ...p, outChannels: p.f });
@@ -89,7 +62,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
 
   it.each(labelled(cases))('backward adds the gradients of %s', (_, p) => {
     const { geo, x, w, g, f32 } = setup(p, 2);
-    const expected = naiveBackward(g, x, w, p);
+    const expected = naiveConv2dBackward(g, x, w, p);
     const grads = {
       dx: new Float32Array(x.length).fill(1),
       dw: new Float32Array(w.length).fill(1),
@@ -106,7 +79,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
     const { geo, x, w, bias, g, f32 } = setup(p, 5);
     const y = new Float32Array(g.length);
     conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { ...mode, relu: true });
-    const expected = naiveBackward(
+    const expected = naiveConv2dBackward(
       g.map((v, i) => (y[i]! > 0 ? v : 0)),
       x,
       w,
@@ -128,7 +101,7 @@ describe.each(modes)('conv2d float32, %s', (_mode, mode) => {
     const { geo, x, w, g, f32 } = setup(p, 3);
     const dw = new Float32Array(w.length);
     conv2dBackward(f32(g), f32(x), f32(w), geo, { dw }, undefined, mode);
-    expect(maxScaledError(dw, naiveBackward(g, x, w, p).dw)).toBeLessThan(1e-5);
+    expect(maxScaledError(dw, naiveConv2dBackward(g, x, w, p).dw)).toBeLessThan(1e-5);
   });
 });
 

@@ -195,3 +195,33 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }
+
+/** dx, dw, db of sum(g * conv(x, w) + bias) by the definition: every output element's taps, one by one. */
+export function naiveConv2dBackward(g: Float64Array, x: Float64Array, w: Float64Array, p: ConvCase) {
+  const [oh, ow] = [
+    convOutputSize(p.h, p.kh, p.stride[0], p.padding[0], p.dilation[0]),
+    convOutputSize(p.w, p.kw, p.stride[1], p.padding[1], p.dilation[1]),
+  ];
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(w.length);
+  const db = new Float64Array(p.f);
+  for (let b = 0; b < p.n; b++)
+    for (let f = 0; f < p.f; f++)
+      for (let oy = 0; oy < oh; oy++)
+        for (let ox = 0; ox < ow; ox++) {
+          const gv = g[((b * p.f + f) * oh + oy) * ow + ox]!;
+          db[f]! += gv;
+          for (let c = 0; c < p.c; c++)
+            for (let ky = 0; ky < p.kh; ky++)
+              for (let kx = 0; kx < p.kw; kx++) {
+                const iy = oy * p.stride[0] - p.padding[0] + ky * p.dilation[0];
+                const ix = ox * p.stride[1] - p.padding[1] + kx * p.dilation[1];
+                if (iy < 0 || iy >= p.h || ix < 0 || ix >= p.w) continue;
+                const xi = ((b * p.c + c) * p.h + iy) * p.w + ix;
+                const wi = ((f * p.c + c) * p.kh + ky) * p.kw + kx;
+                dw[wi]! += gv * x[xi]!;
+                dx[xi]! += gv * w[wi]!;
+              }
+        }
+  return { dx, dw, db };
+}

@@ -4,12 +4,13 @@ import type { Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
 import { directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
-import type { InputGradPlan } from './direct-input-grad.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
 import { reluBackward } from './relu.js';
 import type { IgemmOptions } from './simd/igemm.js';
 import { requireLength, requireSameDType } from './validate.js';
+import { winogradChosen, winogradConv2dForward } from './winograd-conv2d.js';
+import { type ConvInputGrad, winogradInputGrad, winogradInputGradChosen } from './winograd-input-grad.js';
 
 /** Gradient buffers for a backward pass; null (or absent) means that gradient is not needed. */
 export interface ConvGrads {
@@ -32,6 +33,8 @@ export interface ConvOptions extends IgemmOptions {
 export interface Conv2dForwardOptions extends ConvOptions {
   /** Apply max(0, .) to the output (a fused ReLU). */
   relu?: boolean;
+  /** The direct path's Winograd F(2x2, 3x3) for 3x3 stride-1 layers: forced on or off; default by channels. */
+  winograd?: boolean;
 }
 
 function directRuntime(op: string, data: Storage, options: ConvOptions): Runtime | undefined {
@@ -65,6 +68,19 @@ export function conv2dForward(
   const views = scratch === undefined ? undefined : scratchViews('conv2dForward', geo, x, scratch);
   const relu = options.relu ?? false;
   const rt = directRuntime('conv2dForward', x, options);
+  if (rt && winogradChosen(geo, options.winograd)) {
+    winogradConv2dForward(
+      rt,
+      x as Float32Array,
+      w as Float32Array,
+      bias as Float32Array | null,
+      geo,
+      out as Float32Array,
+      relu,
+      options,
+    );
+    return;
+  }
   if (rt) {
     directConv2dForward(
       rt,
@@ -86,8 +102,8 @@ export function conv2dForward(
 }
 
 export interface Conv2dBackwardOptions extends ConvOptions {
-  /** The direct path's input gradient: 'correlate' (stride 1) or 'col2im'; default the cheaper. */
-  inputGrad?: InputGradPlan;
+  /** The direct path's input gradient: 'correlate' (stride 1), 'col2im' or 'winograd' (3x3 stride 1). */
+  inputGrad?: ConvInputGrad;
   /** gradOut is the gradient of relu(conv): masked first where this saved output is not positive. */
   reluOutput?: Storage | null;
 }
@@ -122,11 +138,15 @@ export function conv2dBackward(
   const views = scratch === undefined ? undefined : scratchViews('conv2dBackward', geo, x, scratch);
   const rt = directRuntime('conv2dBackward', x, options);
   if (rt) {
+    const winogradDx = dx !== null && winogradInputGradChosen(geo, options.inputGrad);
+    const masked = winogradDx && reluOutput ? new Float32Array(gradOut.length) : null;
     const grads32 = {
-      dx: dx as Float32Array | null,
+      dx: winogradDx ? null : (dx as Float32Array | null),
       dw: dw as Float32Array | null,
       db: db as Float32Array | null,
+      masked,
     };
+    const inputGrad = options.inputGrad === 'winograd' ? undefined : options.inputGrad;
     directConv2dBackward(
       rt,
       gradOut as Float32Array,
@@ -135,8 +155,12 @@ export function conv2dBackward(
       geo,
       grads32,
       reluOutput as Float32Array | null,
-      options,
+      { ...options, inputGrad },
     );
+    if (winogradDx) {
+      const g = (masked ?? gradOut) as Float32Array;
+      winogradInputGrad(rt, g, w as Float32Array, geo, dx as Float32Array, options);
+    }
     return;
   }
   let g = gradOut;

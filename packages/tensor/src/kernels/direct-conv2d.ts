@@ -16,7 +16,7 @@ import { FLAG_BIAS, FLAG_RELU } from './simd/igemm-module.js';
 
 const roundUp4 = (v: number) => Math.ceil(v / 4) * 4;
 
-interface Padding {
+export interface Padding {
   planes: number;
   h: number;
   w: number;
@@ -27,7 +27,7 @@ interface Padding {
 }
 
 /** Copies NCHW `src` into the runtime at `padded`, zero-padded there via the `raw` staging region. */
-function stagePadded(rt: Runtime, raw: number, padded: number, src: Float32Array, p: Padding): void {
+export function stagePadded(rt: Runtime, raw: number, padded: number, src: Float32Array, p: Padding): void {
   if (p.hp === p.h && p.wp === p.w) {
     rt.floats.set(src, padded >> 2);
     return;
@@ -128,6 +128,8 @@ export interface DirectGrads {
   dx: Float32Array | null;
   dw: Float32Array | null;
   db: Float32Array | null;
+  /** Receives the gradient after the ReLU mask, for a dx the caller computes another way. */
+  masked: Float32Array | null;
 }
 
 /**
@@ -148,7 +150,7 @@ export function directConv2dBackward(
   options: DirectBackwardOptions = {},
 ): void {
   const { n, c, outChannels: f, kh, kw, oh, ow, positions, patchSize: taps } = geo;
-  const { dx, dw, db } = grads;
+  const { dx, dw, db, masked } = grads;
   const pad = inputPadding(geo);
   const fp = roundUp4(f);
   const plan = dx ? inputGradPlan(geo, options.inputGrad) : 'correlate';
@@ -181,6 +183,7 @@ export function directConv2dBackward(
   if (reluOutput) mem.set(reluOutput, at.y >> 2);
   mem.fill(0, at.sums >> 2, (at.sums >> 2) + 2 * f);
   rt.kernels.gradRows(at.g, at.y, reluOutput ? 1 : 0, n, f, oh * ow, fp, at.gT, at.sums);
+  if (masked) masked.set(mem.subarray(at.g >> 2, (at.g >> 2) + gradOut.length));
   if (db) {
     const sums = new Float64Array(mem.buffer, at.sums, f);
     for (let i = 0; i < f; i++) db[i]! += sums[i]!;

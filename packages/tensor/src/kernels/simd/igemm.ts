@@ -22,6 +22,14 @@ export interface IgemmCall {
   /** Address of the bias, padded with zeros to a multiple of 4 channels; 0 without. */
   bias: number;
   flags: number;
+  /**
+   * Independent GEMMs of the same sizes and tables in one call (default 1), batch i at src + i srcStep,
+   * b + i bStep and cOff + i cStep: one dispatch shares all of them between the threads.
+   */
+  batches?: number;
+  srcStep?: number;
+  bStep?: number;
+  cStep?: number;
 }
 
 /** The call's fields in a fixed order, to pass it to other threads through shared memory. */
@@ -39,6 +47,10 @@ export const CALL_FIELDS = [
   'channels',
   'bias',
   'flags',
+  'batches',
+  'srcStep',
+  'bStep',
+  'cStep',
 ] as const satisfies readonly (keyof IgemmCall)[];
 
 function chunk(call: IgemmCall, f0: number) {
@@ -49,8 +61,8 @@ function chunk(call: IgemmCall, f0: number) {
   return { nf, nv, mr, blocks, rest: call.rowCount - blocks * mr };
 }
 
-/** Work units: per 8-channel chunk, runs of `grain` full register blocks, then the remainder rows. */
-export function unitCount(call: IgemmCall, grain: number): number {
+/** Work units of one batch: per 8-channel chunk, runs of `grain` full register blocks, then the remainder rows. */
+function batchUnits(call: IgemmCall, grain: number): number {
   let units = 0;
   for (let f0 = 0; f0 < call.channels; f0 += CHUNK) {
     const { blocks, rest } = chunk(call, f0);
@@ -59,13 +71,22 @@ export function unitCount(call: IgemmCall, grain: number): number {
   return units;
 }
 
+/** Work units of the call: every batch's. */
+export const unitCount = (call: IgemmCall, grain: number): number =>
+  (call.batches ?? 1) * batchUnits(call, grain);
+
 /** Where a thread finds its igemm blocks: the runtime, or a worker's instance of the modules. */
 type Blocks = Pick<Instance, 'igemm'>;
 
 /** Runs unit `u` (any order, any thread: units write disjoint outputs). */
 export function runUnit(rt: Blocks, call: IgemmCall, grain: number, u: number): void {
-  const { src, rows, cols, k, b, ldb, cbase, cOff, fStride, bias, flags } = call;
-  let left = u;
+  const perBatch = batchUnits(call, grain);
+  const batch = Math.floor(u / perBatch);
+  const { rows, cols, k, ldb, cbase, fStride, bias, flags } = call;
+  const src = call.src + batch * (call.srcStep ?? 0);
+  const b = call.b + batch * (call.bStep ?? 0);
+  const cOff = call.cOff + batch * (call.cStep ?? 0);
+  let left = u - batch * perBatch;
   for (let f0 = 0; f0 < call.channels; f0 += CHUNK) {
     const { nf, nv, mr, blocks, rest } = chunk(call, f0);
     const runs = Math.ceil(blocks / grain);
@@ -136,17 +157,18 @@ const UNITS_PER_THREAD = 8;
 /** Runs the call: alone in whole chunks, or in units shared with the runtime's workers. */
 export function igemm(rt: Runtime, call: IgemmCall, options: IgemmOptions = {}): void {
   if (call.rowCount === 0 || call.k === 0) return;
-  const macs = call.rowCount * call.k * call.channels;
+  const macs = call.rowCount * call.k * call.channels * (call.batches ?? 1);
   const threads =
     macs >= (options.parallelMin ?? PARALLEL_MIN_MACS) ? (options.threads ?? defaultThreads) : 1;
   if (threads > 1) {
     const { control } = rt.pool;
     const i32 = control.i32;
     CALL_FIELDS.forEach((field, i) => {
-      i32[FIELDS + i] = call[field];
+      i32[FIELDS + i] = call[field] ?? (field === 'batches' ? 1 : 0);
     });
     // Register blocks per unit, counted at the widest block (6 rows): the grain is only a granularity.
-    i32[GRAIN] = Math.max(1, Math.ceil(Math.ceil(call.rowCount / 6) / (threads * UNITS_PER_THREAD)));
+    const blocks = Math.ceil(call.rowCount / 6) * (call.batches ?? 1);
+    i32[GRAIN] = Math.max(1, Math.ceil(blocks / (threads * UNITS_PER_THREAD)));
     i32[NEXT] = 0;
     rt.pool.run(TASK_IGEMM, threads, () => participate(rt, control, false));
     return;

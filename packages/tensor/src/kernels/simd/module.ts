@@ -6,6 +6,7 @@ import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
 import { scatterFunctions } from './scatter-module.js';
 import { stageFunctions } from './stage-module.js';
+import { winogradFunctions } from './winograd-module.js';
 
 /** See igemm-module.ts; every argument an i32, addresses in bytes. */
 export type IgemmFn = (
@@ -24,7 +25,7 @@ export type IgemmFn = (
   flags: number,
 ) => void;
 
-/** The exports besides the igemm blocks (pool, relu, stage, scatter and norm modules). */
+/** The exports besides the igemm blocks (pool, relu, stage, scatter, Winograd and norm modules). */
 export interface SimdKernels {
   channelSums(x: number, n: number, c: number, plane: number, mean: number, out: number): void;
   channelAffine(
@@ -96,13 +97,23 @@ export interface SimdKernels {
     dstRow: number,
     dstStep: number,
   ): void;
+  winogradInput(src: number, dst: number, th: number, groups: number, wp: number, xi: number): void;
+  winogradOutput(
+    src: number,
+    dst: number,
+    th: number,
+    groups: number,
+    xi: number,
+    bias: number,
+    relu: number,
+  ): void;
   maxPool2x2(src: number, dst: number, rows: number, w: number): void;
   maxPool2x2Backward(x: number, g: number, dx: number, rows: number, w: number): void;
   relu(src: number, dst: number, vectors: number): void;
   reluMask(g: number, y: number, dst: number, vectors: number): void;
 }
 
-/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, norms. */
+/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, Winograd transforms, norms. */
 export const convModuleBytes = (relaxed: boolean): Uint8Array =>
   moduleBytes(
     [
@@ -111,6 +122,7 @@ export const convModuleBytes = (relaxed: boolean): Uint8Array =>
       ...reluFunctions(),
       ...stageFunctions(),
       ...scatterFunctions(),
+      ...winogradFunctions(),
       ...normFunctions(),
     ],
     MAX_PAGES,
