@@ -31,6 +31,7 @@ export async function deleteDatasetVersion(
       throw new DatasetError('NOT_FOUND', `dataset ${name} has no version ${version}`);
     }
     await syncDir(dir);
-    for (const file of [IMAGES_FILE, INDEX_FILE, ANNOTATIONS_FILE]) await rm(join(dir, file), { force: true });
+    for (const file of [IMAGES_FILE, INDEX_FILE, ANNOTATIONS_FILE])
+      await rm(join(dir, file), { force: true });
   });
 }
