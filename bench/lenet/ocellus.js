@@ -69,3 +69,13 @@ export const ocellusRemote = remoteImpl('ocellus', [1, 2], (threads) => [
   [child],
   { OCELLUS_THREADS: String(threads) },
 ]);
+
+const baselineLoader = fileURLToPath(new URL('./tensor-baseline.js', import.meta.url));
+
+/** Ocellus on another build of @ocellus/tensor (`dir` holds its package.json and dist), for before/after ratios. */
+export const ocellusBaseline = (dir) =>
+  remoteImpl('ocellus-base', [1, 2], (threads) => [
+    process.execPath,
+    ['--import', baselineLoader, child],
+    { OCELLUS_THREADS: String(threads), OCELLUS_TENSOR_BASELINE: dir },
+  ]);

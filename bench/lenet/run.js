@@ -1,11 +1,13 @@
-// `npm run bench:lenet [-- --json] [-- --quick] [-- --rounds N] [-- --only impl,impl]`: LeNet-5 (28x28x1,
-// batch 64, SGD) training steps, batch-64 inference and batch-1 latency for Ocellus (1 and 2 threads, each
-// in its own child process) and its peers, side by side in one run. Rounds interleave the
+// `npm run bench:lenet [-- --json] [-- --quick] [-- --rounds N] [-- --only impl,impl] [-- --baseline <dir>]`:
+// LeNet-5 (28x28x1, batch 64, SGD) training steps, batch-64 inference and batch-1 latency for Ocellus (1 and
+// 2 threads, each in its own child process) and its peers, side by side in one run. Rounds interleave the
 // implementations; each figure is the median over rounds. Ratios use Ocellus's best thread count. PyTorch
 // reports the BLAS it runs on; against the reference BLAS no ratio is printed (see INSTALL_OPENBLAS).
+// `--baseline` adds Ocellus on another build of @ocellus/tensor (a copy of packages/tensor with its dist),
+// for before/after ratios in the same run.
 import { LENET } from './data.js';
 import { median, timeCalls } from './harness.js';
-import { ocellusRemote, oursLogits } from './ocellus.js';
+import { ocellusBaseline, ocellusRemote, oursLogits } from './ocellus.js';
 import { onnxLogits, onnxruntime } from './onnx.js';
 import { blasLine, INSTALL_OPENBLAS, pytorch } from './pytorch.js';
 import { tfjsCpu, tfjsWasm } from './tfjs.js';
@@ -20,13 +22,16 @@ const json = flag('--json');
 const quick = flag('--quick');
 const rounds = Number(option('--rounds') ?? (quick ? 1 : 3));
 const only = option('--only')?.split(',');
+const baselineDir = option('--baseline');
+const baseline = baselineDir ? ocellusBaseline(baselineDir) : null;
 /** Seconds of timed calls per measurement and round. */
 const budget = quick ? 0.3 : 1;
 const BATCH = 64;
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const impls = [ocellusRemote, tfjsWasm, tfjsCpu, onnxruntime, pytorch].filter(
-  (impl) => (!only || only.includes(impl.impl)) && (impl.available?.() ?? true),
+const impls = [ocellusRemote, baseline, tfjsWasm, tfjsCpu, onnxruntime, pytorch].filter(
+  (impl) =>
+    impl !== null && (impl === baseline || !only || only.includes(impl.impl)) && (impl.available?.() ?? true),
 );
 
 /** [mode, batch]: what each implementation is measured at. */
@@ -80,6 +85,7 @@ for (let round = 0; round < rounds; round++) {
 }
 for (const entry of runs.values()) await entry.prepared?.dispose();
 ocellusRemote.close();
+baseline?.close();
 pytorch.close();
 const torchBlas = pytorch.hello()?.blas ?? null;
 const torchHonest = torchBlas?.optimised === true;
