@@ -86,8 +86,51 @@ describe.runIf(support.simd).each(modes)(
   },
 );
 
-describe('conv2d Winograd input gradient', () => {
-  it('refuses a kernel it does not compute', () => {
+describe.runIf(support.simd).each(modes)(
+  'conv2d weight gradient by Winograd F(2x2, 3x3), %s',
+  (_mode, mode) => {
+    it.each(labelled(cases))('adds the gradient of the direct loops for %s', (_, p) => {
+      const random = prng(10);
+      const geo = conv2dGeometry({ ...p, outChannels: p.f });
+      const { x, w, outLength } = convData(p, random, geo);
+      const g = randomArray(outLength, random);
+      const expected = naiveConv2dBackward(g, x, w, p);
+      const dw = new Float32Array(w.length).fill(1);
+      const db = new Float32Array(p.f);
+      conv2dBackward(f32(g), f32(x), f32(w), geo, { dw, db }, undefined, { ...mode, weightGrad: 'winograd' });
+      expect(
+        maxScaledError(
+          dw,
+          expected.dw.map((v) => v + 1),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(maxScaledError(db, expected.db)).toBeLessThan(1e-5);
+    });
+
+    it.each(labelled(cases))('masks the gradient by a ReLU output first for %s', (_, p) => {
+      const random = prng(11);
+      const geo = conv2dGeometry({ ...p, outChannels: p.f });
+      const { x, w, bias, outLength } = convData(p, random, geo);
+      const g = randomArray(outLength, random);
+      const y = new Float32Array(outLength);
+      conv2dForward(f32(x), f32(w), f32(bias), geo, y, undefined, { relu: true });
+      const expected = naiveConv2dBackward(
+        g.map((v, i) => (y[i]! > 0 ? v : 0)),
+        x,
+        w,
+        p,
+      );
+      const grads = { dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      const options = { ...mode, inputGrad: 'winograd', weightGrad: 'winograd', reluOutput: y } as const;
+      conv2dBackward(f32(g), f32(x), f32(w), geo, grads, undefined, options);
+      expect(maxScaledError(grads.dw, expected.dw)).toBeLessThan(1e-5);
+      expect(maxScaledError(grads.dx, expected.dx)).toBeLessThan(1e-5);
+    });
+  },
+);
+
+describe('conv2d Winograd gradients', () => {
+  it('refuse a kernel they do not compute', () => {
     const p: ConvCase = {
       n: 1,
       c: 2,
@@ -106,5 +149,10 @@ describe('conv2d Winograd input gradient', () => {
     const call = () =>
       conv2dBackward(g, grads.dx, new Float32Array(54), geo, grads, undefined, { inputGrad: 'winograd' });
     expect(call).toThrow(/3x3 stride-1/);
+    const weights = { dw: new Float32Array(54) };
+    const options = { weightGrad: 'winograd' } as const;
+    expect(() => conv2dBackward(g, grads.dx, weights.dw, geo, weights, undefined, options)).toThrow(
+      /3x3 stride-1/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import type { IgemmOptions } from './simd/igemm.js';
 import { requireLength, requireSameDType } from './validate.js';
 import { winogradChosen, winogradConv2dForward } from './winograd-conv2d.js';
 import { type ConvInputGrad, winogradInputGrad, winogradInputGradChosen } from './winograd-input-grad.js';
+import { type ConvWeightGrad, winogradWeightGrad, winogradWeightGradChosen } from './winograd-weight-grad.js';
 
 /** Gradient buffers for a backward pass; null (or absent) means that gradient is not needed. */
 export interface ConvGrads {
@@ -104,6 +105,8 @@ export function conv2dForward(
 export interface Conv2dBackwardOptions extends ConvOptions {
   /** The direct path's input gradient: 'correlate' (stride 1), 'col2im' or 'winograd' (3x3 stride 1). */
   inputGrad?: ConvInputGrad;
+  /** The direct path's weight gradient: 'direct' or 'winograd' (3x3 stride 1); default by channels. */
+  weightGrad?: ConvWeightGrad;
   /** gradOut is the gradient of relu(conv): masked first where this saved output is not positive. */
   reluOutput?: Storage | null;
 }
@@ -139,10 +142,11 @@ export function conv2dBackward(
   const rt = directRuntime('conv2dBackward', x, options);
   if (rt) {
     const winogradDx = dx !== null && winogradInputGradChosen(geo, options.inputGrad);
-    const masked = winogradDx && reluOutput ? new Float32Array(gradOut.length) : null;
+    const winogradDw = dw !== null && winogradWeightGradChosen(geo, options.weightGrad);
+    const masked = (winogradDx || winogradDw) && reluOutput ? new Float32Array(gradOut.length) : null;
     const grads32 = {
       dx: winogradDx ? null : (dx as Float32Array | null),
-      dw: dw as Float32Array | null,
+      dw: winogradDw ? null : (dw as Float32Array | null),
       db: db as Float32Array | null,
       masked,
     };
@@ -157,10 +161,9 @@ export function conv2dBackward(
       reluOutput as Float32Array | null,
       { ...options, inputGrad },
     );
-    if (winogradDx) {
-      const g = (masked ?? gradOut) as Float32Array;
-      winogradInputGrad(rt, g, w as Float32Array, geo, dx as Float32Array, options);
-    }
+    const g = (masked ?? gradOut) as Float32Array;
+    if (winogradDx) winogradInputGrad(rt, g, w as Float32Array, geo, dx as Float32Array, options);
+    if (winogradDw) winogradWeightGrad(rt, g, x as Float32Array, geo, dw as Float32Array, options);
     return;
   }
   let g = gradOut;

@@ -71,6 +71,44 @@ function stageWeights(
   }
 }
 
+/** The 2x2 output tiles of a geometry: th rows of tw (4 groups) tiles per plane, and the padded input. */
+export interface WinogradTiling {
+  th: number;
+  groups: number;
+  tw: number;
+  planeTiles: number;
+  tiles: number;
+  hp: number;
+  wp: number;
+}
+
+export function winogradTiling(geo: Conv2dGeometry): WinogradTiling {
+  const th = Math.ceil(geo.oh / 2);
+  const groups = Math.ceil(geo.ow / 8);
+  const tw = 4 * groups;
+  return { th, groups, tw, planeTiles: th * tw, tiles: geo.n * th * tw, hp: 2 * th + 2, wp: 2 * tw + 2 };
+}
+
+/** V [16][c][tiles] of x, staged at `raw` and zero-padded at `padded` on the way (regions of the scratch). */
+export function stageInputTiles(
+  rt: Runtime,
+  x: Float32Array,
+  geo: Conv2dGeometry,
+  t: WinogradTiling,
+  at: { raw: number; padded: number; v: number },
+): void {
+  const { n, c } = geo;
+  const pad = { planes: n * c, h: geo.h, w: geo.w, top: geo.padH, left: geo.padW, hp: t.hp, wp: t.wp };
+  stagePadded(rt, at.raw, at.padded, x, pad);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const plane = at.padded + 4 * (b * c + ch) * t.hp * t.wp;
+      const tiles = at.v + 4 * (ch * t.tiles + b * t.planeTiles);
+      rt.kernels.winogradInput(plane, tiles, t.th, t.groups, t.wp, 4 * c * t.tiles);
+    }
+  }
+}
+
 /** out = conv2d(x, w) + bias, then max(0, .) when `relu`; overwrites out. Needs winogradShape(geo). */
 export function winogradConv2dForward(
   rt: Runtime,
@@ -82,35 +120,24 @@ export function winogradConv2dForward(
   relu: boolean,
   options: IgemmOptions = {},
 ): void {
-  const { n, c, h, outChannels: f, oh, ow } = geo;
-  const th = Math.ceil(oh / 2);
-  const groups = Math.ceil(ow / 8);
-  const tw = 4 * groups;
-  const planeTiles = th * tw;
-  const tiles = n * planeTiles;
-  const [hp, wp] = [2 * th + 2, 2 * tw + 2];
+  const { n, c, outChannels: f, oh, ow } = geo;
+  const tiling = winogradTiling(geo);
+  const { th, groups, tw, planeTiles, tiles, hp, wp } = tiling;
   const [yh, yw] = [2 * th, 2 * tw];
   const fp = roundUp4(f);
   const [rows, cols] = rt.tables(consecutive(tiles), tapOffsets(c, 1, 1, 1, 1, 1, tiles)) as [number, number];
   const at = rt.scratch({
     raw: x.length,
-    x: n * c * hp * wp,
+    padded: n * c * hp * wp,
     v: 16 * c * tiles,
     u: 16 * c * fp,
     bias: f,
     m: 16 * f * tiles,
     y: n * f * yh * yw,
   });
-  const pad = { planes: n * c, h, w: geo.w, top: geo.padH, left: geo.padW, hp, wp };
-  stagePadded(rt, at.raw, at.x, x, pad);
+  stageInputTiles(rt, x, geo, tiling, at);
   const mem = rt.floats;
   const k = rt.kernels;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = at.x + 4 * (b * c + ch) * hp * wp;
-      k.winogradInput(plane, at.v + 4 * (ch * tiles + b * planeTiles), th, groups, wp, 4 * c * tiles);
-    }
-  }
   stageWeights(mem, at.u, w, c, f, fp);
   if (bias) mem.set(bias, at.bias >> 2);
   else mem.fill(0, at.bias >> 2, (at.bias >> 2) + f);

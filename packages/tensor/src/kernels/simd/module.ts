@@ -98,6 +98,14 @@ export interface SimdKernels {
     dstStep: number,
   ): void;
   winogradInput(src: number, dst: number, th: number, groups: number, wp: number, xi: number): void;
+  winogradGradTiles(
+    src: number,
+    dst: number,
+    th: number,
+    groups: number,
+    tileBytes: number,
+    xi: number,
+  ): void;
   winogradOutput(
     src: number,
     dst: number,

@@ -164,4 +164,104 @@ function output(): FunctionDef {
   return { name: 'winogradOutput', params: i32s(7), locals: { i32: 5, v128: 29 }, body: c };
 }
 
-export const winogradFunctions = (): FunctionDef[] => [input(), output()];
+/**
+ * winogradGradTiles(src, dst, th, groups, tileBytes, xi): the 2x2 tiles of one zero-padded gradient plane
+ * (2th rows of 8 groups floats) to A g A^T, A = [[1, 0], [1, 1], [1, -1], [0, -1]] (the transpose of the
+ * output transform, for the weight gradient): element (i, j) of tile t at dst + (4i + j) xi + t tileBytes.
+ */
+function gradTiles(): FunctionDef {
+  const [SRC, DST, TH, GROUPS, TILE_BYTES, XI] = [0, 1, 2, 3, 4, 5];
+  const [R0, G, Y, ROW_BYTES, D, P] = [6, 7, 8, 9, 10, 11];
+  const v0 = 12;
+  const [G00, G01, G10, G11, A, B] = [v0, v0 + 1, v0 + 2, v0 + 3, v0 + 4, v0 + 5];
+  const [PV, QV] = [v0 + 6, v0 + 7];
+  const c = new Code();
+  c.get(GROUPS).i32(32).emit(op.i32Mul).set(ROW_BYTES);
+  c.get(SRC).set(R0).get(TH).set(Y);
+  c.emit(op.loop, op.emptyBlock);
+  c.get(GROUPS).set(G);
+  c.emit(op.loop, op.emptyBlock);
+  for (const [row, even, odd] of [
+    [0, G00, G01],
+    [1, G10, G11],
+  ] as const) {
+    c.get(R0);
+    if (row === 1) c.get(ROW_BYTES).emit(op.i32Add);
+    c.set(P);
+    c.get(P)
+      .simd(simd.load, ...memarg(0))
+      .set(A);
+    c.get(P)
+      .simd(simd.load, ...memarg(0, 16))
+      .set(B);
+    c.get(A)
+      .get(B)
+      .simd(simd.shuffle, ...EVEN)
+      .set(even);
+    c.get(A)
+      .get(B)
+      .simd(simd.shuffle, ...ODD)
+      .set(odd);
+  }
+  c.get(DST).set(D);
+  // A g: rows g0, g0 + g1, g0 - g1, -g1 (as pairs p, q of columns); then each row (p, q) to [p, p + q, p - q, -q].
+  const rowPairs: [(col: number) => void][] = [
+    [(col) => c.get(col === 0 ? G00 : G01)],
+    [
+      (col) =>
+        c
+          .get(col === 0 ? G00 : G01)
+          .get(col === 0 ? G10 : G11)
+          .simd(simd.f32x4Add),
+    ],
+    [
+      (col) =>
+        c
+          .get(col === 0 ? G00 : G01)
+          .get(col === 0 ? G10 : G11)
+          .simd(simd.f32x4Sub),
+    ],
+    [
+      (col) =>
+        c
+          .zero()
+          .get(col === 0 ? G10 : G11)
+          .simd(simd.f32x4Sub),
+    ],
+  ];
+  const store = () => {
+    c.get(D).set(P);
+    for (let lane = 0; lane < 4; lane++) {
+      c.get(P)
+        .get(A)
+        .simd(simd.store32Lane, ...memarg(0), lane);
+      if (lane < 3) c.bump(P, { local: TILE_BYTES });
+    }
+    c.bump(D, { local: XI });
+  };
+  for (const [pair] of rowPairs) {
+    pair(0);
+    c.set(PV);
+    pair(1);
+    c.set(QV);
+    const columns: (() => void)[] = [
+      () => c.get(PV),
+      () => c.get(PV).get(QV).simd(simd.f32x4Add),
+      () => c.get(PV).get(QV).simd(simd.f32x4Sub),
+      () => c.zero().get(QV).simd(simd.f32x4Sub),
+    ];
+    for (const column of columns) {
+      column();
+      c.set(A);
+      store();
+    }
+  }
+  c.get(DST).get(TILE_BYTES).i32(4).emit(op.i32Mul, op.i32Add).set(DST);
+  c.bump(R0, 32).bump(G, -1).get(G).emit(op.brIf, 0, op.end);
+  // R0 is at the start of the tile row's second gradient row: skip it.
+  c.bump(R0, { local: ROW_BYTES });
+  c.bump(Y, -1).get(Y).emit(op.brIf, 0, op.end);
+  return { name: 'winogradGradTiles', params: i32s(6), locals: { i32: 6, v128: 8 }, body: c };
+}
+
+export const winogradFunctions = (): FunctionDef[] => [input(), output(), gradTiles()];
