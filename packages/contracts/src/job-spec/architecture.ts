@@ -76,6 +76,8 @@ export const slidingWindowSchema = z.object({
       positivesPerObject: z.int().min(1).max(16).default(2),
       negativesPerImage: z.int().min(0).max(64).default(6),
       hardNegativesPerImage: z.int().min(0).max(64).default(4),
+      /** Training images scanned for hard negatives after each epoch, a different slice each time. */
+      minedImages: z.int().min(0).max(100_000).default(256),
       /** Windows with IoU at least this with an object's framing window are that object's. */
       positiveIou: unitInterval.default(0.5),
       /** Windows below this IoU with every framing window are background (between the two: unused). */

@@ -25,8 +25,6 @@ import { WindowNet, type WindowOutput } from './window-net.js';
 
 /** Smooth-L1's quadratic zone on box codes (fractions of the window), as the localizer uses. */
 const SMOOTH_L1_BETA = 1 / 9;
-/** Training images scanned for hard negatives after each epoch, a different slice each time. */
-const MINED_PER_EPOCH = 512;
 /** Seed of the validation windows, drawn the same way every epoch. */
 const VALIDATION_SEED = 7;
 
@@ -135,8 +133,9 @@ export class SlidingWindowDetector implements VisionModel<'detect'> {
       fixedSeed: VALIDATION_SEED,
     });
     const mine = (epoch: number) => {
-      if (arch.sampling.hardNegativesPerImage === 0 || epoch >= spec.schedule.epochs) return;
-      const count = Math.min(MINED_PER_EPOCH, data.train.length);
+      const { hardNegativesPerImage, minedImages } = arch.sampling;
+      if (hardNegativesPerImage === 0 || minedImages === 0 || epoch >= spec.schedule.epochs) return;
+      const count = Math.min(minedImages, data.train.length);
       const from = ((epoch - 1) * count) % data.train.length;
       const slice = Int32Array.from({ length: count }, (_, i) => data.train[(from + i) % data.train.length]!);
       for (let start = 0; start < slice.length; start += 64) {
