@@ -1,0 +1,168 @@
+// `npm run bench:detect [-- --json] [-- --scenes N] [-- --timed N] [-- --only model,model] [-- --registry dir]`:
+// every box model of the shipped registry (`models/` unless `--registry`, production versions of localize, detect and segment models),
+// timed per image at batch 1 and batch 8 on its own test split, with the task's COCO metrics (or the
+// localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
+// then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
+// blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes scored in upload pixels.
+import { readdir } from 'node:fs/promises';
+import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
+import { defaultJobSpecSchema } from '@ocellus/contracts';
+import { modelFromArtifact, prepareData, scorers } from '@ocellus/models';
+import { openRegistry } from '@ocellus/registry';
+import { Rng, Tensor } from '@ocellus/tensor';
+import { photoLikeUpload } from '@ocellus/vision/augment';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { decodeImage, toModelInput, toUploadBox } from '@ocellus/vision/image';
+
+const argv = process.argv.slice(2);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const json = argv.includes('--json');
+const scenes = Number(option('--scenes') ?? 500);
+const timed = Number(option('--timed') ?? 48);
+const only = option('--only')?.split(',');
+const BOX_TASKS = ['localize', 'detect', 'segment'];
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Each object's box in upload pixels, whatever the task's targets call their objects. */
+const objectsOf = (target) => (target.objects ?? [target]).map(({ index, box }) => ({ index, box }));
+
+/** The targets back in the task's shape, for the photo-like upload's objects. */
+const asTarget = (task, objects) => (task === 'localize' ? objects[0] : { objects });
+
+/** The task's outputs with every box mapped from model-input pixels to the upload's. */
+function toUpload(task, output, geometry) {
+  if (task === 'localize') return { ...output, box: toUploadBox(output.box, geometry) };
+  return { detections: output.detections.map((d) => ({ ...d, box: toUploadBox(d.box, geometry) })) };
+}
+
+/** The metrics on photo-like uploads of the test images, decoded and brought to the model as the API does. */
+async function photoMetrics(model, task, data, test, targets) {
+  const rng = new Rng(17);
+  const { channels, height, width } = data.set;
+  const plane = channels * height * width;
+  const outputs = [];
+  const truth = [];
+  for (let i = 0; i < test.length; i++) {
+    const objects = objectsOf(targets[i]);
+    const pixels = data.set.images.slice(test[i] * plane, (test[i] + 1) * plane);
+    const upload = await photoLikeUpload({ pixels, width, height, objects }, rng.fork());
+    const input = toModelInput(await decodeImage(upload.bytes), model.inputSpec);
+    const spec = model.inputSpec;
+    const [output] = model.predict(new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width]));
+    outputs.push(toUpload(task, output, input.geometry));
+    truth.push(asTarget(task, upload.objects));
+  }
+  return scorers[task](outputs, truth, { labels: model.labels, height, width }).metrics;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/** Milliseconds per image of `model.predict` over the first `timed` test images, `batch` at a time. */
+function msPerImage(model, set, indices, batch) {
+  const samples = [];
+  model.predict(gatherBatch(set, indices.subarray(0, batch)).inputs);
+  for (let start = 0; start + batch <= Math.min(timed, indices.length); start += batch) {
+    const inputs = gatherBatch(set, indices.subarray(start, start + batch)).inputs;
+    const t0 = performance.now();
+    model.predict(inputs);
+    samples.push((performance.now() - t0) / batch);
+  }
+  return median(samples);
+}
+
+const root = option('--registry') ?? DEFAULT_REGISTRY_ROOT;
+const registry = openRegistry(root);
+const rows = [];
+for (const name of (await readdir(root)).sort()) {
+  if (only && !only.includes(name)) continue;
+  const version = (await registry.aliases(name).catch(() => ({}))).production;
+  if (version === undefined) continue;
+  const { manifest, tensors } = await registry.load(name, version);
+  if (!BOX_TASKS.includes(manifest.task)) continue;
+  const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
+  const spec = { ...stored, dataset: { ...stored.dataset, train: 1, validation: 1, test: scenes } };
+  const { data, test } = prepareData(spec);
+  const model = modelFromArtifact(manifest, tensors);
+  log(`${name} v${version} (${manifest.architecture.type}): ${test.length} test images`);
+  const batch1 = msPerImage(model, data.set, test, 1);
+  const batch8 = msPerImage(model, data.set, test, 8);
+  const outputs = [];
+  const t0 = performance.now();
+  for (let start = 0; start < test.length; start += 8) {
+    outputs.push(...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs));
+  }
+  const evalMs = (performance.now() - t0) / test.length;
+  const { height, width } = model.inputSpec;
+  const targets = data.targets(test);
+  const { metrics } = scorers[manifest.task](outputs, targets, { labels: model.labels, height, width });
+  const photo =
+    manifest.task === 'segment' ? {} : await photoMetrics(model, manifest.task, data, test, targets);
+  rows.push({
+    model: name,
+    version,
+    type: manifest.architecture.type,
+    input: `${width}x${height}`,
+    images: test.length,
+    msBatch1: batch1,
+    msBatch8: batch8,
+    msEvaluation: evalMs,
+    metrics,
+    photo,
+  });
+}
+
+if (json) {
+  process.stdout.write(
+    `${JSON.stringify({ command: `npm run bench:detect -- ${argv.join(' ')}`.trim(), rows }, null, 2)}\n`,
+  );
+} else {
+  const fmt = (v) => (v === undefined ? '-' : v.toFixed(3));
+  const header = [
+    'model',
+    'type',
+    'input',
+    'images',
+    'ms/img @1',
+    'ms/img @8',
+    'AP',
+    'AP50',
+    'AP75',
+    'accuracy',
+    'mean IoU',
+    'photo-like: AP50',
+    'accuracy',
+    'mean IoU',
+  ];
+  const lines = rows.map((r) => [
+    `${r.model}@${r.version}`,
+    r.type,
+    r.input,
+    String(r.images),
+    r.msBatch1.toFixed(2),
+    r.msBatch8.toFixed(2),
+    fmt(r.metrics.testAp),
+    fmt(r.metrics.testAp50),
+    fmt(r.metrics.testAp75),
+    fmt(r.metrics.testAccuracy),
+    fmt(r.metrics.testMeanIou),
+    fmt(r.photo.testAp50),
+    fmt(r.photo.testAccuracy),
+    fmt(r.photo.testMeanIou),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const render = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `${[render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n')}\n`,
+  );
+  if (rows.length === 0) log(`no box model with a production version in ${root}`);
+}
