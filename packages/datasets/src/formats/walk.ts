@@ -8,7 +8,7 @@ export interface FolderEntries {
 }
 
 /** Names a tool leaves beside the data (`.DS_Store`, macOS's `__MACOSX/`): skipped, not rejected. */
-export function isClutter(name: string): boolean {
+function isClutter(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX';
 }
 

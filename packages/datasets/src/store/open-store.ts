@@ -21,7 +21,6 @@ export interface DatasetStoreOptions {
 /** Versioned datasets with the registry's rules: integer versions never reused, checksums, atomic writes. */
 export interface DatasetStore {
   readonly root: string;
-  readonly limits: ImportLimits;
   list(): Promise<DatasetSummary[]>;
   describe(name: string): Promise<DatasetDetail>;
   manifest(name: string, version: number): Promise<DatasetManifest>;
@@ -51,7 +50,6 @@ export function openDatasetStore(root: string, options: DatasetStoreOptions = {}
   const staleWorkMs = options.staleWorkMs ?? DEFAULT_STALE_WORK_MS;
   return {
     root: base,
-    limits,
     async list() {
       const details = await Promise.all(
         (await datasetNames(base)).map(async (name) => {
