@@ -1,7 +1,7 @@
 import { runTrainingJob } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { parseCommand, registryOption } from '../args.js';
-import { formatDuration, formatPercent } from '../format.js';
+import { formatDuration, formatPercent, metricWords } from '../format.js';
 import type { CliIo } from '../io.js';
 import { progressReporter } from '../progress/reporter.js';
 import { registryRoot } from '../registry-root.js';
@@ -34,9 +34,13 @@ export async function train(args: string[], io: CliIo): Promise<number> {
     });
     reporter.finish();
     const promoted = spec.promote ? `, ${spec.promote} -> ${manifest.version}` : '';
+    // The task's own test figures (accuracy; mean IoU; AP, AP50, ...), in the evaluator's order.
+    const scores = Object.entries(metrics)
+      .filter(([name]) => name.startsWith('test'))
+      .map(([name, value]) => `${metricWords(name)} ${formatPercent(value)}`);
     io.stdout.write(
-      `published ${manifest.name} version ${manifest.version}${promoted}: test accuracy ` +
-        `${formatPercent(metrics.testAccuracy)}, trained in ${formatDuration(metrics.trainSeconds ?? Number.NaN)}\n`,
+      `published ${manifest.name} version ${manifest.version}${promoted}: ${scores.join(', ') || 'no test figures'}, ` +
+        `trained in ${formatDuration(metrics.trainSeconds ?? Number.NaN)}\n`,
     );
     return EXIT_OK;
   } finally {
