@@ -8,7 +8,7 @@ import { augmentation } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
-import { trainNetwork } from '../training/train-network.js';
+import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import { applyWarmStart, planWarmStart, type WarmStart } from '../transfer/warm-start.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
@@ -158,13 +158,7 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     this.network = network;
     this.preprocessor = preprocessor;
     this.shape = shape;
-    const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
-    return {
-      loss: best.loss ?? Number.NaN,
-      valLoss: best.val_loss ?? Number.NaN,
-      valAccuracy: best.val_accuracy ?? Number.NaN,
-      epochs: result.history.length,
-    };
+    return fitMetrics(result, { valAccuracy: 'val_accuracy' });
   }
 
   toArtifact(): Artifact {

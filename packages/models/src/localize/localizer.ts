@@ -15,7 +15,7 @@ import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocess
 import { prefixed, withPrefix } from '../artifact.js';
 import { initScheme, type NetworkShape } from '../classify/network-builder.js';
 import { scoreRows } from '../classify/score-rows.js';
-import { trainNetwork } from '../training/train-network.js';
+import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { decodeBox } from './box-encoding.js';
 import {
@@ -164,14 +164,7 @@ export class Localizer implements VisionModel<'localize'> {
     );
     network.eval();
     this.trained = { network, preprocessor, shape };
-    const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
-    return {
-      loss: best.loss ?? Number.NaN,
-      valLoss: best.val_loss ?? Number.NaN,
-      valAccuracy: best.val_accuracy ?? Number.NaN,
-      valMeanIou: best.val_iou ?? Number.NaN,
-      epochs: result.history.length,
-    };
+    return fitMetrics(result, { valAccuracy: 'val_accuracy', valMeanIou: 'val_iou' });
   }
 
   toArtifact(): Artifact {

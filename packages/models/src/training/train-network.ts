@@ -1,4 +1,4 @@
-import type { JobSpec } from '@ocellus/contracts';
+import type { JobSpec, Metrics } from '@ocellus/contracts';
 import type { Module } from '@ocellus/nn/module';
 import {
   type Batch,
@@ -95,4 +95,17 @@ export async function trainNetwork<T, O = Tensor>(
       }
     },
   });
+}
+
+/**
+ * The job's fit metrics: the best epoch's figures (else the last epoch's) under the names the manifest
+ * records them by, e.g. `{ valAccuracy: 'val_accuracy' }`, with `loss`, `valLoss` and the epochs run.
+ */
+export function fitMetrics(result: FitResult, recorded: Record<string, string> = {}): Metrics {
+  const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
+  const names = { loss: 'loss', valLoss: 'val_loss', ...recorded };
+  return {
+    ...Object.fromEntries(Object.entries(names).map(([name, key]) => [name, best[key] ?? Number.NaN])),
+    epochs: result.history.length,
+  };
 }

@@ -13,7 +13,7 @@ import { argmax, indexSelect, mul, Rng, reshape, sum, Tensor } from '@ocellus/te
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { prefixed, withPrefix } from '../../artifact.js';
 import { initScheme } from '../../classify/network-builder.js';
-import { trainNetwork } from '../../training/train-network.js';
+import { fitMetrics, trainNetwork } from '../../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import type { SlidingWindowArchitecture } from './architecture.js';
 import { detectionsOf } from './detections.js';
@@ -189,13 +189,7 @@ export class SlidingWindowDetector implements VisionModel<'detect'> {
     );
     net.eval();
     this.trained = { net, shape };
-    const best = result.best?.metrics ?? result.history.at(-1)?.metrics ?? {};
-    return {
-      loss: best.loss ?? Number.NaN,
-      valLoss: best.val_loss ?? Number.NaN,
-      valAccuracy: best.val_accuracy ?? Number.NaN,
-      epochs: result.history.length,
-    };
+    return fitMetrics(result, { valAccuracy: 'val_accuracy' });
   }
 
   toArtifact(): Artifact {
