@@ -1,8 +1,8 @@
-import { Flatten, Linear, Sequential } from '@ocellus/nn/layers';
+import type { NetworkShape } from '@ocellus/contracts';
+import { Flatten, Linear, MaxPool2d, Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
-import type { NetworkShape } from '../classify/network-builder.js';
-import { convStack, fcStack, type MapShape } from '../networks/stacks.js';
+import { convStack, fcStack, type MapShape, type StackOptions } from '../networks/stacks.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 
 /** The two heads' outputs for a batch: class logits [N, classes] and box codes [N, 4] (see box-encoding). */
@@ -11,31 +11,40 @@ export interface LocalizerOutput {
   box: Tensor;
 }
 
-const flatSize = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+function head(
+  features: number,
+  hidden: readonly number[],
+  outputs: number,
+  options: StackOptions,
+): Sequential {
+  const fc = fcStack(features, hidden, options);
+  const last = new Linear(fc.features, outputs, { init: options.init, rng: options.rng });
+  return new Sequential(new Flatten(), ...fc.layers, last);
+}
 
 /**
- * CS231n's classification + localization network: a conv backbone and shared FC layers, then a class
- * head and a box head side by side (children `backbone`, `trunk`, `cls`, `box`).
+ * CS231n's classification + localization network: one conv backbone, then a class head and a box head
+ * side by side (children `backbone`, `cls`, `box`). The class head sees the map max-pooled over all
+ * positions, so what the object is does not depend on where it is; the box head sees the whole map.
  */
 export class LocalizerNet extends Module {
   readonly backbone: Sequential;
-  readonly trunk: Sequential;
-  readonly cls: Linear;
-  readonly box: Linear;
+  readonly cls: Sequential;
+  readonly box: Sequential;
 
   constructor(arch: LocalizerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
     const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
     const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
-    const fc = fcStack(flatSize(conv.shape), arch.fc, stack);
+    const [channels, height, width] = conv.shape;
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
-    this.trunk = this.registerModule('trunk', new Sequential(new Flatten(), ...fc.layers));
-    this.cls = this.registerModule('cls', new Linear(fc.features, shape.classes, { init: shape.init, rng }));
-    this.box = this.registerModule('box', new Linear(fc.features, 4, { init: shape.init, rng }));
+    const pooled = head(channels, arch.fc, shape.classes, stack);
+    this.cls = this.registerModule('cls', new Sequential(new MaxPool2d([height, width]), pooled));
+    this.box = this.registerModule('box', head(channels * height * width, arch.fc, 4, stack));
   }
 
   forward(x: Tensor): LocalizerOutput {
-    const features = this.trunk.forward(this.backbone.forward(x));
+    const features = this.backbone.forward(x);
     return { logits: this.cls.forward(features), box: this.box.forward(features) };
   }
 }
