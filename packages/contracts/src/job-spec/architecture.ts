@@ -48,6 +48,12 @@ export const localizerSchema = z.object({
   fc: hiddenLayersSchema([256]),
   activation: activationSchema,
   boxLoss: z.enum(['smooth-l1', 'l2']).default('smooth-l1'),
+  /** Where smooth-L1 turns linear, on box codes (fractions of the input): 1/9 is about 7 px of 64. */
+  smoothL1Beta: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1 / 9),
   boxWeight: z.number().positive().default(1),
 });
 

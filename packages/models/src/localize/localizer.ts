@@ -26,9 +26,6 @@ import {
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
 
-/** Smooth-L1's quadratic zone on box codes (fractions of the input): about 7 px of a 64 px image. */
-const SMOOTH_L1_BETA = 1 / 9;
-
 const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
 
 /** Per batch: class accuracy and the mean IoU of the decoded boxes with the true ones. */
@@ -142,7 +139,7 @@ export class Localizer implements VisionModel<'localize'> {
     const boxLoss = (out: LocalizerOutput, batch: Batch<LocalizationTargets>) =>
       arch.boxLoss === 'l2'
         ? mseLoss(out.box, batch.targets.boxes)
-        : smoothL1Loss(out.box, batch.targets.boxes, { beta: SMOOTH_L1_BETA });
+        : smoothL1Loss(out.box, batch.targets.boxes, { beta: arch.smoothL1Beta });
     const result = await trainNetwork<LocalizationTargets, LocalizerOutput>(
       network,
       {
