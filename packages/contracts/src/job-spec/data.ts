@@ -95,6 +95,8 @@ export type Preprocessing = z.infer<typeof preprocessingSchema>;
 export const augmentationSchema = z
   .object({
     flip: z.boolean().default(false),
+    /** Box tasks: each training image rendered as a photo-like upload of another size would arrive (seeded). */
+    photoLike: z.boolean().default(false),
     randomCrop: z.object({ padding: z.int().min(0).max(32).default(2) }).optional(),
     colorJitter: z
       .object({

@@ -25,6 +25,7 @@ import {
 } from './localization-dataset.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
+import { photoLikeBoxes } from './photo-like-boxes.js';
 
 const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
 
@@ -48,7 +49,6 @@ function batchMetrics(out: LocalizerOutput, batch: Batch<LocalizationTargets>): 
  */
 export class Localizer implements VisionModel<'localize'> {
   readonly task = 'localize';
-  private augment: BoxedAugmentation | undefined;
 
   private constructor(
     readonly architecture: LocalizerArchitecture,
@@ -73,12 +73,6 @@ export class Localizer implements VisionModel<'localize'> {
     network.loadStateDict(withPrefix(records, 'net'));
     network.eval();
     return new Localizer(arch, manifest.inputSpec, manifest.labels, { network, preprocessor, shape });
-  }
-
-  /** Applied to each training image with its box (e.g. photo-like augmentation); none by default. */
-  withAugmentation(augment: BoxedAugmentation): this {
-    this.augment = augment;
-    return this;
   }
 
   private ready() {
@@ -128,7 +122,7 @@ export class Localizer implements VisionModel<'localize'> {
       indices: data.train,
       targets,
       preprocess: preprocessor,
-      ...(this.augment ? { augment: this.augment } : {}),
+      ...(spec.augmentation.photoLike ? { augment: photoLikeBoxes(data.set.width, data.set.height) } : {}),
     });
     const validation = new LocalizationDataset(data.set, {
       indices: data.validation,

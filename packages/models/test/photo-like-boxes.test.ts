@@ -1,0 +1,53 @@
+import { Rng } from '@ocellus/tensor';
+import { boxIou } from '@ocellus/vision/boxes';
+import { describe, expect, it } from 'vitest';
+import { photoLikeBoxes } from '../src/localize/photo-like-boxes.js';
+
+const SIDE = 64;
+
+/** A white square (white on black, as the digit sets are) and its box. */
+function square(x0: number, y0: number, size: number) {
+  const pixels = new Float32Array(SIDE * SIDE);
+  for (let y = y0; y < y0 + size; y++) pixels.fill(1, y * SIDE + x0, y * SIDE + x0 + size);
+  return { pixels, box: [x0, y0, x0 + size, y0 + size] as [number, number, number, number] };
+}
+
+/** The extent of the pixels above 0.5, as a box. */
+function inkBox(pixels: Float32Array): [number, number, number, number] {
+  let [x1, y1, x2, y2] = [SIDE, SIDE, 0, 0];
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      if (pixels[y * SIDE + x]! > 0.5) {
+        x1 = Math.min(x1, x);
+        y1 = Math.min(y1, y);
+        x2 = Math.max(x2, x + 1);
+        y2 = Math.max(y2, y + 1);
+      }
+    }
+  }
+  return [x1, y1, x2, y2];
+}
+
+describe('photo-like training images for the localizer', () => {
+  const augment = photoLikeBoxes(SIDE, SIDE);
+
+  it('moves the box with the ink through size, aspect, zoom, polarity and the digit-scene normalisation', () => {
+    const rng = new Rng(3);
+    let changed = 0;
+    for (let i = 0; i < 40; i++) {
+      const image = square(10 + (i % 20), 14, 24);
+      const out = augment(image, rng);
+      expect(out.pixels).toHaveLength(SIDE * SIDE);
+      expect(boxIou(out.box, inkBox(out.pixels))).toBeGreaterThan(0.8);
+      if (boxIou(out.box, image.box) < 0.95) changed++;
+    }
+    expect(changed).toBeGreaterThan(20);
+  });
+
+  it('gives the same image and box for the same seed', () => {
+    const a = augment(square(20, 20, 20), new Rng(9));
+    const b = augment(square(20, 20, 20), new Rng(9));
+    expect(Array.from(b.pixels)).toEqual(Array.from(a.pixels));
+    expect(b.box).toEqual(a.box);
+  });
+});
