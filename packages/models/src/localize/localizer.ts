@@ -18,11 +18,7 @@ import { scoreRows } from '../classify/score-rows.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { decodeBox } from './box-encoding.js';
-import {
-  type BoxedAugmentation,
-  LocalizationDataset,
-  type LocalizationTargets,
-} from './localization-dataset.js';
+import { LocalizationDataset, type LocalizationTargets } from './localization-dataset.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
 import { photoLikeBoxes } from './photo-like-boxes.js';
