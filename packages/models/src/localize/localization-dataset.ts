@@ -1,7 +1,7 @@
 import type { Box } from '@ocellus/contracts';
 import type { Batch, IndexedDataset } from '@ocellus/nn/train';
 import { type Rng, Tensor } from '@ocellus/tensor';
-import { gatherBatch, type ImageSet, type InputTransform } from '@ocellus/vision/datasets';
+import { gatherBatch, type ImageSet, type InputTransform, imageIndices } from '@ocellus/vision/datasets';
 import { encodeBox } from './box-encoding.js';
 
 /** A batch's targets: each image's class and its box code (`encodeBox`), [n, 4]. */
@@ -40,11 +40,7 @@ export class LocalizationDataset implements IndexedDataset<LocalizationTargets> 
 
   batch(positions: Int32Array, rng: Rng): Batch<LocalizationTargets> {
     const { indices, augment, preprocess } = this.options;
-    const chosen = positions.map((p) => {
-      if (!(p >= 0 && p < indices.length))
-        throw new RangeError(`dataset position ${p} outside [0, ${indices.length})`);
-      return indices[p]!;
-    });
+    const chosen = imageIndices(positions, indices.length, indices);
     const { height, width } = this.set;
     const gathered = gatherBatch(this.set, chosen);
     const targets = this.options.targets(chosen);

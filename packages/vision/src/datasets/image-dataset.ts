@@ -1,5 +1,6 @@
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { type Batch, gatherBatch, type ImageSet } from './image-set.js';
+import { imageIndices } from './positions.js';
 
 /** Random access by position, structurally the same type as @ocellus/nn's. */
 export interface IndexedDataset<T = Int32Array> {
@@ -48,11 +49,7 @@ export class ImageDataset implements IndexedDataset {
   }
 
   batch(positions: Int32Array, rng: Rng): Batch {
-    const size = this.size;
-    const indices = positions.map((p) => {
-      if (!(p >= 0 && p < size)) throw new RangeError(`dataset position ${p} outside [0, ${size})`);
-      return this.indices ? this.indices[p]! : p;
-    });
+    const indices = imageIndices(positions, this.size, this.indices);
     const gathered = gatherBatch(this.set, indices);
     let inputs = gathered.inputs;
     if (this.augment) inputs = this.augment(inputs, rng);

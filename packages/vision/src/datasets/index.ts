@@ -9,4 +9,5 @@ export {
   type InputTransform,
 } from './image-dataset.js';
 export { type Batch, gatherBatch, type ImageSet } from './image-set.js';
+export { imageIndices } from './positions.js';
 export { groupByLabel, proportionalCounts, shuffled } from './stratify.js';

@@ -1,7 +1,7 @@
 import type { Box } from '@ocellus/contracts';
 import type { Batch, IndexedDataset } from '@ocellus/nn/train';
 import { Rng, Tensor } from '@ocellus/tensor';
-import type { ImageSet } from '@ocellus/vision/datasets';
+import { type ImageSet, imageIndices } from '@ocellus/vision/datasets';
 import type { SlidingWindowArchitecture } from './architecture.js';
 import { encodeInWindow, type Window } from './framing.js';
 import { cropWindow } from './window-crop.js';
@@ -40,11 +40,7 @@ export class WindowDataset implements IndexedDataset<WindowTargets> {
 
   batch(positions: Int32Array, rng: Rng): Batch<WindowTargets> {
     const { indices, arch, background, hardNegatives, fixedSeed } = this.options;
-    const chosen = positions.map((p) => {
-      if (!(p >= 0 && p < indices.length))
-        throw new RangeError(`dataset position ${p} outside [0, ${indices.length})`);
-      return indices[p]!;
-    });
+    const chosen = imageIndices(positions, indices.length, indices);
     const targets = this.options.targets(chosen);
     const image = { width: this.set.width, height: this.set.height };
     const windows = Array.from(chosen, (index, i) => {
