@@ -3,18 +3,17 @@ import { setPriority } from 'node:os';
 
 /**
  * Raises the calling thread's nice value by `nice` (Linux only; elsewhere, or when refused, it stays
- * as it is and the reason is returned). Threads it starts afterwards inherit it: the inference thread
+ * as it is: a lower priority is an improvement, never a requirement). Threads it starts afterwards inherit it: the inference thread
  * and its GEMM workers then yield the cores to the event loop, so health checks and admission answer
  * at once while forward passes use whatever time is left.
  */
-export function lowerThreadPriority(nice: number): string | undefined {
-  if (nice === 0) return undefined;
+export function lowerThreadPriority(nice: number): void {
+  if (nice === 0) return;
   try {
     // `/proc/thread-self` is `<pid>/task/<tid>`; setpriority(2) on a tid changes that thread alone.
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     setPriority(tid, nice);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+  } catch {
+    // No /proc/thread-self (not Linux) or the call was refused: forward passes run at the loop's priority.
   }
 }
