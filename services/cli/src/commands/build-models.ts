@@ -52,17 +52,14 @@ async function trainSpec(
   }
 }
 
-/** Each target as `98.50% test accuracy`, joined; `-` for none. */
-const targetsText = (targets: readonly MetricTarget[]) =>
+/** Each target's metric with its figure, as `98.50% test accuracy`, joined; `-` for none. */
+const figuresText = (
+  targets: readonly MetricTarget[],
+  figure: (target: MetricTarget) => number | undefined,
+) =>
   targets.length === 0
     ? '-'
-    : targets.map((t) => `${formatPercent(t.min)} ${metricWords(t.metric)}`).join(', ');
-
-/** The manifest's figures for the targets' metrics, in the same form. */
-const scoresText = (targets: readonly MetricTarget[], metrics: Record<string, number>) =>
-  targets.length === 0
-    ? '-'
-    : targets.map((t) => `${formatPercent(metrics[t.metric])} ${metricWords(t.metric)}`).join(', ');
+    : targets.map((t) => `${formatPercent(figure(t))} ${metricWords(t.metric)}`).join(', ');
 
 /**
  * `npm run models:build`: trains every committed spec whose content has no published version yet
@@ -97,7 +94,7 @@ export async function buildModels(args: string[], io: CliIo): Promise<number> {
     let status = 'kept';
     if (manifest === undefined && values.check) {
       io.stderr.write(`ocellus: ${spec.model} has no version built from ${path} (job ${jobId})\n`);
-      rows.push([spec.model, '-', '-', targetsText(targetsOf(spec)), '-', '-', 'missing']);
+      rows.push([spec.model, '-', '-', figuresText(targetsOf(spec), (t) => t.min), '-', '-', 'missing']);
       ok = false;
       continue;
     }
@@ -126,8 +123,8 @@ export async function buildModels(args: string[], io: CliIo): Promise<number> {
     rows.push([
       spec.model,
       String(manifest.version),
-      scoresText(targets, manifest.metrics),
-      targetsText(targets),
+      figuresText(targets, (t) => manifest.metrics[t.metric]),
+      figuresText(targets, (t) => t.min),
       formatDuration(manifest.metrics['trainSeconds'] ?? Number.NaN),
       formatBytes(manifest.weights.bytes),
       meets ? status : `${status}, below target`,
