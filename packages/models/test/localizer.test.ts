@@ -67,7 +67,8 @@ const spec = defaultJobSpecSchema.parse({
       { filters: 16, kernel: 3, pool: 2 },
     ],
     fc: [64],
-    boxWeight: 10,
+    boxWeight: 30,
+    smoothL1Beta: 0.01,
   },
   dataset: { name: 'digit-loc' },
   preprocessing: { normalize: 'none' },
@@ -88,6 +89,7 @@ describe('localizer', () => {
     });
     expect(losses).toContain('loss_cls');
     expect(losses).toContain('loss_box');
+    expect(losses).toContain('loss_centre');
     expect(metrics.valAccuracy).toBeGreaterThan(0.95);
     expect(metrics.valMeanIou).toBeGreaterThan(0.65);
 

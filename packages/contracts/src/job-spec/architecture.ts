@@ -41,11 +41,16 @@ export const cnnSchema = z.object({
   activation: activationSchema,
 });
 
-/** Classification + box regression heads on one backbone; L = L_cls + boxWeight * L_box. */
+/**
+ * Classification + box regression heads on one backbone; L = L_cls + L_centre + boxWeight * L_box. `fc` is
+ * the class head's hidden widths; the box head is a 3x3 conv of `boxChannels` over the backbone's map, then
+ * per cell a centre score and a box.
+ */
 export const localizerSchema = z.object({
   type: z.literal('localizer'),
   layers: convStackSchema,
   fc: hiddenLayersSchema([256]),
+  boxChannels: z.int().min(1).max(512).default(64),
   activation: activationSchema,
   boxLoss: z.enum(['smooth-l1', 'l2']).default('smooth-l1'),
   /** Where smooth-L1 turns linear, on box codes (fractions of the input): 1/9 is about 7 px of 64. */

@@ -91,10 +91,25 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       return dense(flat, [], CLASSES);
     case 'mlp':
       return dense(flat, arch.hidden, CLASSES);
-    case 'cnn':
-    case 'localizer': {
+    case 'cnn': {
       const { cost, shape: out } = convStack(arch.layers, shape);
-      return add(cost, dense(size(out), arch.fc, CLASSES + 4));
+      return add(cost, dense(size(out), arch.fc, CLASSES));
+    }
+    case 'localizer': {
+      // The class head reads the pooled map; the box head is a 3x3 conv, then 5 numbers per cell.
+      const { cost, shape: out } = convStack(arch.layers, shape);
+      const [channels, height, width] = out;
+      const trunk = {
+        filters: arch.boxChannels,
+        kernel: 3,
+        stride: 1,
+        padding: 1,
+        pool: 1,
+        batchNorm: false,
+      };
+      const boxHead = convStack([trunk], out);
+      const cells = { params: 5 * (arch.boxChannels + 1), activations: 5 * height * width };
+      return add(add(add(cost, dense(channels, arch.fc, CLASSES)), boxHead.cost), cells);
     }
     case 'sliding-window':
     case 'rcnn': {

@@ -18,6 +18,7 @@ import { scoreRows } from '../classify/score-rows.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { decodeBox } from './box-encoding.js';
+import { decodeGrid, type GridTargets, gridTargets } from './centre-grid.js';
 import { LocalizationDataset, type LocalizationTargets } from './localization-dataset.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
@@ -26,9 +27,13 @@ import { photoLikeBoxes } from './photo-like-boxes.js';
 const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
 
 /** Per batch: class accuracy and the mean IoU of the decoded boxes with the true ones. */
-function batchMetrics(out: LocalizerOutput, batch: Batch<LocalizationTargets>): Record<string, number> {
+function batchMetrics(
+  network: LocalizerNet,
+  out: LocalizerOutput,
+  batch: Batch<LocalizationTargets>,
+): Record<string, number> {
   const predicted = argmax(out.logits, 1).values();
-  const codes = out.box.values();
+  const codes = decodeGrid(out.centre, out.box, network.grid);
   const truth = batch.targets.boxes.values();
   let correct = 0;
   let iou = 0;
@@ -40,8 +45,9 @@ function batchMetrics(out: LocalizerOutput, batch: Batch<LocalizationTargets>): 
 }
 
 /**
- * `localizer` (CS231n classification + localization): one conv backbone, a class head and a box head,
- * trained with L = L_cls + boxWeight * L_box (smooth-L1 or L2 on the box codes of `box-encoding`).
+ * `localizer` (CS231n classification + localization): one conv backbone, a class head and a dense box
+ * head, trained with L = L_cls + L_centre + boxWeight * L_box: softmax cross-entropy over the classes and
+ * over the cells for the centre, smooth-L1 or L2 on the box codes of `centre-grid` around the centre.
  */
 export class Localizer implements VisionModel<'localize'> {
   readonly task = 'localize';
@@ -83,8 +89,8 @@ export class Localizer implements VisionModel<'localize'> {
     return noGrad(() => {
       network.eval();
       const out = network.forward(preprocessor.transform(batch));
-      const codes = out.box.values();
-      const n = out.box.shape[0]!;
+      const codes = decodeGrid(out.centre, out.box, network.grid);
+      const n = out.logits.shape[0]!;
       const boxes = new Float32Array(4 * n);
       for (let i = 0; i < n; i++) boxes.set(decodeBox(codes, width, height, 4 * i), 4 * i);
       return { scores: softmax(out.logits, 1), box: new Tensor(boxes, [n, 4]) };
@@ -126,22 +132,26 @@ export class Localizer implements VisionModel<'localize'> {
       preprocess: preprocessor,
     });
     const { l2 } = spec.regularization;
-    const boxLoss = (out: LocalizerOutput, batch: Batch<LocalizationTargets>) =>
+    const boxLoss = (out: LocalizerOutput, targets: GridTargets) =>
       arch.boxLoss === 'l2'
-        ? mseLoss(out.box, batch.targets.boxes)
-        : smoothL1Loss(out.box, batch.targets.boxes, { beta: arch.smoothL1Beta });
+        ? mseLoss(out.box, targets.boxes, { weights: targets.weights })
+        : smoothL1Loss(out.box, targets.boxes, { beta: arch.smoothL1Beta, weights: targets.weights });
     const result = await trainNetwork<LocalizationTargets, LocalizerOutput>(
       network,
       {
         train,
         validation,
         forward: (_model, batch) => network.forward(batch.inputs),
-        loss: (out, batch) => ({
-          cls: softmaxCrossEntropy(out.logits, batch.targets.classes),
-          box: mul(boxLoss(out, batch), arch.boxWeight),
-          ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
-        }),
-        metrics: batchMetrics,
+        loss: (out, batch) => {
+          const grid = gridTargets(batch.targets.boxes, network.grid);
+          return {
+            cls: softmaxCrossEntropy(out.logits, batch.targets.classes),
+            centre: softmaxCrossEntropy(out.centre, grid.centres),
+            box: mul(boxLoss(out, grid), arch.boxWeight),
+            ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
+          };
+        },
+        metrics: (out, batch) => batchMetrics(network, out, batch),
         monitor: { metric: 'val_loss', mode: 'min' },
         logMetric: 'val_iou',
       },
