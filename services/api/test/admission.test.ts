@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import { type MultipartPart, multipartBody } from '@ocellus/api/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from './helpers/app.js';
 import { whitePng } from './helpers/images.js';
@@ -10,12 +11,16 @@ interface RawReply {
   status: number;
   headers: Record<string, string>;
   body: { error?: string; code?: string };
-  /** Body bytes the client had sent when the reply came: fewer than declared means it was not waited for. */
-  sentBytes: number;
 }
 
-/** POSTs over a bare socket, declaring `declaredBytes` of body but sending only `sendBytes`, and reads the reply. */
-function rawPost(url: string, path: string, declaredBytes: number, sendBytes = 0): Promise<RawReply> {
+/** POSTs over a bare socket, declaring `declaredBytes` of body but sending only `sent`, and reads the reply. */
+function rawPost(
+  url: string,
+  path: string,
+  declaredBytes: number,
+  sent: Buffer = Buffer.alloc(0),
+  contentType = 'image/png',
+): Promise<RawReply> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), '127.0.0.1');
@@ -37,13 +42,12 @@ function rawPost(url: string, path: string, declaredBytes: number, sendBytes = 0
         status: Number(statusLine.split(' ')[1]),
         headers,
         body: JSON.parse(body.toString('utf8')),
-        sentBytes: sendBytes,
       });
     });
     socket.write(
-      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: image/png\r\ncontent-length: ${declaredBytes}\r\n\r\n`,
+      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: ${contentType}\r\ncontent-length: ${declaredBytes}\r\n\r\n`,
     );
-    if (sendBytes > 0) socket.write(Buffer.alloc(sendBytes));
+    if (sent.length > 0) socket.write(sent);
   });
 }
 
@@ -123,6 +127,45 @@ describe('admission control on the inference routes', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^ocellus_requests_shed_total\{reason="inflight_model"\} 2$/m);
     expect(metrics).toMatch(/^ocellus_requests_in_flight 0$/m);
+  });
+
+  it('counts a model named only by a multipart field against that model, not the default', async () => {
+    const url = await listening({ OCELLUS_MAX_INFLIGHT: '8', OCELLUS_MAX_INFLIGHT_PER_MODEL: '1' }, 1000);
+    const png = await whitePng();
+    const upload = async (parts: MultipartPart[]) => {
+      const reply = await fetch(`${url}/v1/classify`, { method: 'POST', ...multipartBody(parts) });
+      return { status: reply.status, body: (await reply.json()) as { model?: string; code?: string } };
+    };
+    const image = { name: 'image', filename: 'white.png', data: png };
+    const held = upload([{ name: 'model', value: 'other' }, image]);
+    await eventually('other to be in flight', () => t!.app.inFlight.countOf('other') === 1);
+    expect(t!.app.inFlight.countOf('digits-cnn')).toBe(0);
+
+    const fieldFirst = await upload([{ name: 'model', value: 'other' }, image]);
+    expect([fieldFirst.status, fieldFirst.body.code]).toEqual([503, 'OVERLOADED']);
+    const fieldLast = await upload([image, { name: 'model', value: 'other' }]);
+    expect([fieldLast.status, fieldLast.body.code]).toEqual([503, 'OVERLOADED']);
+    const defaultModel = await upload([image]);
+    expect([defaultModel.status, defaultModel.body.model]).toEqual([200, 'digits-cnn']);
+
+    expect((await held).status).toBe(200);
+    expect([t!.app.inFlight.count, t!.app.inFlight.countOf('other')]).toEqual([0, 0]);
+  });
+
+  it('refuses a model named by a field that precedes the image before the image is read', async () => {
+    const url = await listening({ OCELLUS_MAX_INFLIGHT: '8', OCELLUS_MAX_INFLIGHT_PER_MODEL: '1' }, 1000);
+    const held = classify(url, '?model=other');
+    await eventually('other to be in flight', () => t!.app.inFlight.countOf('other') === 1);
+    const { body, headers } = multipartBody([
+      { name: 'model', value: 'other' },
+      { name: 'image', filename: 'large.png', data: Buffer.alloc(5_000_000) },
+    ]);
+    const contentType = headers['content-type'];
+    const refused = await rawPost(url, '/v1/classify', body.length, body.subarray(0, 1000), contentType);
+    expect([refused.status, refused.body.code]).toEqual([503, 'OVERLOADED']);
+    expect(refused.body.error).toContain('OCELLUS_MAX_INFLIGHT_PER_MODEL');
+    expect((await held).status).toBe(200);
+    expect(t!.app.inFlight.count).toBe(0);
   });
 
   it('gives every slot back after a success, a 4xx and a client that goes away', async () => {

@@ -3,7 +3,7 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
 import { ApiError } from '../errors.js';
-import { DecodeSlots, InFlight, ShedError } from '../serving/admission.js';
+import { type Admission, DecodeSlots, InFlight, ShedError } from '../serving/admission.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,16 +12,28 @@ declare module 'fastify' {
     /** The bounded image decodes; pass to `decodeUploads`. */
     decodeSlots: DecodeSlots;
   }
+  interface FastifyRequest {
+    /** The place an inference request holds in `inFlight`; null on the routes admission does not count. */
+    admission: Admission | null;
+  }
 }
 
-/** The model an inference request is for, from what is known before its body: route, query, URL. */
-type ModelOf = (request: FastifyRequest) => string;
+/** The model an inference request is for, from what is known before its body, or undefined when its body names it. */
+type ModelOf = (request: FastifyRequest) => string | undefined;
 
+// Looser than Fastify's parser match, so no body it reads as multipart is counted against the default.
+const MULTIPART = /multipart\/form-data/i;
+
+/**
+ * The query's `model`, else the task's default, except for a multipart body, whose `model` field names it:
+ * that one is counted in the total at once and against its model as the handler reads the field.
+ */
 const taskModel =
   (task: Task): ModelOf =>
   (request) => {
     const { model } = request.query as { model?: unknown };
-    return typeof model === 'string' && model !== '' ? model : DEFAULT_MODEL_OF_TASK[task];
+    if (typeof model === 'string' && model !== '') return model;
+    return MULTIPART.test(request.headers['content-type'] ?? '') ? undefined : DEFAULT_MODEL_OF_TASK[task];
   };
 const oipModel: ModelOf = (request) => (request.params as { name: string }).name;
 
@@ -35,7 +47,9 @@ const ADMITTED = new Map<string, ModelOf>([
 /**
  * Admission control before anything else: an inference request over the in-flight bounds is answered
  * 503 OVERLOADED with `Retry-After` from its `onRequest` hook, before its body is read; an admitted one
- * holds its slot until the reply is sent or the socket closes. Register before the inference routes.
+ * holds its slot until the reply is sent or the socket closes. A model named only by a multipart field is
+ * checked against its own bound when the handler reads that field, before any image is decoded (see
+ * `runInference`). Register before the inference routes.
  */
 export default fp(
   async (fastify) => {
@@ -43,6 +57,7 @@ export default fp(
     const decodeSlots = new DecodeSlots(fastify.config.admission);
     fastify.decorate('inFlight', inFlight);
     fastify.decorate('decodeSlots', decodeSlots);
+    fastify.decorateRequest('admission', null);
     new Gauge({
       name: 'ocellus_requests_in_flight',
       help: 'Inference requests admitted and not yet answered',
@@ -61,15 +76,16 @@ export default fp(
     const admit =
       (modelOf: ModelOf): onRequestHookHandler =>
       (request, reply, done) => {
-        let release: () => void;
+        let admission: Admission;
         try {
-          release = inFlight.admit(modelOf(request));
+          admission = inFlight.admit(modelOf(request));
         } catch (error) {
           return done(error as Error);
         }
+        request.admission = admission;
         // A response emits 'close' once, after its reply is written or when the socket goes first.
-        reply.raw.once('close', release);
-        if (reply.raw.destroyed) release();
+        reply.raw.once('close', admission.release);
+        if (reply.raw.destroyed) admission.release();
         done();
       };
 

@@ -14,6 +14,14 @@ export class ShedError extends ApiError {
   }
 }
 
+/** One admitted request's place: in the total from admission, against its model once that is known. */
+export interface Admission {
+  /** Counts the request against `model`, or throws ShedError at that model's bound; a no-op once it counts against one. */
+  countAgainst(model: string): void;
+  /** Gives the place back, once however often called. */
+  release(): void;
+}
+
 /**
  * Requests in flight, counted from their first byte until the reply is out, in total and per model
  * (Envoy's and Finagle's concurrency limit: refuse at once rather than queue past what the cores drain).
@@ -32,34 +40,50 @@ export class InFlight {
     return this.perModel.get(model) ?? 0;
   }
 
-  /** Takes a slot for `model` or throws ShedError; the release gives it back once, however often called. */
-  admit(model: string): () => void {
-    const { maxInFlight, maxInFlightPerModel } = this.bounds;
-    if (this.total >= maxInFlight) {
+  /**
+   * Takes a place in the total, and against `model` when it is known before the body, or throws ShedError;
+   * a request whose body names its model is counted against it later, with `countAgainst`.
+   */
+  admit(model: string | undefined): Admission {
+    if (this.total >= this.bounds.maxInFlight) {
       throw new ShedError(
         'inflight',
         `the server has ${this.total} requests in flight, its limit (${ADMISSION_SETTINGS.maxInFlight})`,
       );
     }
+    if (model !== undefined) this.take(model);
+    this.total++;
+    let counted = model;
+    let released = false;
+    return {
+      countAgainst: (name) => {
+        if (released || counted !== undefined) return;
+        this.take(name);
+        counted = name;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.total--;
+        if (counted === undefined) return;
+        const left = this.countOf(counted) - 1;
+        // Entries go when they reach zero, so names from query strings never pile up.
+        if (left > 0) this.perModel.set(counted, left);
+        else this.perModel.delete(counted);
+      },
+    };
+  }
+
+  /** One more in flight for `model`, or ShedError at its bound. */
+  private take(model: string): void {
     const held = this.countOf(model);
-    if (held >= maxInFlightPerModel) {
+    if (held >= this.bounds.maxInFlightPerModel) {
       throw new ShedError(
         'inflight_model',
         `this model has ${held} requests in flight, its limit (${ADMISSION_SETTINGS.maxInFlightPerModel})`,
       );
     }
-    this.total++;
     this.perModel.set(model, held + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.total--;
-      const left = this.countOf(model) - 1;
-      // Entries go when they reach zero, so names from query strings never pile up.
-      if (left > 0) this.perModel.set(model, left);
-      else this.perModel.delete(model);
-    };
   }
 }
 

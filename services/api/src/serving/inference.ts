@@ -3,6 +3,7 @@ import {
   type InferenceOptions,
   type InferenceResponse,
   inferenceOptionsSchemas,
+  isModelName,
   type Task,
   toValidationIssues,
 } from '@ocellus/contracts';
@@ -40,9 +41,16 @@ export async function runInference<T extends Task>(
   reply: FastifyReply,
 ): Promise<InferenceResponse<T>> {
   const { config, aliases, models } = request.server;
-  const upload = await readUpload(request, config.limits);
+  // Admission counted a multipart request without `?model=` in the total only. It counts against the model
+  // its `model` field names as soon as that field is read, so one sent before the images is refused before
+  // they are read; without the field, against the default once the body is in. Either way before decoding.
+  const countAgainst = (model: string) => request.admission?.countAgainst(model);
+  const upload = await readUpload(request, config.limits, (field, value) => {
+    if (field === 'model' && isModelName(value)) countAgainst(value);
+  });
   const options = optionsOf(task, request, upload.fields);
   const name = options.model ?? DEFAULT_MODEL_OF_TASK[task];
+  countAgainst(name);
   const manifest = await resolveVersion(aliases, name, options);
   const { version } = manifest;
   if (manifest.task !== task) {

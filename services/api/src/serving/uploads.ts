@@ -41,7 +41,10 @@ function multipartError(error: { code?: string; message: string }, limits: Limit
   }
 }
 
-async function readMultipart(request: FastifyRequest, limits: Limits): Promise<Upload> {
+/** Called with each multipart text field as it is read, before the parts that follow it. */
+export type OnField = (name: string, value: string) => void;
+
+async function readMultipart(request: FastifyRequest, limits: Limits, onField: OnField): Promise<Upload> {
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
   const parts = request.parts({ limits: multipartLimits(limits) });
@@ -69,18 +72,20 @@ async function readMultipart(request: FastifyRequest, limits: Limits): Promise<U
       }
       if (part.fieldname in fields)
         throw invalidParameter(`field ${quotedName(part.fieldname)} is given twice`);
-      fields[part.fieldname] = String(part.value);
+      const value = String(part.value);
+      fields[part.fieldname] = value;
+      onField(part.fieldname, value);
     }
   }
   return { images, fields };
 }
 
 /** The images of a request: multipart `image` files, or a raw `image/*` body. */
-export async function readUpload(request: FastifyRequest, limits: Limits): Promise<Upload> {
+export async function readUpload(request: FastifyRequest, limits: Limits, onField: OnField): Promise<Upload> {
   let upload: Upload;
   if (request.isMultipart()) {
     try {
-      upload = await readMultipart(request, limits);
+      upload = await readMultipart(request, limits, onField);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       const mapped = multipartError(error as { code?: string; message: string }, limits);
