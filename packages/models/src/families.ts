@@ -3,6 +3,7 @@ import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
+import { FasterRcnn } from './detect/faster-rcnn/faster-rcnn.js';
 import { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 import { Localizer } from './localize/localizer.js';
 import type { ModelFamily, VisionModel } from './types.js';
@@ -36,6 +37,12 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
     task: 'detect',
     create: (spec, data) => SlidingWindowDetector.create(spec, data),
     fromArtifact: (manifest, tensors) => SlidingWindowDetector.fromArtifact(manifest, tensors),
+  },
+  'faster-rcnn': {
+    type: 'faster-rcnn',
+    task: 'detect',
+    create: (spec, data) => FasterRcnn.create(spec, data),
+    fromArtifact: (manifest, tensors) => FasterRcnn.fromArtifact(manifest, tensors),
   },
 };
 

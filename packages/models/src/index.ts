@@ -3,6 +3,7 @@ export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';
 export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';
 export { datasets, prepareData, UnsupportedDatasetError } from './data/datasets.js';
+export { FasterRcnn } from './detect/faster-rcnn/faster-rcnn.js';
 export { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';
 export { Localizer } from './localize/localizer.js';

@@ -2,6 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import type { Batch, IndexedDataset } from '@ocellus/nn/train';
 import { type Rng, Tensor } from '@ocellus/tensor';
 import { gatherBatch, type ImageSet, type InputTransform, imageIndices } from '@ocellus/vision/datasets';
+import type { ObjectsAugmentation } from '../augment/photo-like-objects.js';
 import { encodeBox } from './box-encoding.js';
 
 /** A batch's targets: each image's class and its box code (`encodeBox`), [n, 4]. */
@@ -10,20 +11,12 @@ export interface LocalizationTargets {
   boxes: Tensor;
 }
 
-/** One image with its box, in model-input pixels, as an augmentation sees it. */
-export interface BoxedImage {
-  pixels: Float32Array;
-  box: Box;
-}
-
-/** A seeded change of one image that moves its box with it (e.g. photo-like augmentation). */
-export type BoxedAugmentation = (image: BoxedImage, rng: Rng) => BoxedImage;
-
 export interface LocalizationDatasetOptions {
   indices: Int32Array;
   /** Each image's class and box, for the images at `indices` of the set. */
   targets: (indices: Int32Array) => { index: number; box: Box }[];
-  augment?: BoxedAugmentation;
+  /** Moves the box with the image; an image whose object it drops is used as it was. */
+  augment?: ObjectsAugmentation;
   preprocess?: InputTransform;
 }
 
@@ -53,9 +46,12 @@ export class LocalizationDataset implements IndexedDataset<LocalizationTargets> 
       let { box } = targets[i]!;
       if (augment) {
         const image = pixels.subarray(i * plane, (i + 1) * plane);
-        const changed = augment({ pixels: image, box }, rng);
-        image.set(changed.pixels);
-        box = changed.box;
+        const changed = augment({ pixels: image, objects: [{ box }] }, rng);
+        const [moved] = changed.objects;
+        if (moved) {
+          image.set(changed.pixels);
+          box = moved.box;
+        }
       }
       classes[i] = targets[i]!.index;
       encodeBox(box, width, height, boxes, 4 * i);

@@ -13,6 +13,7 @@ import { boxIou } from '@ocellus/vision/boxes';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
+import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme, type NetworkShape } from '../classify/network-builder.js';
 import { scoreRows } from '../classify/score-rows.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
@@ -22,7 +23,6 @@ import { decodeGrid, type GridTargets, gridTargets } from './centre-grid.js';
 import { LocalizationDataset, type LocalizationTargets } from './localization-dataset.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
-import { photoLikeBoxes } from './photo-like-boxes.js';
 
 const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
 
@@ -124,7 +124,7 @@ export class Localizer implements VisionModel<'localize'> {
       indices: data.train,
       targets,
       preprocess: preprocessor,
-      ...(spec.augmentation.photoLike ? { augment: photoLikeBoxes(data.set.width, data.set.height) } : {}),
+      ...(spec.augmentation.photoLike ? { augment: photoLikeObjects(data.set.width, data.set.height) } : {}),
     });
     const validation = new LocalizationDataset(data.set, {
       indices: data.validation,

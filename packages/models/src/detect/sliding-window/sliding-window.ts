@@ -9,12 +9,13 @@ import {
 import { l2Penalty, smoothL1Loss, softmaxCrossEntropy } from '@ocellus/nn/losses';
 import type { Batch } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
-import { argmax, indexSelect, mul, Rng, reshape, sum, Tensor } from '@ocellus/tensor';
+import { argmax, indexSelect, mul, Rng, reshape, sum, type Tensor } from '@ocellus/tensor';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { prefixed, withPrefix } from '../../artifact.js';
 import { initScheme } from '../../classify/network-builder.js';
 import { fitMetrics, trainNetwork } from '../../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
+import { detectionTensors } from '../detection-tensors.js';
 import type { SlidingWindowArchitecture } from './architecture.js';
 import { detectionsOf } from './detections.js';
 import type { Window } from './framing.js';
@@ -89,26 +90,9 @@ export class SlidingWindowDetector implements VisionModel<'detect'> {
     return found.map((candidates) => ({ detections: detectionsOf(candidates, { width, height }, options) }));
   }
 
-  /** `boxes` [N, D, 4] in model-input pixels, `scores` [N, D] and `classes` [N, D], padded with score 0 and class -1. */
+  /** `boxes` [N, D, 4] in model-input pixels, `scores` [N, D] and `classes` [N, D] (see detectionTensors). */
   infer(batch: Tensor): Record<string, Tensor> {
-    const outputs = this.predict(batch);
-    const n = outputs.length;
-    const d = this.architecture.detectionsPerImage;
-    const boxes = new Float32Array(n * d * 4);
-    const scores = new Float32Array(n * d);
-    const classes = new Float32Array(n * d).fill(-1);
-    outputs.forEach(({ detections }, i) => {
-      detections.forEach(({ index, score, box }, j) => {
-        boxes.set(box, (i * d + j) * 4);
-        scores[i * d + j] = score;
-        classes[i * d + j] = index;
-      });
-    });
-    return {
-      boxes: new Tensor(boxes, [n, d, 4]),
-      scores: new Tensor(scores, [n, d]),
-      classes: new Tensor(classes, [n, d]),
-    };
+    return detectionTensors(this.predict(batch), this.architecture.detectionsPerImage);
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {

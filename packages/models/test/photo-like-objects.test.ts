@@ -1,7 +1,8 @@
+import type { Box } from '@ocellus/contracts';
 import { Rng } from '@ocellus/tensor';
 import { boxIou } from '@ocellus/vision/boxes';
 import { describe, expect, it } from 'vitest';
-import { photoLikeBoxes } from '../src/localize/photo-like-boxes.js';
+import { photoLikeObjects } from '../src/augment/photo-like-objects.js';
 
 const SIDE = 64;
 
@@ -9,7 +10,7 @@ const SIDE = 64;
 function square(x0: number, y0: number, size: number) {
   const pixels = new Float32Array(SIDE * SIDE);
   for (let y = y0; y < y0 + size; y++) pixels.fill(1, y * SIDE + x0, y * SIDE + x0 + size);
-  return { pixels, box: [x0, y0, x0 + size, y0 + size] as [number, number, number, number] };
+  return { pixels, objects: [{ index: 7, box: [x0, y0, x0 + size, y0 + size] as Box }] };
 }
 
 /** The extent of the pixels above 0.5, as a box. */
@@ -28,8 +29,8 @@ function inkBox(pixels: Float32Array): [number, number, number, number] {
   return [x1, y1, x2, y2];
 }
 
-describe('photo-like training images for the localizer', () => {
-  const augment = photoLikeBoxes(SIDE, SIDE);
+describe('photo-like training images with their objects', () => {
+  const augment = photoLikeObjects(SIDE, SIDE);
 
   it('moves the box with the ink through size, aspect, zoom, polarity and the digit-scene normalisation', () => {
     const rng = new Rng(3);
@@ -38,8 +39,11 @@ describe('photo-like training images for the localizer', () => {
       const image = square(10 + (i % 20), 14, 24);
       const out = augment(image, rng);
       expect(out.pixels).toHaveLength(SIDE * SIDE);
-      expect(boxIou(out.box, inkBox(out.pixels))).toBeGreaterThan(0.8);
-      if (boxIou(out.box, image.box) < 0.95) changed++;
+      const [moved] = out.objects;
+      if (moved === undefined) continue;
+      expect(moved.index).toBe(7);
+      expect(boxIou(moved.box, inkBox(out.pixels))).toBeGreaterThan(0.8);
+      if (boxIou(moved.box, image.objects[0]!.box) < 0.95) changed++;
     }
     expect(changed).toBeGreaterThan(20);
   });
@@ -48,6 +52,16 @@ describe('photo-like training images for the localizer', () => {
     const a = augment(square(20, 20, 20), new Rng(9));
     const b = augment(square(20, 20, 20), new Rng(9));
     expect(Array.from(b.pixels)).toEqual(Array.from(a.pixels));
-    expect(b.box).toEqual(a.box);
+    expect(b.objects).toEqual(a.objects);
+  });
+
+  it('drops an object pushed off the canvas and keeps the others', () => {
+    const pixels = new Float32Array(SIDE * SIDE);
+    const objects = [
+      { index: 1, box: [20, 20, 40, 40] as Box },
+      { index: 2, box: [-30, 0, -10, 20] as Box },
+    ];
+    const out = augment({ pixels, objects }, new Rng(1));
+    expect(out.objects.map((o) => o.index)).toEqual([1]);
   });
 });

@@ -1,0 +1,139 @@
+import type { Box } from '@ocellus/contracts';
+import { defaultJobSpecSchema } from '@ocellus/contracts';
+import {
+  FasterRcnn,
+  modelFromArtifact,
+  type TrainingData,
+  toRecords,
+  type VisionModel,
+} from '@ocellus/models';
+import type { Manifest } from '@ocellus/registry';
+import { Rng } from '@ocellus/tensor';
+import { boxIou } from '@ocellus/vision/boxes';
+import { gatherBatch } from '@ocellus/vision/datasets';
+import { describe, expect, it } from 'vitest';
+
+const SIDE = 48;
+
+/** 48x48 scenes of one or two squares, filled (class 0) or outlined (class 1), 10-16 px, apart. */
+function scenes(count: number, seed: number): TrainingData<'detect'> {
+  const rng = new Rng(seed);
+  const images = new Float32Array(count * SIDE * SIDE);
+  const objects: { index: number; box: Box }[][] = [];
+  for (let i = 0; i < count; i++) {
+    const own: { index: number; box: Box }[] = [];
+    const wanted = rng.uniform() < 0.5 ? 1 : 2;
+    for (let k = 0; k < wanted; k++) {
+      const size = 10 + Math.floor(rng.uniform() * 7);
+      const x0 = k * 24 + Math.floor(rng.uniform() * (24 - size));
+      const y0 = Math.floor(rng.uniform() * (SIDE - size));
+      const index = rng.uniform() < 0.5 ? 0 : 1;
+      for (let y = y0; y < y0 + size; y++) {
+        for (let x = x0; x < x0 + size; x++) {
+          const edge = y - y0 < 2 || x - x0 < 2 || y0 + size - y <= 2 || x0 + size - x <= 2;
+          if (index === 0 || edge) images[i * SIDE * SIDE + y * SIDE + x] = 1;
+        }
+      }
+      own.push({ index, box: [x0, y0, x0 + size, y0 + size] });
+    }
+    objects.push(own);
+  }
+  const all = Int32Array.from({ length: count }, (_, i) => i);
+  return {
+    task: 'detect',
+    set: { images, labels: new Int32Array(count), size: count, channels: 1, height: SIDE, width: SIDE },
+    train: all.subarray(0, count - 30),
+    validation: all.subarray(count - 30),
+    labels: ['filled', 'outline'],
+    targets: (indices) => Array.from(indices, (i) => ({ objects: objects[i]! })),
+    imageFormat: 'digit-scene',
+  };
+}
+
+const spec = (epochs: number) =>
+  defaultJobSpecSchema.parse({
+    task: 'detect',
+    model: 'squares',
+    architecture: {
+      type: 'faster-rcnn',
+      layers: [
+        { filters: 8, kernel: 3, pool: 2 },
+        { filters: 16, kernel: 3, pool: 2 },
+      ],
+      fc: [32],
+      anchors: { sizes: [12, 16], ratios: [1] },
+      rpn: {
+        channels: 16,
+        batchSizePerImage: 32,
+        preNmsTopN: { train: 100, test: 50 },
+        postNmsTopN: { train: 30, test: 20 },
+      },
+      roiAlign: { output: 4 },
+      roiHeads: { batchSizePerImage: 16 },
+      lambda: 1,
+    },
+    dataset: { name: 'digit-scenes' },
+    optimizer: { type: 'adam', lr: 0.003 },
+    schedule: { epochs, batchSize: 8 },
+    seed: 3,
+  });
+
+describe('faster-rcnn', () => {
+  it('lowers its four losses as it trains, and its artifact detects the same', async () => {
+    const data = scenes(300, 1);
+    const model = FasterRcnn.create(spec(10), data);
+    const seen: Record<string, number>[] = [];
+    await model.fit(data, spec(10), {
+      onProgress: (p) => {
+        seen.push(p.metrics);
+      },
+    });
+    const [first, last] = [seen[0]!, seen.at(-1)!];
+    for (const name of ['loss_rpnObjectness', 'loss_rpnBox', 'loss_cls', 'loss_box']) {
+      expect(first[name], name).toBeGreaterThan(0);
+    }
+    // The RPN's losses fall; the RoI heads' need not, as better proposals bring them more positives.
+    expect(last.loss_rpnObjectness!).toBeLessThan(0.5 * first.loss_rpnObjectness!);
+    expect(last.loss_rpnBox!).toBeLessThan(0.5 * first.loss_rpnBox!);
+
+    const inputs = gatherBatch(data.set, data.validation).inputs;
+    const outputs = model.predict(inputs);
+    expect(outputs).toHaveLength(data.validation.length);
+    const truth = data.targets(data.validation);
+    let found = 0;
+    let total = 0;
+    outputs.forEach(({ detections }, i) => {
+      for (const object of truth[i]!.objects) {
+        total++;
+        if (detections.some((d) => d.index === object.index && boxIou(d.box, object.box) >= 0.5)) found++;
+      }
+    });
+    expect(found / total).toBeGreaterThan(0.8);
+    for (const { detections } of outputs) {
+      for (const { box, score, index } of detections) {
+        expect(score).toBeGreaterThan(0.05);
+        expect([0, 1]).toContain(index);
+        expect(box[0]).toBeGreaterThanOrEqual(0);
+        expect(box[2]).toBeLessThanOrEqual(SIDE);
+      }
+    }
+    const artifact = model.toArtifact();
+    const manifest = { ...artifact, name: 'squares', version: 1, task: 'detect' } as unknown as Manifest;
+    const restored = modelFromArtifact(manifest, toRecords(artifact.tensors)) as VisionModel<'detect'>;
+    expect(restored.predict(inputs)).toEqual(outputs);
+    const tensors = restored.infer(inputs);
+    expect(tensors.boxes!.shape).toEqual([data.validation.length, 100, 4]);
+  }, 120_000);
+
+  it('gives the same weights for the same spec and seed', async () => {
+    const data = scenes(40, 2);
+    const a = FasterRcnn.create(spec(1), data);
+    const b = FasterRcnn.create(spec(1), data);
+    await a.fit(data, spec(1), {});
+    await b.fit(data, spec(1), {});
+    const wa = a.toArtifact().tensors;
+    const wb = b.toArtifact().tensors;
+    for (const name of Object.keys(wa))
+      expect(Array.from(wb[name]!.values()), name).toEqual(Array.from(wa[name]!.values()));
+  });
+});
