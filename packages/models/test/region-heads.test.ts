@@ -116,7 +116,8 @@ describe('the RoI heads', () => {
     expect(exact.box.item()).toBe(0);
     expect(exact.cls.item()).toBeCloseTo(Math.log(5), 5);
     const firstPositive = sample.labels.findIndex((label) => label > 0);
-    deltas[firstPositive * 20 + 4 * sample.labels[firstPositive]!] += 1;
+    const column = firstPositive * 20 + 4 * sample.labels[firstPositive]!;
+    deltas[column] = deltas[column]! + 1;
     const off = roiLosses({ logits, deltas: new Tensor(deltas, [r, 20]) }, sample, 1 / 9);
     expect(off.box.item()).toBeCloseTo((1 - 0.5 / 9) / r, 5);
   });
