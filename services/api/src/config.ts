@@ -61,6 +61,11 @@ const envSchema = z.object({
   OCELLUS_MODEL_CACHE_SIZE: envInteger(8, 1, 1024),
   OCELLUS_REGISTRY_POLL_MS: envInteger(1000, 50, 3_600_000),
   REDIS_URL: redisUrlSchema.optional(),
+  // The reconnect wait is part of the call's time: a job route answers 503 QUEUE_UNAVAILABLE within a second.
+  OCELLUS_REDIS_CALL_TIMEOUT_MS: envInteger(900, 10, 600_000),
+  OCELLUS_REDIS_RECONNECT_WAIT_MS: envInteger(400, 0, 600_000),
+  // Job routes recover 50-130 ms after Redis is back at 200; ioredis's own 2 s cap would hold them that long.
+  OCELLUS_REDIS_RETRY_MAX_MS: envInteger(200, 10, 60_000),
   ...sharedSettings,
   OCELLUS_JOB_ATTEMPTS: envInteger(3, 1, 100),
   OCELLUS_JOB_BACKOFF_MS: envInteger(10_000, 0, 3_600_000),
@@ -129,6 +134,16 @@ export interface JobsConfig {
   maxPageSize: number;
 }
 
+/** How the job routes' Redis calls fail fast (see RedisGuard), so an outage is a quick 503, not a hang. */
+export interface RedisGuardConfig {
+  /** The most one call may take, for a Redis that accepts connections but does not answer. */
+  callTimeoutMs: number;
+  /** Of that, how long a call waits for a dropped connection to come back, so a restart this short is unseen. */
+  reconnectWaitMs: number;
+  /** The longest gap between reconnect attempts to a Redis that went away. */
+  retryMaxMs: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -147,6 +162,7 @@ export interface Config {
   modelCacheSize: number;
   registryPollMs: number;
   redisUrl: string | undefined;
+  redisGuard: RedisGuardConfig;
   jobs: JobsConfig;
   /** `POST /v1/datasets`: bytes of one uploaded archive (its contents have @ocellus/datasets' own limits). */
   datasetMaxUploadBytes: number;
@@ -200,6 +216,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `OCELLUS_JOBS_PAGE_SIZE: ${e.OCELLUS_JOBS_PAGE_SIZE} is more than OCELLUS_JOBS_MAX_PAGE_SIZE (${e.OCELLUS_JOBS_MAX_PAGE_SIZE})`,
     ]);
   }
+  if (e.OCELLUS_REDIS_RECONNECT_WAIT_MS >= e.OCELLUS_REDIS_CALL_TIMEOUT_MS) {
+    throw new ConfigError([
+      `OCELLUS_REDIS_RECONNECT_WAIT_MS: ${e.OCELLUS_REDIS_RECONNECT_WAIT_MS} is not less than OCELLUS_REDIS_CALL_TIMEOUT_MS (${e.OCELLUS_REDIS_CALL_TIMEOUT_MS}); a call that waited for a reconnect would have no time left to run`,
+    ]);
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -238,6 +259,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelCacheSize: e.OCELLUS_MODEL_CACHE_SIZE,
     registryPollMs: e.OCELLUS_REGISTRY_POLL_MS,
     redisUrl: e.REDIS_URL,
+    redisGuard: {
+      callTimeoutMs: e.OCELLUS_REDIS_CALL_TIMEOUT_MS,
+      reconnectWaitMs: e.OCELLUS_REDIS_RECONNECT_WAIT_MS,
+      retryMaxMs: e.OCELLUS_REDIS_RETRY_MAX_MS,
+    },
     datasetMaxUploadBytes: e.OCELLUS_DATASET_MAX_UPLOAD_BYTES,
     jobs: {
       prefix: e.OCELLUS_QUEUE_PREFIX,

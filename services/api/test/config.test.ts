@@ -121,6 +121,33 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the Redis guard timings, and refuses a reconnect wait that leaves a call no time to run', () => {
+    expect(loadConfig({}).redisGuard).toEqual({ callTimeoutMs: 900, reconnectWaitMs: 400, retryMaxMs: 200 });
+    const config = loadConfig({
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '5000',
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: '0',
+      OCELLUS_REDIS_RETRY_MAX_MS: '1000',
+    });
+    expect(config.redisGuard).toEqual({ callTimeoutMs: 5000, reconnectWaitMs: 0, retryMaxMs: 1000 });
+    const problems = problemsOf({
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '5',
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: 'soon',
+      OCELLUS_REDIS_RETRY_MAX_MS: '-200',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^OCELLUS_REDIS_CALL_TIMEOUT_MS: .*>=10/),
+      'OCELLUS_REDIS_RECONNECT_WAIT_MS: expected a whole number between 0 and 600000',
+      'OCELLUS_REDIS_RETRY_MAX_MS: expected a whole number between 10 and 60000',
+    ]);
+    const [tooLong] = problemsOf({
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '500',
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: '500',
+    });
+    expect(tooLong).toMatch(
+      /^OCELLUS_REDIS_RECONNECT_WAIT_MS: 500 is not less than OCELLUS_REDIS_CALL_TIMEOUT_MS \(500\)/,
+    );
+  });
+
   it('refuses short keys without echoing them', () => {
     const problems = problemsOf({ OCELLUS_ADMIN_KEYS: 'short-secret' });
     expect(problems[0]).toMatch(/^OCELLUS_ADMIN_KEYS/);

@@ -44,7 +44,7 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
   const connect = (role: string) =>
     reportOutages(
       new Redis(config.redisUrl ?? '', {
-        ...failFastRedisOptions,
+        ...failFastRedisOptions(config.redisGuard),
         connectionName: `ocellus-api-jobs-${role}`,
       }),
       log,
@@ -56,6 +56,6 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
   const queueConnection = connect('queue');
   const queue = trainingQueue(queueConnection, prefix);
   queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
-  const guard = new RedisGuard([recordsConnection, queueConnection]);
+  const guard = new RedisGuard([recordsConnection, queueConnection], config.redisGuard);
   return new JobService(store, queueLauncher(queue, queueConnection, retry), maxEpochs, guard);
 }

@@ -1,26 +1,20 @@
 import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisGuardConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 
 /**
  * The API's job connections fail fast: with the offline queue on and retries per request, ioredis holds a
  * command until Redis is back (7-30 s per request in an outage); here a command fails at once when the
- * connection is down, one in flight fails when it drops, and reconnect attempts stay 200 ms apart at most.
+ * connection is down, one in flight fails when it drops, and reconnect attempts back off by ioredis's
+ * default 50 ms a try to at most `retryMaxMs` apart.
  */
-export const failFastRedisOptions = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  retryStrategy: (attempt: number) => Math.min(attempt * 50, 200),
-} satisfies RedisOptions;
-
-export interface GuardTiming {
-  /** How long a call waits for a dropped connection to come back, so a Redis restart this short is unseen. */
-  reconnectWaitMs: number;
-  /** The most one call may take, for a Redis that accepts connections but does not answer. */
-  deadlineMs: number;
+export function failFastRedisOptions({ retryMaxMs }: Pick<RedisGuardConfig, 'retryMaxMs'>) {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt: number) => Math.min(attempt * 50, retryMaxMs),
+  } satisfies RedisOptions;
 }
-
-/** Both under a second: a job route answers 503 within a second whatever state Redis is in. */
-const DEFAULT_TIMING: GuardTiming = { reconnectWaitMs: 400, deadlineMs: 900 };
 
 export const queueUnavailable = () =>
   new ApiError(503, 'QUEUE_UNAVAILABLE', 'the training queue (Redis) is unreachable; try again shortly', {
@@ -57,7 +51,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> 
 export class RedisGuard implements JobGuard {
   constructor(
     private readonly connections: readonly Redis[],
-    private readonly timing: GuardTiming = DEFAULT_TIMING,
+    private readonly timing: Pick<RedisGuardConfig, 'callTimeoutMs' | 'reconnectWaitMs'>,
   ) {}
 
   /** Ready and writable: a socket the peer closed stops being writable before ioredis leaves 'ready'. */
@@ -86,7 +80,7 @@ export class RedisGuard implements JobGuard {
     if (!(await this.reconnected(this.timing.reconnectWaitMs))) throw queueUnavailable();
     let result: T | typeof TIMED_OUT;
     try {
-      result = await within(work(), this.timing.deadlineMs - (Date.now() - started));
+      result = await within(work(), this.timing.callTimeoutMs - (Date.now() - started));
     } catch (error) {
       if (!this.up) throw queueUnavailable();
       throw error;
