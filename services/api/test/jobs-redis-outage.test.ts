@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { openJobService } from '@ocellus/api';
 import type { JobSpecInput } from '@ocellus/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,11 +38,12 @@ afterEach(async () => {
 });
 
 /** The app in queue mode on the Redis at `port` (up or not), with a model to serve and a fresh key prefix. */
-async function start(port: number): Promise<TestApp> {
+async function start(port: number, env: Record<string, string> = {}): Promise<TestApp> {
   t = await testApp({
     env: {
       REDIS_URL: `redis://127.0.0.1:${port}`,
       OCELLUS_QUEUE_PREFIX: `ocellus-outage-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      ...env,
     },
     trainingJobs: openJobService,
     seed: (registry) => publishTest(registry, 'digits'),
@@ -135,5 +138,79 @@ describe('job routes while the queue Redis is down', () => {
     const { id } = await submitOnceBack(app);
     const listed = await app.inject({ method: 'GET', url: '/v1/jobs' });
     expect(listed.json().map((job: { id: string }) => job.id)).toEqual([id]);
+  });
+});
+
+describe('the Redis guard settings', () => {
+  it('give up a call Redis takes but never answers after OCELLUS_REDIS_CALL_TIMEOUT_MS', async () => {
+    const port = await freePort();
+    redis = await startRedisServer(port);
+    const { app } = await start(port, {
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '250',
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: '100',
+    });
+    expect((await app.inject({ method: 'GET', url: '/v1/jobs' })).statusCode).toBe(200);
+
+    redis.pause();
+    const { reply, ms } = await timed(app, 'GET', '/v1/jobs/some-job');
+    expect([reply.statusCode, reply.json().code]).toEqual([503, 'QUEUE_UNAVAILABLE']);
+    expect(ms).toBeGreaterThanOrEqual(240);
+    // At the default 900 ms it would still be waiting.
+    expect(ms).toBeLessThan(700);
+    await redis.kill();
+  });
+
+  it('fail within a short OCELLUS_REDIS_RECONNECT_WAIT_MS while Redis is down', async () => {
+    const { app } = await start(await freePort(), {
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: '50',
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '100',
+    });
+    const { reply, ms } = await timed(app, 'GET', '/v1/jobs/some-job');
+    expect([reply.statusCode, reply.json().code]).toEqual([503, 'QUEUE_UNAVAILABLE']);
+    expect(ms).toBeGreaterThanOrEqual(45);
+    // The default wait is 400 ms.
+    expect(ms).toBeLessThan(350);
+  });
+
+  it('wait out a Redis that comes up within a long OCELLUS_REDIS_RECONNECT_WAIT_MS', async () => {
+    const port = await freePort();
+    const { app } = await start(port, {
+      OCELLUS_REDIS_RECONNECT_WAIT_MS: '5000',
+      OCELLUS_REDIS_CALL_TIMEOUT_MS: '6000',
+    });
+    const started = performance.now();
+    const listed = app.inject({ method: 'GET', url: '/v1/jobs' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    redis = await startRedisServer(port);
+    const reply = await listed;
+    expect([reply.statusCode, reply.json()]).toEqual([200, []]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('reconnect at most OCELLUS_REDIS_RETRY_MAX_MS apart', async () => {
+    // Takes each connection and closes it at once, so ioredis keeps retrying.
+    let attempts = 0;
+    const refusing = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    refusing.listen(0, '127.0.0.1');
+    await once(refusing, 'listening');
+    const { port } = refusing.address() as AddressInfo;
+    let made: number;
+    try {
+      await start(port, { OCELLUS_REDIS_RETRY_MAX_MS: '20' });
+      const from = attempts;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      made = attempts - from;
+    } finally {
+      refusing.close();
+    }
+    // Two connections at the default 200 ms cap make about ten attempts a second; at 20 ms, about 75.
+    expect(made).toBeGreaterThan(30);
+    // A real Redis on the port, so the app closes connected: BullMQ's Queue.close() while its connection
+    // never came up re-emits the last socket error on an emitter left without listeners.
+    redis = await startRedisServer(port);
+    expect((await t!.app.inject({ method: 'GET', url: '/v1/jobs' })).statusCode).toBe(200);
   });
 });

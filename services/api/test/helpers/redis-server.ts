@@ -17,6 +17,8 @@ export interface RedisServer {
   url: string;
   /** SIGKILL, as in a crash: connections drop with no goodbye. */
   kill(): Promise<void>;
+  /** SIGSTOP: connections stay open and take commands, but nothing answers (until `kill`). */
+  pause(): void;
 }
 
 /** A private redis-server on `port`, kept in memory only, that a test may kill and start again. */
@@ -44,6 +46,9 @@ export async function startRedisServer(port: number): Promise<RedisServer> {
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    pause() {
+      child.kill('SIGSTOP');
     },
   };
 }
