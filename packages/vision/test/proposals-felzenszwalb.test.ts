@@ -1,0 +1,120 @@
+import { felzenszwalb, pixelGraph, segmentGraph } from '@ocellus/vision/proposals';
+import { describe, expect, it } from 'vitest';
+import { greyImage, rgbImage } from './proposals-support.js';
+
+/** Two flat halves, `left` for x < split and `right` from it on. */
+const halves = (height: number, width: number, split: number, left: number, right: number) =>
+  greyImage(height, width, (x) => (x < split ? left : right));
+
+describe('pixelGraph', () => {
+  it('joins every pixel to its 8 neighbours once, by increasing weight in 0..255 units', () => {
+    const image = greyImage(5, 7, (x, y) => ((x * 7 + y * 3) % 5) / 4);
+    const graph = pixelGraph(image, 0);
+    const expected = new Set<string>();
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 7; x++) {
+        for (const [dx, dy] of [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+          [1, -1],
+        ] as const) {
+          if (x + dx < 7 && y + dy >= 0 && y + dy < 5) expected.add(`${y * 7 + x}-${(y + dy) * 7 + x + dx}`);
+        }
+      }
+    }
+    const found = Array.from(graph.from, (p, e) => `${p}-${graph.to[e]}`);
+    expect(found).toHaveLength(4 * 35 - 3 * 7 - 3 * 5 + 2);
+    expect(new Set(found)).toEqual(expected);
+    graph.from.forEach((p, e) => {
+      const q = graph.to[e]!;
+      expect(graph.weight[e]).toBeCloseTo(255 * Math.abs(image.pixels[p]! - image.pixels[q]!), 3);
+      if (e > 0) expect(graph.weight[e]!).toBeGreaterThanOrEqual(graph.weight[e - 1]!);
+    });
+  });
+
+  it('weighs colour edges by the Euclidean distance over channels', () => {
+    const image = rgbImage(1, 2, (x) => (x === 0 ? [0, 0, 0] : [0.3, 0.4, 0]));
+    expect(pixelGraph(image, 0).weight[0]).toBeCloseTo(255 * 0.5, 3);
+  });
+
+  it('smooths before weighing: a blurred step has smaller, more spread weights', () => {
+    const image = halves(8, 8, 4, 0, 1);
+    const sharp = pixelGraph(image, 0).weight;
+    const blurred = pixelGraph(image, 0.8).weight;
+    expect(Math.max(...sharp)).toBeCloseTo(255, 3);
+    expect(Math.max(...blurred)).toBeLessThan(200);
+    expect(blurred.filter((w) => w > 1).length).toBeGreaterThan(sharp.filter((w) => w > 1).length);
+  });
+});
+
+describe('felzenszwalb', () => {
+  it('splits two flat regions at the edge between them', () => {
+    const { labels, count } = felzenszwalb(halves(12, 16, 7, 0.1, 0.9), { k: 100, sigma: 0, minSize: 1 });
+    expect(count).toBe(2);
+    for (let y = 0; y < 12; y++) {
+      for (let x = 0; x < 16; x++) expect(labels[y * 16 + x]).toBe(x < 7 ? 0 : 1);
+    }
+    // Smoothed, the step becomes a ramp of thin components that minSize folds into either side.
+    const smoothed = felzenszwalb(halves(12, 16, 7, 0.1, 0.9), { k: 100, sigma: 0.8, minSize: 20 });
+    expect(smoothed.count).toBe(2);
+    for (let y = 0; y < 12; y++) {
+      expect(smoothed.labels[y * 16 + 5]).toBe(0);
+      expect(smoothed.labels[y * 16 + 8]).toBe(1);
+    }
+  });
+
+  it('joins across an edge only when its weight is at most Int(C) + k / |C| on both sides', () => {
+    // Halves of 200 pixels differing by 0.1 (25.5 levels): they join once k / 200 reaches 25.5.
+    const image = halves(10, 40, 20, 0.4, 0.5);
+    expect(felzenszwalb(image, { k: 5050, sigma: 0, minSize: 1 }).count).toBe(2);
+    expect(felzenszwalb(image, { k: 5150, sigma: 0, minSize: 1 }).count).toBe(1);
+  });
+
+  it('gives fewer, larger components as k grows', () => {
+    const image = greyImage(32, 32, (x, y) => (Math.sin(x * 0.9) * Math.cos(y * 0.7) + 1) / 2);
+    const counts = [10, 50, 150, 300, 1000].map((k) => felzenszwalb(image, { k, minSize: 1 }).count);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeLessThanOrEqual(counts[i - 1]!);
+    expect(counts[0]!).toBeGreaterThan(3 * counts[counts.length - 1]!);
+  });
+
+  it('merges components smaller than minSize into a neighbour', () => {
+    const image = greyImage(20, 20, (x, y) => (x >= 5 && x < 8 && y >= 5 && y < 8 ? 1 : 0));
+    const kept = felzenszwalb(image, { k: 50, sigma: 0, minSize: 9 });
+    expect(kept.count).toBe(2);
+    expect(kept.labels.filter((l) => l === kept.labels[6 * 20 + 6]).length).toBe(9);
+    expect(felzenszwalb(image, { k: 50, sigma: 0, minSize: 10 }).count).toBe(1);
+  });
+
+  it('numbers components 0..count-1 in raster order of first appearance', () => {
+    const image = greyImage(16, 16, (x, y) => ((Math.floor(x / 4) + Math.floor(y / 4)) % 3) / 2);
+    const { labels, count } = felzenszwalb(image, { k: 20, sigma: 0, minSize: 1 });
+    let next = 0;
+    for (const label of labels) {
+      expect(label).toBeLessThanOrEqual(next);
+      if (label === next) next++;
+    }
+    expect(next).toBe(count);
+    expect(count).toBeGreaterThan(3);
+  });
+
+  it('separates regions that differ in one colour channel only', () => {
+    const image = rgbImage(8, 8, (x) => (x < 4 ? [0.5, 0.2, 0.1] : [0.5, 0.2, 0.9]));
+    expect(felzenszwalb(image, { k: 100, sigma: 0, minSize: 1 }).count).toBe(2);
+  });
+
+  it('segments the same sorted graph at every k as a fresh call does', () => {
+    const image = greyImage(24, 24, (x, y) => ((x * y) % 11) / 10);
+    const graph = pixelGraph(image, 0.8);
+    for (const k of [50, 300]) {
+      expect(segmentGraph(graph, k, 5).labels).toEqual(felzenszwalb(image, { k, minSize: 5 }).labels);
+    }
+  });
+
+  it('rejects a negative k, a minSize below 1 and planes of the wrong length', () => {
+    const image = greyImage(4, 4, () => 0);
+    expect(() => felzenszwalb(image, { k: -1 })).toThrow(/k must be/);
+    expect(() => felzenszwalb(image, { k: 10, minSize: 0 })).toThrow(/minSize/);
+    expect(() => felzenszwalb({ ...image, height: 5 }, { k: 10 })).toThrow(/need 20 values, got 16/);
+  });
+});
