@@ -7,5 +7,15 @@ export {
   type Segmentation,
   segmentGraph,
 } from './felzenszwalb.js';
+export { type Hierarchy, hierarchicalGrouping, type RegionHistograms } from './hierarchical-grouping.js';
+export { COLOUR_BINS, colourHistograms } from './histograms.js';
 export { type PixelGraph, pixelGraph } from './pixel-graph.js';
 export type { ImagePlanes } from './planes.js';
+export { type InitialRegions, initialRegions } from './regions.js';
+export {
+  FAST_SIMILARITIES,
+  fillSimilarity,
+  histogramIntersection,
+  type SimilarityMeasures,
+  sizeSimilarity,
+} from './similarity.js';
