@@ -13,6 +13,12 @@ export { type PixelGraph, pixelGraph } from './pixel-graph.js';
 export type { ImagePlanes } from './planes.js';
 export { type InitialRegions, initialRegions } from './regions.js';
 export {
+  DEFAULT_KS,
+  type Proposals,
+  type SelectiveSearchOptions,
+  selectiveSearch,
+} from './selective-search.js';
+export {
   FAST_SIMILARITIES,
   fillSimilarity,
   histogramIntersection,
