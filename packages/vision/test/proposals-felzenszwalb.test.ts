@@ -1,4 +1,6 @@
-import { felzenszwalb, pixelGraph, segmentGraph } from '@ocellus/vision/proposals';
+import { Rng } from '@ocellus/tensor';
+import { felzenszwalb, type PixelGraph, pixelGraph, segmentGraph } from '@ocellus/vision/proposals';
+import { digitScenes } from '@ocellus/vision/scenes';
 import { describe, expect, it } from 'vitest';
 import { greyImage, rgbImage } from './proposals-support.js';
 
@@ -48,7 +50,65 @@ describe('pixelGraph', () => {
   });
 });
 
+/**
+ * Algorithm 1 and the min-size pass as the reference `segment-graph.h` runs them: every edge of
+ * the graph in its order, plain union-find, no shortcut; labels numbered in raster order.
+ */
+function referenceSegmentation(graph: PixelGraph, k: number, minSize: number): Int32Array {
+  const n = graph.height * graph.width;
+  const parent = Array.from({ length: n }, (_, p) => p);
+  const size: number[] = new Array(n).fill(1);
+  const threshold: number[] = new Array(n).fill(k);
+  const root = (p: number): number => (parent[p] === p ? p : root(parent[p]!));
+  const edges = Array.from(graph.weight, (w, e) => [graph.from[e]!, graph.to[e]!, w] as const);
+  for (const [p, q, w] of edges) {
+    const [a, b] = [root(p), root(q)];
+    if (a !== b && w <= threshold[a]! && w <= threshold[b]!) {
+      parent[b] = a;
+      size[a]! += size[b]!;
+      threshold[a] = w + k / size[a]!;
+    }
+  }
+  for (const [p, q] of edges) {
+    const [a, b] = [root(p), root(q)];
+    if (a !== b && (size[a]! < minSize || size[b]! < minSize)) {
+      parent[b] = a;
+      size[a]! += size[b]!;
+    }
+  }
+  const labelOf = new Map<number, number>();
+  return Int32Array.from(parent, (_, p) => {
+    const r = root(p);
+    if (!labelOf.has(r)) labelOf.set(r, labelOf.size);
+    return labelOf.get(r)!;
+  });
+}
+
 describe('felzenszwalb', () => {
+  it('segments exactly as the reference loop over every edge does', () => {
+    const rng = new Rng(4);
+    const scene = digitScenes({ split: 'test', count: 1, seed: 2 }).set.images;
+    const images = [
+      // A digit scene's corner: flat black with digits, smoothed.
+      [greyImage(48, 48, (x, y) => scene[y * 128 + x]!), 0.8],
+      // Few grey levels: flat patches and many equal weights.
+      [greyImage(24, 24, () => Math.floor(rng.uniform() * 3) / 2), 0],
+      [greyImage(24, 24, (x, y) => (Math.sin(x / 3) + Math.cos(y / 4) + 2) / 4), 0.8],
+    ] as const;
+    let compared = 0;
+    for (const [image, sigma] of images) {
+      const graph = pixelGraph(image, sigma);
+      for (const k of [20, 100, 300]) {
+        for (const minSize of [1, 10]) {
+          const expected = referenceSegmentation(graph, k, minSize);
+          expect(segmentGraph(graph, k, minSize).labels).toEqual(expected);
+          if (Math.max(...expected) > 1) compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(8);
+  });
+
   it('splits two flat regions at the edge between them', () => {
     const { labels, count } = felzenszwalb(halves(12, 16, 7, 0.1, 0.9), { k: 100, sigma: 0, minSize: 1 });
     expect(count).toBe(2);

@@ -1,3 +1,4 @@
+import { find, join } from './disjoint-set.js';
 import { type PixelGraph, pixelGraph } from './pixel-graph.js';
 import { checkPlanes, type ImagePlanes } from './planes.js';
 
@@ -26,24 +27,6 @@ export interface FelzenszwalbOptions {
   minSize?: number;
 }
 
-/** The root of `p`'s tree, halving the path on the way. */
-function find(parent: Int32Array, p: number): number {
-  while (parent[p] !== p) {
-    const grandparent = parent[parent[p]!]!;
-    parent[p] = grandparent;
-    p = grandparent;
-  }
-  return p;
-}
-
-/** Joins the trees of roots `a` and `b`, the smaller under the larger; returns the new root. */
-function join(parent: Int32Array, size: Int32Array, a: number, b: number): number {
-  const [big, small] = size[a]! >= size[b]! ? [a, b] : [b, a];
-  parent[small] = big;
-  size[big] = size[big]! + size[small]!;
-  return big;
-}
-
 function checkSegmentOptions(k: number, minSize: number): void {
   if (!(k >= 0 && Number.isFinite(k)))
     throw new RangeError(`felzenszwalb: k must be finite and >= 0, got ${k}`);
@@ -61,16 +44,17 @@ function checkSegmentOptions(k: number, minSize: number): void {
  */
 export function segmentGraph(graph: PixelGraph, k: number, minSize: number): Segmentation {
   checkSegmentOptions(k, minSize);
-  const { height, width, from, to, weight } = graph;
+  const { height, width, from, to, weight, flat } = graph;
   const n = height * width;
-  const parent = new Int32Array(n);
-  const size = new Int32Array(n).fill(1);
-  const threshold = new Float64Array(n).fill(k);
-  for (let p = 0; p < n; p++) parent[p] = p;
+  // The weight-0 edges come first and join at every k, leaving each flat patch C at Int(C) = 0.
+  const parent = flat.parent.slice();
+  const size = flat.size.slice();
+  const threshold = new Float64Array(n);
+  for (let p = 0; p < n; p++) if (parent[p] === p) threshold[p] = k / size[p]!;
   // An edge joined or found inside one component stays inside one; only the rejected ones can join later.
-  const rejected = new Int32Array(weight.length);
+  const rejected = new Int32Array(weight.length - flat.edges);
   let rejectedCount = 0;
-  for (let e = 0; e < weight.length; e++) {
+  for (let e = flat.edges; e < weight.length; e++) {
     const a = find(parent, from[e]!);
     const b = find(parent, to[e]!);
     if (a === b) continue;

@@ -1,4 +1,5 @@
 import { gaussianBlur } from '../augment/gaussian-blur.js';
+import { find, join, singletons } from './disjoint-set.js';
 import { type ImagePlanes, plane } from './planes.js';
 
 /**
@@ -15,6 +16,24 @@ export interface PixelGraph {
   from: Int32Array;
   to: Int32Array;
   weight: Float32Array;
+  /**
+   * The flat patches: components of the first `edges` edges, those of weight 0, as a union-find
+   * forest whose every pixel points at its root, with each root's size. They join at every `k`.
+   */
+  flat: { edges: number; parent: Int32Array; size: Int32Array };
+}
+
+/** The components of the leading weight-0 edges, each pixel pointing straight at its root. */
+function flatPatches(from: Int32Array, to: Int32Array, weight: Float32Array, n: number): PixelGraph['flat'] {
+  const { parent, size } = singletons(n);
+  let edges = 0;
+  for (; edges < weight.length && weight[edges] === 0; edges++) {
+    const a = find(parent, from[edges]!);
+    const b = find(parent, to[edges]!);
+    if (a !== b) join(parent, size, a, b);
+  }
+  for (let p = 0; p < n; p++) parent[p] = find(parent, p);
+  return { edges, parent, size };
 }
 
 const OFFSETS = [
@@ -90,18 +109,12 @@ export function pixelGraph(image: ImagePlanes, sigma: number): PixelGraph {
     }
   }
   const order = sortByWeight(weight.subarray(0, count));
-  const sorted = {
-    height,
-    width,
-    from: new Int32Array(count),
-    to: new Int32Array(count),
-    weight: new Float32Array(count),
-  };
+  const sorted = { from: new Int32Array(count), to: new Int32Array(count), weight: new Float32Array(count) };
   for (let i = 0; i < count; i++) {
     const e = order[i]!;
     sorted.from[i] = from[e]!;
     sorted.to[i] = to[e]!;
     sorted.weight[i] = weight[e]!;
   }
-  return sorted;
+  return { height, width, ...sorted, flat: flatPatches(sorted.from, sorted.to, sorted.weight, n) };
 }
