@@ -1,5 +1,5 @@
 import { Rng } from '@ocellus/tensor';
-import { felzenszwalb, type PixelGraph, pixelGraph, segmentGraph } from '@ocellus/vision/proposals';
+import { felzenszwalb, pixelGraph, segmentGraph } from '@ocellus/vision/proposals';
 import { digitScenes } from '@ocellus/vision/scenes';
 import { describe, expect, it } from 'vitest';
 import { greyImage, rgbImage } from './proposals-support.js';
@@ -8,31 +8,60 @@ import { greyImage, rgbImage } from './proposals-support.js';
 const halves = (height: number, width: number, split: number, left: number, right: number) =>
   greyImage(height, width, (x) => (x < split ? left : right));
 
-describe('pixelGraph', () => {
-  it('joins every pixel to its 8 neighbours once, by increasing weight in 0..255 units', () => {
-    const image = greyImage(5, 7, (x, y) => ((x * 7 + y * 3) % 5) / 4);
-    const graph = pixelGraph(image, 0);
-    const expected = new Set<string>();
-    for (let y = 0; y < 5; y++) {
-      for (let x = 0; x < 7; x++) {
-        for (const [dx, dy] of [
-          [1, 0],
-          [0, 1],
-          [1, 1],
-          [1, -1],
-        ] as const) {
-          if (x + dx < 7 && y + dy >= 0 && y + dy < 5) expected.add(`${y * 7 + x}-${(y + dy) * 7 + x + dx}`);
-        }
+/** Every 8-neighbour pair `[p, q]` of a `height x width` grid, in the graph's construction order. */
+function gridPairs(height: number, width: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (const [dx, dy] of [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [1, -1],
+  ] as const) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (x + dx < width && y + dy >= 0 && y + dy < height)
+          pairs.push([y * width + x, (y + dy) * width + x + dx]);
       }
     }
+  }
+  return pairs;
+}
+
+describe('pixelGraph', () => {
+  it('joins every pixel to its 8 neighbours once, by increasing weight in 0..255 units', () => {
+    const image = greyImage(5, 7, (x, y) => (((x * 7 + y * 3) % 11) + x / 100) / 11);
+    const graph = pixelGraph(image, 0);
     const found = Array.from(graph.from, (p, e) => `${p}-${graph.to[e]}`);
     expect(found).toHaveLength(4 * 35 - 3 * 7 - 3 * 5 + 2);
-    expect(new Set(found)).toEqual(expected);
+    expect(new Set(found)).toEqual(new Set(gridPairs(5, 7).map(([p, q]) => `${p}-${q}`)));
     graph.from.forEach((p, e) => {
       const q = graph.to[e]!;
       expect(graph.weight[e]).toBeCloseTo(255 * Math.abs(image.pixels[p]! - image.pixels[q]!), 3);
       if (e > 0) expect(graph.weight[e]!).toBeGreaterThanOrEqual(graph.weight[e - 1]!);
     });
+  });
+
+  it('keeps weight-0 edges as flat patches: the 8-connected components of equal pixels', () => {
+    // Two flat squares touching at a corner (one patch), a flat bar, and a ramp of distinct values.
+    const image = greyImage(8, 10, (x, y) => {
+      if ((x < 2 && y < 2) || (x >= 2 && x < 4 && y >= 2 && y < 4)) return 0.5;
+      if (y === 6) return 0.2;
+      return 0.6 + (y * 10 + x) / 1000;
+    });
+    const { flat, from, to } = pixelGraph(image, 0);
+    const patch = (x: number, y: number) => flat.parent[y * 10 + x]!;
+    expect(patch(0, 0)).toBe(patch(3, 3));
+    expect(flat.size[patch(0, 0)]).toBe(8);
+    expect(new Set(Array.from({ length: 10 }, (_, x) => patch(x, 6))).size).toBe(1);
+    expect(flat.size[patch(0, 6)]).toBe(10);
+    expect(patch(5, 0)).toBe(5);
+    expect(flat.size[5]).toBe(1);
+    // The edges left are exactly the pairs of unequal pixels.
+    const unequal = gridPairs(8, 10).filter(([p, q]) => image.pixels[p] !== image.pixels[q]);
+    expect(from.length).toBe(unequal.length);
+    expect(new Set(Array.from(from, (p, e) => `${p}-${to[e]}`))).toEqual(
+      new Set(unequal.map(([p, q]) => `${p}-${q}`)),
+    );
   });
 
   it('weighs colour edges by the Euclidean distance over channels', () => {
@@ -51,16 +80,22 @@ describe('pixelGraph', () => {
 });
 
 /**
- * Algorithm 1 and the min-size pass as the reference `segment-graph.h` runs them: every edge of
- * the graph in its order, plain union-find, no shortcut; labels numbered in raster order.
+ * Algorithm 1 and the min-size pass as the reference `segment-graph.h` runs them on an unsmoothed
+ * grey image: every 8-neighbour edge stably sorted by weight, plain union-find, no shortcut;
+ * labels numbered in raster order.
  */
-function referenceSegmentation(graph: PixelGraph, k: number, minSize: number): Int32Array {
-  const n = graph.height * graph.width;
-  const parent = Array.from({ length: n }, (_, p) => p);
-  const size: number[] = new Array(n).fill(1);
-  const threshold: number[] = new Array(n).fill(k);
+function referenceSegmentation(image: ReturnType<typeof greyImage>, k: number, minSize: number): Int32Array {
+  const { pixels, height, width } = image;
+  const parent = Array.from(pixels, (_, p) => p);
+  const size: number[] = new Array(pixels.length).fill(1);
+  const threshold: number[] = new Array(pixels.length).fill(k);
   const root = (p: number): number => (parent[p] === p ? p : root(parent[p]!));
-  const edges = Array.from(graph.weight, (w, e) => [graph.from[e]!, graph.to[e]!, w] as const);
+  const edges = gridPairs(height, width)
+    .map(([p, q]) => {
+      const d = pixels[p]! - pixels[q]!;
+      return [p, q, Math.fround(255 * Math.sqrt(d * d))] as const;
+    })
+    .sort((a, b) => a[2] - b[2]);
   for (const [p, q, w] of edges) {
     const [a, b] = [root(p), root(q)];
     if (a !== b && w <= threshold[a]! && w <= threshold[b]!) {
@@ -89,18 +124,18 @@ describe('felzenszwalb', () => {
     const rng = new Rng(4);
     const scene = digitScenes({ split: 'test', count: 1, seed: 2 }).set.images;
     const images = [
-      // A digit scene's corner: flat black with digits, smoothed.
-      [greyImage(48, 48, (x, y) => scene[y * 128 + x]!), 0.8],
+      // A digit scene's corner: flat black with anti-aliased digits.
+      greyImage(48, 48, (x, y) => scene[y * 128 + x]!),
       // Few grey levels: flat patches and many equal weights.
-      [greyImage(24, 24, () => Math.floor(rng.uniform() * 3) / 2), 0],
-      [greyImage(24, 24, (x, y) => (Math.sin(x / 3) + Math.cos(y / 4) + 2) / 4), 0.8],
-    ] as const;
+      greyImage(24, 24, () => Math.floor(rng.uniform() * 3) / 2),
+      greyImage(24, 24, (x, y) => (Math.sin(x / 3) + Math.cos(y / 4) + 2) / 4),
+    ];
     let compared = 0;
-    for (const [image, sigma] of images) {
-      const graph = pixelGraph(image, sigma);
+    for (const image of images) {
+      const graph = pixelGraph(image, 0);
       for (const k of [20, 100, 300]) {
         for (const minSize of [1, 10]) {
-          const expected = referenceSegmentation(graph, k, minSize);
+          const expected = referenceSegmentation(image, k, minSize);
           expect(segmentGraph(graph, k, minSize).labels).toEqual(expected);
           if (Math.max(...expected) > 1) compared++;
         }

@@ -52,9 +52,9 @@ export function segmentGraph(graph: PixelGraph, k: number, minSize: number): Seg
   const threshold = new Float64Array(n);
   for (let p = 0; p < n; p++) if (parent[p] === p) threshold[p] = k / size[p]!;
   // An edge joined or found inside one component stays inside one; only the rejected ones can join later.
-  const rejected = new Int32Array(weight.length - flat.edges);
+  const rejected = new Int32Array(weight.length);
   let rejectedCount = 0;
-  for (let e = flat.edges; e < weight.length; e++) {
+  for (let e = 0; e < weight.length; e++) {
     const a = find(parent, from[e]!);
     const b = find(parent, to[e]!);
     if (a === b) continue;
