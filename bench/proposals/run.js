@@ -74,7 +74,7 @@ const result = {
   mabo: best.reduce((a, b) => a + b, 0) / best.length,
   meanProposals: perImage.reduce((a, b) => a + b, 0) / count,
   medianProposals: median(perImage),
-  maxProposals: Math.max(...perImage),
+  mostProposals: Math.max(...perImage),
   msPerImage: ms.reduce((a, b) => a + b, 0) / count,
   medianMsPerImage: median(ms),
   cpuMsPerImage: cpuMs / count,
@@ -91,7 +91,7 @@ if (json) {
     ['MABO', result.mabo.toFixed(4)],
     [
       'proposals / image',
-      `mean ${result.meanProposals.toFixed(1)}, median ${result.medianProposals}, max ${result.maxProposals}`,
+      `mean ${result.meanProposals.toFixed(1)}, median ${result.medianProposals}, max ${result.mostProposals}`,
     ],
     [
       'ms / image',

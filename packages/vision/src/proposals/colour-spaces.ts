@@ -1,9 +1,10 @@
 import type { ImagePlanes } from './planes.js';
 
 /**
- * The colour spaces selective search diversifies over (Uijlings et al. 2013, section 3.4): the
- * intensity of a one-channel image as it is, or an RGB image as RGB, HSV or CIELAB. Every
- * converted channel is scaled to 0..1, as OpenCV's 8-bit conversions scale them to 0..255.
+ * The colour spaces selective search diversifies over (Uijlings et al. 2013, "Diversification
+ * Strategies"): the intensity of a one-channel image as it is, or an RGB image as RGB, HSV or
+ * CIELAB. Every converted channel is scaled to 0..1, as OpenCV's 8-bit conversions scale them
+ * to 0..255.
  */
 export type ColourSpace = 'intensity' | 'rgb' | 'hsv' | 'lab';
 

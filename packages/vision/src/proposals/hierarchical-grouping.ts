@@ -77,7 +77,7 @@ export function hierarchicalGrouping(
       boxes[4 * t + c] = (c < 2 ? Math.min : Math.max)(boxes[4 * a + c]!, boxes[4 * b + c]!);
     }
     if (measures.colour) {
-      // Paper eq. 3: the union's histogram is the size-weighted mean of its parts'.
+      // As the paper propagates it: the union's histogram is the size-weighted mean of its parts'.
       for (let i = 0; i < length; i++) {
         histograms[t * length + i] =
           (histograms[a * length + i]! * sizeA + histograms[b * length + i]! * sizeB) / sizes[t]!;

@@ -1,11 +1,11 @@
 import type { Segmentation } from './felzenszwalb.js';
 import type { ImagePlanes } from './planes.js';
 
-/** Uijlings et al. 2013, 3.2: 25 bins a colour channel. */
+/** Uijlings et al. 2013, "Diversification Strategies": 25 bins a colour channel. */
 export const COLOUR_BINS = 25;
 
 /**
- * The colour histogram of every segment (Uijlings et al. 2013, 3.2): 25 bins of 0..1 per channel,
+ * The colour histogram of every segment (Uijlings et al. 2013): 25 bins of 0..1 per channel,
  * `channels * 25` values a segment, L1-normalised over all of them; `count x (channels * 25)`
  * row-major. `sizes` are the segments' pixel counts.
  */

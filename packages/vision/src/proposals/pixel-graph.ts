@@ -3,7 +3,7 @@ import { find, join, singletons } from './disjoint-set.js';
 import { type ImagePlanes, plane } from './planes.js';
 
 /**
- * The 8-connected grid graph of a smoothed image (Felzenszwalb & Huttenlocher 2004, section 4.1):
+ * The 8-connected grid graph of a smoothed image (Felzenszwalb & Huttenlocher 2004, "Grid Graphs"):
  * an edge from every pixel to its right, lower, lower-right and upper-right neighbour, weighted by
  * the Euclidean distance of the two pixels' channel values in 0..255 units, so that `k` keeps the
  * paper's scale. The graph does not depend on `k`: selective search builds it once per colour
@@ -12,7 +12,7 @@ import { type ImagePlanes, plane } from './planes.js';
 export interface PixelGraph {
   height: number;
   width: number;
-  /** Endpoints (pixel indices `y * width + x`) and weights of the edges of positive weight, by increasing weight. */
+  /** Endpoints (pixel indices `y * width + x`) and weights of the positive-weight edges, by increasing weight. */
   from: Int32Array;
   to: Int32Array;
   weight: Float32Array;

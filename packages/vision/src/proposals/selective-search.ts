@@ -50,7 +50,7 @@ function checkOptions(options: SelectiveSearchOptions): void {
   }
 }
 
-/** Every hierarchy of one colour space; the sorted graph is shared by all `k`, the starting regions by all strategies. */
+/** Every hierarchy of one colour space: one graph for all `k`, one set of starting regions for all strategies. */
 function colourSpaceHierarchies(
   image: ImagePlanes,
   ks: readonly number[],
@@ -73,9 +73,10 @@ function colourSpaceHierarchies(
  * Selective search (Uijlings et al. 2013), "fast" mode by default: Felzenszwalb-Huttenlocher
  * segmentations at several `k` in each colour space, hierarchical grouping of each under each
  * similarity strategy, the box of every region of every hierarchy. Boxes are ranked as OpenCV's
- * `SelectiveSearchSegmentation` ranks them (paper 3.6 with the order turned round): each region's
- * level in its hierarchy (1 for a starting region) times a uniform random number, lowest first;
- * a box already taken is dropped, and the first `maxProposals` are kept. Deterministic for a seed.
+ * `SelectiveSearchSegmentation` ranks them (the paper's "Combining Locations" turned round): each
+ * region's level in its hierarchy (1 for a starting region) times a uniform random number, lowest
+ * first; a box already taken is dropped, and the first `maxProposals` are kept. Deterministic for
+ * a seed.
  */
 export function selectiveSearch(image: ImagePlanes, options: SelectiveSearchOptions = {}): Proposals {
   checkPlanes(image, 'selectiveSearch');
