@@ -3,7 +3,9 @@ import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
+import { FastRcnn } from './detect/fast-rcnn/fast-rcnn.js';
 import { FasterRcnn } from './detect/faster-rcnn/faster-rcnn.js';
+import { Rcnn } from './detect/rcnn/rcnn.js';
 import { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 import { Localizer } from './localize/localizer.js';
 import type { ModelFamily, VisionModel } from './types.js';
@@ -37,6 +39,18 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
     task: 'detect',
     create: (spec, data) => SlidingWindowDetector.create(spec, data),
     fromArtifact: (manifest, tensors) => SlidingWindowDetector.fromArtifact(manifest, tensors),
+  },
+  rcnn: {
+    type: 'rcnn',
+    task: 'detect',
+    create: (spec, data) => Rcnn.create(spec, data),
+    fromArtifact: (manifest, tensors) => Rcnn.fromArtifact(manifest, tensors),
+  },
+  'fast-rcnn': {
+    type: 'fast-rcnn',
+    task: 'detect',
+    create: (spec, data) => FastRcnn.create(spec, data),
+    fromArtifact: (manifest, tensors) => FastRcnn.fromArtifact(manifest, tensors),
   },
   'faster-rcnn': {
     type: 'faster-rcnn',

@@ -1,0 +1,30 @@
+import type { JobSpec } from '@ocellus/contracts';
+import { selectiveSearch } from '@ocellus/vision/proposals';
+
+type ProposalSettings = Extract<JobSpec['architecture'], { type: 'fast-rcnn' }>['proposals'];
+
+/** The seed of selective search's ranking: fixed, so an image always gets the same proposals. */
+const RANKING_SEED = 0;
+
+/** Refuses a proposal method this build does not have, naming the one it does. */
+export function checkProposalMethod(settings: ProposalSettings): void {
+  if (settings.method !== 'selective-search') {
+    throw new RangeError(
+      `proposals.method '${settings.method}' is not available; this build proposes regions by 'selective-search'`,
+    );
+  }
+}
+
+/** Each image's selective-search proposals (fast mode), at most `settings.max`, flat `[x1, y1, x2, y2]` boxes. */
+export function imageProposals(
+  pixels: Float32Array,
+  shape: { count: number; channels: number; height: number; width: number },
+  settings: ProposalSettings,
+): Float32Array[] {
+  const { count, channels, height, width } = shape;
+  const plane = channels * height * width;
+  return Array.from({ length: count }, (_, i) => {
+    const image = { pixels: pixels.subarray(i * plane, (i + 1) * plane), channels, height, width };
+    return selectiveSearch(image, { maxProposals: settings.max, seed: RANKING_SEED }).boxes;
+  });
+}

@@ -1,0 +1,107 @@
+import type { InputSpec, JobSpec, Metrics, NetworkShape } from '@ocellus/contracts';
+import { l2Penalty } from '@ocellus/nn/losses';
+import type { Module } from '@ocellus/nn/module';
+import { argmax, mul, type Rng, type Tensor } from '@ocellus/tensor';
+import { prefixed } from '../../artifact.js';
+import { photoLikeObjects } from '../../augment/photo-like-objects.js';
+import { fitMetrics, trainNetwork } from '../../training/train-network.js';
+import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
+import { detectionTensors } from '../detection-tensors.js';
+import type { ImageSize } from './flat-boxes.js';
+import type { BoxHeadOutput, RoiHeadSettings } from './roi-heads.js';
+import { SceneDataset, type SceneTargets } from './scene-dataset.js';
+
+/** One training step of a region detector: its named losses and the RoI head's view of the sampled RoIs. */
+export interface RegionStep {
+  losses: Record<string, Tensor>;
+  head: BoxHeadOutput;
+  labels: Int32Array;
+}
+
+/**
+ * What the two-stage detectors (R-CNN, Fast and Faster R-CNN) share: the RoI heads' settings, detections
+ * as tensors, the artifact, and training on scenes (photo-like when the spec says so) with the RoI
+ * heads' accuracy on their sampled RoIs as the logged figure.
+ */
+export abstract class RegionDetector<A extends { type: string; roiHeads: RoiHeadSettings }, N extends Module>
+  implements VisionModel<'detect'>
+{
+  readonly task = 'detect';
+
+  protected constructor(
+    readonly architecture: A,
+    readonly inputSpec: InputSpec,
+    readonly labels: readonly string[],
+    protected trained: { net: N; shape: NetworkShape } | null,
+  ) {}
+
+  protected ready() {
+    if (!this.trained) throw new Error('the model has not been trained');
+    return this.trained;
+  }
+
+  protected get image(): ImageSize {
+    return { height: this.inputSpec.height, width: this.inputSpec.width };
+  }
+
+  abstract predict(batch: Tensor): TaskOutputs['detect'][];
+
+  abstract fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics>;
+
+  /** `boxes` [N, D, 4] in model-input pixels, `scores` [N, D] and `classes` [N, D] (see detectionTensors). */
+  infer(batch: Tensor): Record<string, Tensor> {
+    return detectionTensors(this.predict(batch), this.architecture.roiHeads.detectionsPerImage);
+  }
+
+  /** Trains `net` with `step` on the training scenes; the best epoch by validation loss is kept. */
+  protected async trainScenes(
+    net: N,
+    shape: NetworkShape,
+    data: TrainingData,
+    spec: JobSpec,
+    hooks: FitHooks,
+    rng: Rng,
+    step: (inputs: Tensor, scenes: SceneTargets, stepRng: Rng) => RegionStep,
+  ): Promise<Metrics> {
+    const detect = data as TrainingData<'detect'>;
+    const targets = (indices: Int32Array) => detect.targets(indices);
+    const { width, height } = data.set;
+    const augment = spec.augmentation.photoLike ? { augment: photoLikeObjects(width, height) } : {};
+    const train = new SceneDataset(data.set, { indices: data.train, targets, ...augment });
+    const validation = new SceneDataset(data.set, { indices: data.validation, targets });
+    const { l2 } = spec.regularization;
+    const result = await trainNetwork<SceneTargets, RegionStep>(
+      net,
+      {
+        train,
+        validation,
+        forward: (_model, batch, stepRng) => step(batch.inputs, batch.targets, stepRng),
+        loss: (out) => ({ ...out.losses, ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}) }),
+        metrics: (out) => {
+          const predicted = argmax(out.head.logits, 1).values();
+          const correct = out.labels.reduce((n, label, i) => n + (predicted[i] === label ? 1 : 0), 0);
+          return { roiAccuracy: correct / Math.max(out.labels.length, 1) };
+        },
+        monitor: { metric: 'val_loss', mode: 'min' },
+        logMetric: 'val_roiAccuracy',
+      },
+      spec,
+      hooks,
+      rng,
+    );
+    net.eval();
+    this.trained = { net, shape };
+    return fitMetrics(result, { valRoiAccuracy: 'val_roiAccuracy' });
+  }
+
+  toArtifact(): Artifact {
+    const { net, shape } = this.ready();
+    return {
+      architecture: { ...this.architecture, network: shape },
+      inputSpec: this.inputSpec,
+      labels: [...this.labels],
+      preprocessing: {},
+      tensors: prefixed(net.stateDict(), 'net'),
+    };
+  }
+}
