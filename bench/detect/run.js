@@ -4,6 +4,8 @@
 // localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
 // then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
 // blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes scored in upload pixels.
+// `npm run bench:detect -- --torch ...`: Faster R-CNN side by side with PyTorch instead (torch-side-by-side.js);
+// `--help` prints both usages.
 import { readdir } from 'node:fs/promises';
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
@@ -13,8 +15,21 @@ import { Rng, Tensor } from '@ocellus/tensor';
 import { photoLikeUpload } from '@ocellus/vision/augment';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { decodeImage, toModelInput, toUploadBox } from '@ocellus/vision/image';
+import { sideBySide, TORCH_USAGE } from './torch-side-by-side.js';
 
 const argv = process.argv.slice(2);
+const USAGE = `npm run bench:detect [-- --json] [-- --scenes N] [-- --timed N] [-- --only model,model]
+    [-- --registry dir]
+  Every box model of the registry: ms per image at batch 1 and 8, COCO metrics, photo-like uploads.
+${TORCH_USAGE}`;
+if (argv.includes('--help')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (argv.includes('--torch')) {
+  await sideBySide(argv);
+  process.exit(0);
+}
 const option = (name) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
