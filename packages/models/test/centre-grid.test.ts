@@ -33,16 +33,21 @@ describe('the localizer centre grid', () => {
   it('reads the box at the highest centre score back into the input-fraction code', () => {
     const codes = new Tensor(new Float32Array([0.77, 0.61, 0.25, 0.35]), [1, 4]);
     const targets = gridTargets(codes, grid);
-    const centre = new Float32Array(plane).fill(-1);
-    for (const p of [2, 7, 8]) centre[p] = 0;
-    // The block around the true centre cell encodes the same box from every cell; the best cell wins.
-    centre[targets.centres[0]! + 1] = 3;
+    const centre = new Float32Array(plane).fill(-50);
+    centre[targets.centres[0]!] = 0;
     const decoded = decodeGrid(new Tensor(centre, [1, plane]), targets.boxes, grid);
     expect(Array.from(decoded).map((v) => Number(v.toFixed(5)))).toEqual([0.77, 0.61, 0.25, 0.35]);
-    centre[targets.centres[0]! + 1] = -1;
-    centre[0] = 5;
-    // Outside the block the target map is zero: the box collapses to the size-0 box at that cell's centre.
-    const collapsed = decodeGrid(new Tensor(centre, [1, plane]), targets.boxes, grid);
-    expect(Array.from(collapsed).map((v) => Number(v.toFixed(5)))).toEqual([0.1, 0.125, 0, 0]);
+  });
+
+  it('averages the boxes of the best cell and its neighbours, weighted by softmax of their centre scores', () => {
+    const pair = { rows: 1, cols: 2 };
+    // Cell 0 (centre x 0.25) says cx 0.25 + 0.1, w 0.2; cell 1 (centre x 0.75) says cx 0.75 - 0.1, w 0.4.
+    const boxes = new Tensor(Float32Array.from([0.1, -0.1, 0, 0, 0.2, 0.4, 0.3, 0.5]), [1, 4, 1, 2]);
+    const centre = new Tensor(Float32Array.from([0, Math.log(3)]), [1, 2]);
+    const [cx, cy, w, h] = Array.from(decodeGrid(centre, boxes, pair));
+    expect(cx).toBeCloseTo(0.25 * 0.35 + 0.75 * 0.65, 6);
+    expect(cy).toBeCloseTo(0.5, 6);
+    expect(w).toBeCloseTo(0.25 * 0.2 + 0.75 * 0.4, 6);
+    expect(h).toBeCloseTo(0.25 * 0.3 + 0.75 * 0.5, 6);
   });
 });

@@ -96,7 +96,7 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       return add(cost, dense(size(out), arch.fc, CLASSES));
     }
     case 'localizer': {
-      // The class head reads the pooled map; the box head is a 3x3 conv, then 5 numbers per cell.
+      // The class head reads the map RoIAligned to 4x4; the box head is a 3x3 conv, then 5 numbers per cell.
       const { cost, shape: out } = convStack(arch.layers, shape);
       const [channels, height, width] = out;
       const trunk = {
@@ -109,7 +109,7 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       };
       const boxHead = convStack([trunk], out);
       const cells = { params: 5 * (arch.boxChannels + 1), activations: 5 * height * width };
-      return add(add(add(cost, dense(channels, arch.fc, CLASSES)), boxHead.cost), cells);
+      return add(add(add(cost, dense(channels * 16, arch.fc, CLASSES)), boxHead.cost), cells);
     }
     case 'sliding-window':
     case 'rcnn': {

@@ -55,8 +55,9 @@ export function gridTargets(codes: Tensor, grid: Grid): GridTargets {
 }
 
 /**
- * Each image's box code (`encodeBox`'s form, [n, 4]) read off the dense head: the box that the cell with
- * the highest centre score encodes. `centre` is [n, rows * cols] logits, `boxes` [n, 4, rows, cols].
+ * Each image's box code (`encodeBox`'s form, [n, 4]) read off the dense head: the boxes that the cell with
+ * the highest centre score and its 3x3 neighbours encode, averaged with weights softmax(centre score)
+ * over that block. `centre` is [n, rows * cols] logits, `boxes` [n, 4, rows, cols].
  */
 export function decodeGrid(centre: Tensor, boxes: Tensor, grid: Grid): Float32Array {
   const { rows, cols } = grid;
@@ -70,11 +71,19 @@ export function decodeGrid(centre: Tensor, boxes: Tensor, grid: Grid): Float32Ar
     for (let p = 1; p < plane; p++) if (scores[i * plane + p]! > scores[i * plane + best]!) best = p;
     const row = Math.floor(best / cols);
     const col = best % cols;
-    const at = (k: number) => maps[(i * 4 + k) * plane + best]!;
-    codes[4 * i] = at(0) + cellCentre(col, cols);
-    codes[4 * i + 1] = at(1) + cellCentre(row, rows);
-    codes[4 * i + 2] = at(2);
-    codes[4 * i + 3] = at(3);
+    let total = 0;
+    const sum = [0, 0, 0, 0];
+    for (let r = Math.max(row - 1, 0); r <= Math.min(row + 1, rows - 1); r++) {
+      for (let c = Math.max(col - 1, 0); c <= Math.min(col + 1, cols - 1); c++) {
+        const p = r * cols + c;
+        const w = Math.exp(scores[i * plane + p]! - scores[i * plane + best]!);
+        const at = (k: number) => maps[(i * 4 + k) * plane + p]!;
+        const cell = [at(0) + cellCentre(c, cols), at(1) + cellCentre(r, rows), at(2), at(3)];
+        for (let k = 0; k < 4; k++) sum[k] = sum[k]! + w * cell[k]!;
+        total += w;
+      }
+    }
+    for (let k = 0; k < 4; k++) codes[4 * i + k] = sum[k]! / total;
   }
   return codes;
 }

@@ -26,7 +26,18 @@ import { LocalizerNet, type LocalizerOutput } from './localizer-net.js';
 
 const storedArchitecture = localizerSchema.extend({ network: networkShapeSchema });
 
-/** Per batch: class accuracy and the mean IoU of the decoded boxes with the true ones. */
+/** Box codes (`encodeBox`) as flat `[x1, y1, x2, y2]` boxes in `width x height` pixels. */
+function pixelBoxes(codes: ArrayLike<number>, width: number, height: number): Float32Array {
+  const n = codes.length / 4;
+  const boxes = new Float32Array(4 * n);
+  for (let i = 0; i < n; i++) boxes.set(decodeBox(codes, width, height, 4 * i), 4 * i);
+  return boxes;
+}
+
+/**
+ * Per batch: class accuracy (of the class head on the true box in training) and the mean IoU of the
+ * decoded boxes with the true ones.
+ */
 function batchMetrics(
   network: LocalizerNet,
   out: LocalizerOutput,
@@ -89,11 +100,9 @@ export class Localizer implements VisionModel<'localize'> {
     return noGrad(() => {
       network.eval();
       const out = network.forward(preprocessor.transform(batch));
-      const codes = decodeGrid(out.centre, out.box, network.grid);
-      const n = out.logits.shape[0]!;
-      const boxes = new Float32Array(4 * n);
-      for (let i = 0; i < n; i++) boxes.set(decodeBox(codes, width, height, 4 * i), 4 * i);
-      return { scores: softmax(out.logits, 1), box: new Tensor(boxes, [n, 4]) };
+      const boxes = pixelBoxes(decodeGrid(out.centre, out.box, network.grid), width, height);
+      const logits = network.classify(out.features, boxes);
+      return { scores: softmax(logits, 1), box: new Tensor(boxes, [boxes.length / 4, 4]) };
     });
   }
 
@@ -141,7 +150,11 @@ export class Localizer implements VisionModel<'localize'> {
       {
         train,
         validation,
-        forward: (_model, batch) => network.forward(batch.inputs),
+        forward: (_model, batch) => {
+          const maps = network.forward(batch.inputs);
+          const truth = pixelBoxes(batch.targets.boxes.values(), data.set.width, data.set.height);
+          return { ...maps, logits: network.classify(maps.features, truth) };
+        },
         loss: (out, batch) => {
           const grid = gridTargets(batch.targets.boxes, network.grid);
           return {
