@@ -1,6 +1,7 @@
 // `npm run bench:detect [-- --json] [-- --scenes N] [-- --timed N] [-- --only model,model] [-- --registry dir]`:
 // every box model of the shipped registry (`models/` unless `--registry`, production versions of localize, detect and segment models),
-// timed per image at batch 1 and batch 8 on its own test split, with the task's COCO metrics (or the
+// timed per image at batch 1 and batch 8 on its own test split (R-CNN's and Fast R-CNN's selective search
+// also timed alone, and every detector's batch-1 time as a speed-up over R-CNN's), with the task's COCO metrics (or the
 // localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
 // then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
 // blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes scored in upload pixels.
@@ -15,6 +16,7 @@ import { Rng, Tensor } from '@ocellus/tensor';
 import { photoLikeUpload } from '@ocellus/vision/augment';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { decodeImage, toModelInput, toUploadBox } from '@ocellus/vision/image';
+import { selectiveSearch } from '@ocellus/vision/proposals';
 import { sideBySide, TORCH_USAGE } from './torch-side-by-side.js';
 
 const argv = process.argv.slice(2);
@@ -91,6 +93,24 @@ function msPerImage(model, set, indices, batch) {
   return median(samples);
 }
 
+/**
+ * Milliseconds per image of the selective search a proposal-based detector (R-CNN, Fast R-CNN) runs
+ * inside `predict`, over the same images; undefined for a model that finds its own regions.
+ */
+function proposalMs(manifest, set, indices) {
+  const settings = manifest.architecture.proposals;
+  if (settings === undefined) return undefined;
+  const samples = [];
+  for (const index of indices.subarray(0, timed)) {
+    const { inputs } = gatherBatch(set, Int32Array.of(index));
+    const [, channels, height, width] = inputs.shape;
+    const t0 = performance.now();
+    selectiveSearch({ pixels: inputs.values(), channels, height, width }, { maxProposals: settings.max });
+    samples.push(performance.now() - t0);
+  }
+  return median(samples);
+}
+
 const root = option('--registry') ?? DEFAULT_REGISTRY_ROOT;
 const registry = openRegistry(root);
 const rows = [];
@@ -107,6 +127,7 @@ for (const name of (await readdir(root)).sort()) {
   log(`${name} v${version} (${manifest.architecture.type}): ${test.length} test images`);
   const batch1 = msPerImage(model, data.set, test, 1);
   const batch8 = msPerImage(model, data.set, test, 8);
+  const proposals = proposalMs(manifest, data.set, test);
   const outputs = [];
   const t0 = performance.now();
   for (let start = 0; start < test.length; start += 8) {
@@ -127,10 +148,16 @@ for (const name of (await readdir(root)).sort()) {
     msBatch1: batch1,
     msBatch8: batch8,
     msEvaluation: evalMs,
+    msProposals: proposals,
+    trainSeconds: manifest.metrics.trainSeconds,
     metrics,
     photo,
   });
 }
+
+/** The seed's comparison: each detector's test time per image against R-CNN's, when R-CNN is in the run. */
+const rcnn = rows.find((r) => r.type === 'rcnn');
+for (const row of rows) row.speedUpOverRcnn = rcnn ? rcnn.msBatch1 / row.msBatch1 : undefined;
 
 if (json) {
   process.stdout.write(
@@ -145,6 +172,9 @@ if (json) {
     'images',
     'ms/img @1',
     'ms/img @8',
+    'proposals ms',
+    'vs R-CNN',
+    'train min',
     'AP',
     'AP50',
     'AP75',
@@ -161,6 +191,9 @@ if (json) {
     String(r.images),
     r.msBatch1.toFixed(2),
     r.msBatch8.toFixed(2),
+    r.msProposals === undefined ? '-' : r.msProposals.toFixed(2),
+    r.speedUpOverRcnn === undefined ? '-' : `${r.speedUpOverRcnn.toFixed(1)}x`,
+    r.trainSeconds === undefined ? '-' : (r.trainSeconds / 60).toFixed(1),
     fmt(r.metrics.testAp),
     fmt(r.metrics.testAp50),
     fmt(r.metrics.testAp75),
