@@ -1,4 +1,4 @@
-import type { ArchitectureType } from '@ocellus/contracts';
+import type { ArchitectureType, Task } from '@ocellus/contracts';
 import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { KnnClassifier } from './classify/knn.js';
@@ -10,54 +10,27 @@ import { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js
 import { Localizer } from './localize/localizer.js';
 import type { ModelFamily, VisionModel } from './types.js';
 
-const network = (type: 'linear' | 'mlp' | 'cnn'): ModelFamily => ({
+/** What a family's model class offers: a new model for a spec, and a published one restored. */
+type ModelClass = Pick<ModelFamily, 'create' | 'fromArtifact'>;
+
+const family = (type: ArchitectureType, task: Task, model: ModelClass): ModelFamily => ({
   type,
-  task: 'classify',
-  create: (spec, data) => NetworkClassifier.create(spec, data),
-  fromArtifact: (manifest, tensors) => NetworkClassifier.fromArtifact(manifest, tensors),
+  task,
+  create: (spec, data) => model.create(spec, data),
+  fromArtifact: (manifest, tensors) => model.fromArtifact(manifest, tensors),
 });
 
 /** The one table keyed by `architecture.type`; the families of later tasks join it as they land. */
 export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
-  knn: {
-    type: 'knn',
-    task: 'classify',
-    create: (spec, data) => KnnClassifier.create(spec, data),
-    fromArtifact: (manifest, tensors) => KnnClassifier.fromArtifact(manifest, tensors),
-  },
-  linear: network('linear'),
-  mlp: network('mlp'),
-  cnn: network('cnn'),
-  localizer: {
-    type: 'localizer',
-    task: 'localize',
-    create: (spec, data) => Localizer.create(spec, data),
-    fromArtifact: (manifest, tensors) => Localizer.fromArtifact(manifest, tensors),
-  },
-  'sliding-window': {
-    type: 'sliding-window',
-    task: 'detect',
-    create: (spec, data) => SlidingWindowDetector.create(spec, data),
-    fromArtifact: (manifest, tensors) => SlidingWindowDetector.fromArtifact(manifest, tensors),
-  },
-  rcnn: {
-    type: 'rcnn',
-    task: 'detect',
-    create: (spec, data) => Rcnn.create(spec, data),
-    fromArtifact: (manifest, tensors) => Rcnn.fromArtifact(manifest, tensors),
-  },
-  'fast-rcnn': {
-    type: 'fast-rcnn',
-    task: 'detect',
-    create: (spec, data) => FastRcnn.create(spec, data),
-    fromArtifact: (manifest, tensors) => FastRcnn.fromArtifact(manifest, tensors),
-  },
-  'faster-rcnn': {
-    type: 'faster-rcnn',
-    task: 'detect',
-    create: (spec, data) => FasterRcnn.create(spec, data),
-    fromArtifact: (manifest, tensors) => FasterRcnn.fromArtifact(manifest, tensors),
-  },
+  knn: family('knn', 'classify', KnnClassifier),
+  linear: family('linear', 'classify', NetworkClassifier),
+  mlp: family('mlp', 'classify', NetworkClassifier),
+  cnn: family('cnn', 'classify', NetworkClassifier),
+  localizer: family('localizer', 'localize', Localizer),
+  'sliding-window': family('sliding-window', 'detect', SlidingWindowDetector),
+  rcnn: family('rcnn', 'detect', Rcnn),
+  'fast-rcnn': family('fast-rcnn', 'detect', FastRcnn),
+  'faster-rcnn': family('faster-rcnn', 'detect', FasterRcnn),
 };
 
 export class UnknownArchitectureError extends Error {

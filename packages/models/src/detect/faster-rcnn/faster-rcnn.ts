@@ -1,17 +1,9 @@
-import {
-  fasterRcnnSchema,
-  type JobSpec,
-  type Metrics,
-  type NetworkShape,
-  networkShapeSchema,
-} from '@ocellus/contracts';
+import { fasterRcnnSchema, type JobSpec, type Metrics, networkShapeSchema } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
-import { withPrefix } from '../../artifact.js';
-import { initScheme } from '../../classify/network-builder.js';
 import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { RegionDetector } from '../region/region-detector.js';
-import { detectionsOf, roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
+import { roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
 import { poolRois, type RoiPooling } from '../region/roi-pooling.js';
 import { proposalsOf, rpnLosses } from '../region/rpn.js';
 import type { FasterRcnnArchitecture } from './architecture.js';
@@ -31,15 +23,12 @@ const storedArchitecture = fasterRcnnSchema.extend({ network: networkShapeSchema
 export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcnnNet> {
   static create(spec: JobSpec, data: TrainingData): FasterRcnn {
     const arch = fasterRcnnSchema.parse(spec.architecture);
-    const { channels, height, width } = data.set;
-    return new FasterRcnn(arch, { channels, height, width, format: data.imageFormat }, data.labels, null);
+    return new FasterRcnn(arch, RegionDetector.inputSpecOf(data), data.labels, null);
   }
 
   static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): FasterRcnn {
     const { network: shape, ...arch } = storedArchitecture.parse(manifest.architecture);
-    const net = new FasterRcnnNet(arch, shape, new Rng(0));
-    net.loadStateDict(withPrefix(records, 'net'));
-    net.eval();
+    const net = RegionDetector.restore((rng) => new FasterRcnnNet(arch, shape, rng), records);
     return new FasterRcnn(arch, manifest.inputSpec, manifest.labels, { net, shape });
   }
 
@@ -62,28 +51,20 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
 
   predict(batch: Tensor): TaskOutputs['detect'][] {
     const { net } = this.ready();
-    const n = batch.shape[0]!;
     return noGrad(() => {
       net.eval();
       const features = net.forward(batch);
       const rois = roiBatch(this.proposals(net, net.rpn.forward(features), 'test'));
-      if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
-      const head = net.head.forward(poolRois(features, rois, this.pooling, net.scale));
-      const found = detectionsOf(head, rois, n, this.image, this.architecture.roiHeads);
-      return found.map((detections) => ({ detections }));
+      return this.detectRois(batch.shape[0]!, rois, (found) =>
+        net.head.forward(poolRois(features, found, this.pooling, net.scale)),
+      );
     });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
     const arch = this.architecture;
     const rng = new Rng(spec.seed);
-    const { channels, height, width } = data.set;
-    const shape: NetworkShape = {
-      inputShape: [channels, height, width],
-      classes: data.labels.length,
-      dropout: spec.regularization.dropout,
-      init: initScheme(spec.init, arch.activation),
-    };
+    const shape = RegionDetector.networkShape(data, spec, arch.activation);
     const net = new FasterRcnnNet(arch, shape, rng);
     const [, rows, cols] = net.map;
     const rpnSettings = { ...arch.rpn, lambda: arch.lambda, cells: rows * cols };

@@ -1,18 +1,10 @@
-import {
-  type JobSpec,
-  type Metrics,
-  type NetworkShape,
-  networkShapeSchema,
-  rcnnSchema,
-} from '@ocellus/contracts';
+import { type JobSpec, type Metrics, networkShapeSchema, rcnnSchema } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
-import { withPrefix } from '../../artifact.js';
-import { initScheme } from '../../classify/network-builder.js';
 import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { checkProposalMethod, imageProposals } from '../region/image-proposals.js';
 import { RegionDetector } from '../region/region-detector.js';
-import { detectionsOf, roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
+import { roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
 import type { RcnnArchitecture } from './architecture.js';
 import { RcnnNet } from './rcnn-net.js';
 import { warpRois } from './warp.js';
@@ -32,50 +24,39 @@ export class Rcnn extends RegionDetector<RcnnArchitecture, RcnnNet> {
   static create(spec: JobSpec, data: TrainingData): Rcnn {
     const arch = rcnnSchema.parse(spec.architecture);
     checkProposalMethod(arch.proposals);
-    const { channels, height, width } = data.set;
-    return new Rcnn(arch, { channels, height, width, format: data.imageFormat }, data.labels, null);
+    return new Rcnn(arch, RegionDetector.inputSpecOf(data), data.labels, null);
   }
 
   static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): Rcnn {
     const { network: shape, ...arch } = storedArchitecture.parse(manifest.architecture);
-    const net = new RcnnNet(arch, shape, new Rng(0));
-    net.loadStateDict(withPrefix(records, 'net'));
-    net.eval();
+    const net = RegionDetector.restore((rng) => new RcnnNet(arch, shape, rng), records);
     return new Rcnn(arch, manifest.inputSpec, manifest.labels, { net, shape });
-  }
-
-  private proposals(inputs: Tensor): Float32Array[] {
-    const [count, channels, height, width] = inputs.shape as [number, number, number, number];
-    const pixels = Float32Array.from(inputs.values());
-    return imageProposals(pixels, { count, channels, height, width }, this.architecture.proposals);
   }
 
   predict(batch: Tensor): TaskOutputs['detect'][] {
     const { net } = this.ready();
-    const n = batch.shape[0]!;
+    const arch = this.architecture;
     return noGrad(() => {
       net.eval();
-      const rois = roiBatch(this.proposals(batch));
-      if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
-      const head = net.forward(warpRois(batch, rois, this.architecture.warpSize));
-      const found = detectionsOf(head, rois, n, this.image, this.architecture.roiHeads);
-      return found.map((detections) => ({ detections }));
+      const rois = roiBatch(imageProposals(batch, arch.proposals));
+      return this.detectRois(batch.shape[0]!, rois, (found) =>
+        net.forward(warpRois(batch, found, arch.warpSize)),
+      );
     });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
     const arch = this.architecture;
     const rng = new Rng(spec.seed);
-    const { channels, height, width } = data.set;
-    const shape: NetworkShape = {
-      inputShape: [channels, height, width],
-      classes: data.labels.length,
-      dropout: spec.regularization.dropout,
-      init: initScheme(spec.init, arch.activation),
-    };
+    const shape = RegionDetector.networkShape(data, spec, arch.activation);
     const net = new RcnnNet(arch, shape, rng);
     return this.trainScenes(net, shape, data, spec, hooks, rng, (inputs, scenes, stepRng) => {
-      const sample = sampleRois(this.proposals(inputs), scenes.objects, arch.roiHeads, stepRng);
+      const sample = sampleRois(
+        imageProposals(inputs, arch.proposals),
+        scenes.objects,
+        arch.roiHeads,
+        stepRng,
+      );
       const head = net.forward(warpRois(inputs, sample, arch.warpSize));
       return { losses: roiLosses(head, sample, SMOOTH_L1_BETA), head, labels: sample.labels };
     });

@@ -1,4 +1,5 @@
 import type { JobSpec } from '@ocellus/contracts';
+import type { Tensor } from '@ocellus/tensor';
 import { selectiveSearch } from '@ocellus/vision/proposals';
 
 type ProposalSettings = Extract<JobSpec['architecture'], { type: 'fast-rcnn' }>['proposals'];
@@ -16,12 +17,9 @@ export function checkProposalMethod(settings: ProposalSettings): void {
 }
 
 /** Each image's selective-search proposals (fast mode), at most `settings.max`, flat `[x1, y1, x2, y2]` boxes. */
-export function imageProposals(
-  pixels: Float32Array,
-  shape: { count: number; channels: number; height: number; width: number },
-  settings: ProposalSettings,
-): Float32Array[] {
-  const { count, channels, height, width } = shape;
+export function imageProposals(images: Tensor, settings: ProposalSettings): Float32Array[] {
+  const [count, channels, height, width] = images.shape as [number, number, number, number];
+  const pixels = Float32Array.from(images.values());
   const plane = channels * height * width;
   return Array.from({ length: count }, (_, i) => {
     const image = { pixels: pixels.subarray(i * plane, (i + 1) * plane), channels, height, width };

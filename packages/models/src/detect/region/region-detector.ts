@@ -1,14 +1,16 @@
 import type { InputSpec, JobSpec, Metrics, NetworkShape } from '@ocellus/contracts';
 import { l2Penalty } from '@ocellus/nn/losses';
 import type { Module } from '@ocellus/nn/module';
-import { argmax, mul, type Rng, type Tensor } from '@ocellus/tensor';
-import { prefixed } from '../../artifact.js';
+import { argmax, mul, Rng, type Tensor } from '@ocellus/tensor';
+import { prefixed, withPrefix } from '../../artifact.js';
 import { photoLikeObjects } from '../../augment/photo-like-objects.js';
+import { initScheme } from '../../classify/network-builder.js';
+import type { Activation } from '../../networks/activation.js';
 import { fitMetrics, trainNetwork } from '../../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
 import type { ImageSize } from './flat-boxes.js';
-import type { BoxHeadOutput, RoiHeadSettings } from './roi-heads.js';
+import { type BoxHeadOutput, detectionsOf, type RoiBatch, type RoiHeadSettings } from './roi-heads.js';
 import { SceneDataset, type SceneTargets } from './scene-dataset.js';
 
 /** One training step of a region detector: its named losses and the RoI head's view of the sampled RoIs. */
@@ -42,6 +44,45 @@ export abstract class RegionDetector<A extends { type: string; roiHeads: RoiHead
 
   protected get image(): ImageSize {
     return { height: this.inputSpec.height, width: this.inputSpec.width };
+  }
+
+  /** What a detector trained on `data` reads: its images as they are, in the set's format. */
+  protected static inputSpecOf(data: TrainingData): InputSpec {
+    const { channels, height, width } = data.set;
+    return { channels, height, width, format: data.imageFormat };
+  }
+
+  /** The shape a network is built with for `data` and `spec`, recorded in the artifact. */
+  protected static networkShape(data: TrainingData, spec: JobSpec, activation: Activation): NetworkShape {
+    const { channels, height, width } = data.set;
+    return {
+      inputShape: [channels, height, width],
+      classes: data.labels.length,
+      dropout: spec.regularization.dropout,
+      init: initScheme(spec.init, activation),
+    };
+  }
+
+  /** A published network: built to its recorded shape, its weights loaded, in eval mode. */
+  protected static restore<M extends Module>(build: (rng: Rng) => M, records: Record<string, Tensor>): M {
+    const net = build(new Rng(0));
+    net.loadStateDict(withPrefix(records, 'net'));
+    net.eval();
+    return net;
+  }
+
+  /**
+   * `predict`'s common path for `n` images without gradients: `rois` of each image (none: no detections),
+   * `head` run on them, detections per image.
+   */
+  protected detectRois(
+    n: number,
+    rois: RoiBatch,
+    head: (rois: RoiBatch) => BoxHeadOutput,
+  ): TaskOutputs['detect'][] {
+    if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
+    const found = detectionsOf(head(rois), rois, n, this.image, this.architecture.roiHeads);
+    return found.map((detections) => ({ detections }));
   }
 
   abstract predict(batch: Tensor): TaskOutputs['detect'][];
