@@ -66,6 +66,7 @@ const spec = defaultJobSpecSchema.parse({
       { filters: 8, kernel: 3, pool: 2 },
       { filters: 16, kernel: 3, pool: 2 },
     ],
+    classifier: { size: 16, layers: [{ filters: 8, kernel: 3 }] },
     fc: [64],
     boxWeight: 30,
     smoothL1Beta: 0.01,

@@ -42,13 +42,14 @@ export const cnnSchema = z.object({
 });
 
 /**
- * Classification + box regression heads on one backbone; L = L_cls + L_centre + boxWeight * L_box. `fc` is
- * the class head's hidden widths; the box head is a 3x3 conv of `boxChannels` over the backbone's map, then
- * per cell a centre score and a box.
+ * Localisation: L = L_cls + L_centre + boxWeight * L_box. The box head is a 3x3 conv of `boxChannels` over
+ * the backbone's (`layers`) map, then per cell a centre score and a box. The class head is a CNN of its
+ * own (`classifier.layers`, then FC `fc`) on the image inside the box, warped to `classifier.size`.
  */
 export const localizerSchema = z.object({
   type: z.literal('localizer'),
   layers: convStackSchema,
+  classifier: z.object({ size: z.int().min(8).max(64).default(28), layers: convStackSchema }).prefault({}),
   fc: hiddenLayersSchema([256]),
   boxChannels: z.int().min(1).max(512).default(64),
   activation: activationSchema,

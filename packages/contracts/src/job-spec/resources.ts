@@ -96,9 +96,11 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       return add(cost, dense(size(out), arch.fc, CLASSES));
     }
     case 'localizer': {
-      // The class head reads the map RoIAligned to 4x4; the box head is a 3x3 conv, then 5 numbers per cell.
+      // The class head is a CNN on the warped box; the box head a 3x3 conv, then 5 numbers per cell.
       const { cost, shape: out } = convStack(arch.layers, shape);
-      const [channels, height, width] = out;
+      const [, height, width] = out;
+      const side = arch.classifier.size;
+      const classifier = convStack(arch.classifier.layers, [shape[0], side, side]);
       const trunk = {
         filters: arch.boxChannels,
         kernel: 3,
@@ -109,7 +111,8 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       };
       const boxHead = convStack([trunk], out);
       const cells = { params: 5 * (arch.boxChannels + 1), activations: 5 * height * width };
-      return add(add(add(cost, dense(channels * 16, arch.fc, CLASSES)), boxHead.cost), cells);
+      const classHead = add(classifier.cost, dense(size(classifier.shape), arch.fc, CLASSES));
+      return add(add(add(cost, classHead), boxHead.cost), cells);
     }
     case 'sliding-window':
     case 'rcnn': {

@@ -99,9 +99,10 @@ export class Localizer implements VisionModel<'localize'> {
     const { height, width } = this.inputSpec;
     return noGrad(() => {
       network.eval();
-      const out = network.forward(preprocessor.transform(batch));
+      const inputs = preprocessor.transform(batch);
+      const out = network.forward(inputs);
       const boxes = pixelBoxes(decodeGrid(out.centre, out.box, network.grid), width, height);
-      const logits = network.classify(out.features, boxes);
+      const logits = network.classify(inputs, boxes);
       return { scores: softmax(logits, 1), box: new Tensor(boxes, [boxes.length / 4, 4]) };
     });
   }
@@ -153,7 +154,7 @@ export class Localizer implements VisionModel<'localize'> {
         forward: (_model, batch) => {
           const maps = network.forward(batch.inputs);
           const truth = pixelBoxes(batch.targets.boxes.values(), data.set.width, data.set.height);
-          return { ...maps, logits: network.classify(maps.features, truth) };
+          return { ...maps, logits: network.classify(batch.inputs, truth) };
         },
         loss: (out, batch) => {
           const grid = gridTargets(batch.targets.boxes, network.grid);
