@@ -1,11 +1,5 @@
 import { defaultJobSpecSchema } from '@ocellus/contracts';
-import {
-  FasterRcnn,
-  modelFromArtifact,
-  type TrainingData,
-  toRecords,
-  type VisionModel,
-} from '@ocellus/models';
+import { FasterRcnn, modelFromArtifact, toRecords, type VisionModel } from '@ocellus/models';
 import type { Manifest } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
