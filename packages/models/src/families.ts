@@ -5,6 +5,7 @@ import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
 import { FastRcnn } from './detect/fast-rcnn/fast-rcnn.js';
 import { FasterRcnn } from './detect/faster-rcnn/faster-rcnn.js';
+import { MaskRcnn } from './detect/mask-rcnn/mask-rcnn.js';
 import { Rcnn } from './detect/rcnn/rcnn.js';
 import { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 import { Localizer } from './localize/localizer.js';
@@ -31,6 +32,7 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
   rcnn: family('rcnn', 'detect', Rcnn),
   'fast-rcnn': family('fast-rcnn', 'detect', FastRcnn),
   'faster-rcnn': family('faster-rcnn', 'detect', FasterRcnn),
+  'mask-rcnn': family('mask-rcnn', 'segment', MaskRcnn),
 };
 
 export class UnknownArchitectureError extends Error {

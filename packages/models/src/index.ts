@@ -5,6 +5,7 @@ export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './da
 export { datasets, prepareData, UnsupportedDatasetError } from './data/datasets.js';
 export { FastRcnn } from './detect/fast-rcnn/fast-rcnn.js';
 export { FasterRcnn } from './detect/faster-rcnn/faster-rcnn.js';
+export { MaskRcnn } from './detect/mask-rcnn/mask-rcnn.js';
 export { Rcnn } from './detect/rcnn/rcnn.js';
 export { SlidingWindowDetector } from './detect/sliding-window/sliding-window.js';
 export { families, familyOf, modelFromArtifact, UnknownArchitectureError } from './families.js';

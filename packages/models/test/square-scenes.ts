@@ -2,41 +2,60 @@ import type { Box } from '@ocellus/contracts';
 import type { TaskOutputs, TrainingData } from '@ocellus/models';
 import { Rng } from '@ocellus/tensor';
 import { boxIou } from '@ocellus/vision/boxes';
+import { encodeMask, type Rle } from '@ocellus/vision/rle';
 
 export const SIDE = 48;
 
-/** 48x48 scenes of one or two squares, filled (class 0) or outlined (class 1), 10-16 px, apart. */
-export function scenes(count: number, seed: number): TrainingData<'detect'> {
+/**
+ * 48x48 scenes of one or two squares, filled (class 0) or outlined (class 1), 10-16 px, apart; each
+ * object's mask is its ink.
+ */
+export function maskedScenes(count: number, seed: number): TrainingData<'segment'> {
   const rng = new Rng(seed);
   const images = new Float32Array(count * SIDE * SIDE);
-  const objects: { index: number; box: Box }[][] = [];
+  const objects: { index: number; box: Box; mask: Rle }[][] = [];
   for (let i = 0; i < count; i++) {
-    const own: { index: number; box: Box }[] = [];
+    const own: { index: number; box: Box; mask: Rle }[] = [];
     const wanted = rng.uniform() < 0.5 ? 1 : 2;
     for (let k = 0; k < wanted; k++) {
       const size = 10 + Math.floor(rng.uniform() * 7);
       const x0 = k * 24 + Math.floor(rng.uniform() * (24 - size));
       const y0 = Math.floor(rng.uniform() * (SIDE - size));
       const index = rng.uniform() < 0.5 ? 0 : 1;
+      const mask = new Uint8Array(SIDE * SIDE);
       for (let y = y0; y < y0 + size; y++) {
         for (let x = x0; x < x0 + size; x++) {
           const edge = y - y0 < 2 || x - x0 < 2 || y0 + size - y <= 2 || x0 + size - x <= 2;
-          if (index === 0 || edge) images[i * SIDE * SIDE + y * SIDE + x] = 1;
+          if (index === 0 || edge) {
+            images[i * SIDE * SIDE + y * SIDE + x] = 1;
+            mask[y * SIDE + x] = 1;
+          }
         }
       }
-      own.push({ index, box: [x0, y0, x0 + size, y0 + size] });
+      own.push({ index, box: [x0, y0, x0 + size, y0 + size], mask: encodeMask(mask, SIDE, SIDE) });
     }
     objects.push(own);
   }
   const all = Int32Array.from({ length: count }, (_, i) => i);
   return {
-    task: 'detect',
+    task: 'segment',
     set: { images, labels: new Int32Array(count), size: count, channels: 1, height: SIDE, width: SIDE },
     train: all.subarray(0, count - 30),
     validation: all.subarray(count - 30),
     labels: ['filled', 'outline'],
     targets: (indices) => Array.from(indices, (i) => ({ objects: objects[i]! })),
     imageFormat: 'digit-scene',
+  };
+}
+
+/** The same scenes for detection: the objects without their masks. */
+export function scenes(count: number, seed: number): TrainingData<'detect'> {
+  const masked = maskedScenes(count, seed);
+  return {
+    ...masked,
+    task: 'detect',
+    targets: (indices) =>
+      masked.targets(indices).map((t) => ({ objects: t.objects.map(({ index, box }) => ({ index, box })) })),
   };
 }
 

@@ -11,21 +11,32 @@ const logUniform = (rng: Rng, [lo, hi]: readonly [number, number]) =>
   Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.uniform());
 
 /** A grey image with its objects, in model-input pixels, as an augmentation sees it. */
-export interface ObjectsImage<O extends { box: Box }> {
+export interface ObjectsImage<O extends { box: Box; mask?: Uint8Array }> {
   pixels: Float32Array;
   objects: readonly O[];
 }
 
 /** A seeded change of one image that moves its objects' boxes with it; objects pushed off it are dropped. */
-export type ObjectsAugmentation = <O extends { box: Box }>(
+export type ObjectsAugmentation = <O extends { box: Box; mask?: Uint8Array }>(
   image: ObjectsImage<O>,
   rng: Rng,
 ) => ObjectsImage<O>;
 
+/** A 0/1 mask of `from` pixels brought to `to` pixels: bilinear, then cut at 0.5. */
+function maskBack(
+  mask: Uint8Array,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+): Uint8Array {
+  const plane = resamplePlane(Float32Array.from(mask), from.width, from.height, to.width, to.height);
+  return Uint8Array.from(plane, (v) => (v >= 0.5 ? 1 : 0));
+}
+
 /**
  * A grey `width x height` training image as the service would see it uploaded photo-like: rendered at a
  * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift; seeded), brought
- * back to the input's size and through the `digit-scene` normalisation, the boxes following every step.
+ * back to the input's size and through the `digit-scene` normalisation, the boxes (and full-canvas masks)
+ * following every step.
  * Objects the zoom pushed mostly off the canvas are dropped; other fields of an object are kept.
  */
 export function photoLikeObjects(width: number, height: number): ObjectsAugmentation {
@@ -42,6 +53,7 @@ export function photoLikeObjects(width: number, height: number): ObjectsAugmenta
     const moved = photo.objects.map((o) => ({
       ...o,
       box: [o.box[0] * fx, o.box[1] * fy, o.box[2] * fx, o.box[3] * fy] as Box,
+      ...(o.mask ? { mask: maskBack(o.mask, size, { width, height }) } : {}),
     }));
     return { pixels: normalizeScene(back, width, height), objects: moved };
   };

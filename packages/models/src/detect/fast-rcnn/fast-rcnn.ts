@@ -20,6 +20,8 @@ const storedArchitecture = fastRcnnSchema.extend({ network: networkShapeSchema }
  * box deltas in one multitask loss (`cls`, `box`), RoIs sampled 25% foreground; per-class NMS.
  */
 export class FastRcnn extends RegionDetector<FastRcnnArchitecture, FastRcnnNet> {
+  readonly task = 'detect';
+
   static create(spec: JobSpec, data: TrainingData): FastRcnn {
     const arch = fastRcnnSchema.parse(spec.architecture);
     checkProposalMethod(arch.proposals);

@@ -6,7 +6,7 @@ import { anchorGenerator } from '@ocellus/vision/boxes';
 import { convStack, type MapShape } from '../../networks/stacks.js';
 import { BoxHead } from '../region/roi-heads.js';
 import { RpnHead } from '../region/rpn.js';
-import type { FasterRcnnArchitecture } from './architecture.js';
+import type { FasterRcnnFields } from './stages.js';
 
 /**
  * Faster R-CNN's weights (children `backbone`, `rpn`, `head`): a conv backbone to one feature map, the
@@ -21,7 +21,7 @@ export class FasterRcnnNet extends Module {
   readonly scale: number;
   readonly map: MapShape;
 
-  constructor(arch: FasterRcnnArchitecture, shape: NetworkShape, rng: Rng) {
+  constructor(arch: FasterRcnnFields, shape: NetworkShape, rng: Rng) {
     super();
     const [, height, width] = shape.inputShape as MapShape;
     const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };

@@ -21,6 +21,8 @@ const storedArchitecture = rcnnSchema.extend({ network: networkShapeSchema });
  * Training samples proposals per image, 25% foreground at IoU >= 0.5 (the paper's fine-tuning batches).
  */
 export class Rcnn extends RegionDetector<RcnnArchitecture, RcnnNet> {
+  readonly task = 'detect';
+
   static create(spec: JobSpec, data: TrainingData): Rcnn {
     const arch = rcnnSchema.parse(spec.architecture);
     checkProposalMethod(arch.proposals);

@@ -21,14 +21,17 @@ export interface RegionStep {
 }
 
 /**
- * What the two-stage detectors (R-CNN, Fast and Faster R-CNN) share: the RoI heads' settings, detections
+ * What the two-stage detectors (R-CNN, Fast, Faster and Mask R-CNN) share: the RoI heads' settings, detections
  * as tensors, the artifact, and training on scenes (photo-like when the spec says so) with the RoI
  * heads' accuracy on their sampled RoIs as the logged figure.
  */
-export abstract class RegionDetector<A extends { type: string; roiHeads: RoiHeadSettings }, N extends Module>
-  implements VisionModel<'detect'>
+export abstract class RegionDetector<
+  A extends { type: string; roiHeads: RoiHeadSettings },
+  N extends Module,
+  T extends 'detect' | 'segment' = 'detect',
+> implements VisionModel<T>
 {
-  readonly task = 'detect';
+  abstract readonly task: T;
 
   protected constructor(
     readonly architecture: A,
@@ -85,7 +88,7 @@ export abstract class RegionDetector<A extends { type: string; roiHeads: RoiHead
     return found.map((detections) => ({ detections }));
   }
 
-  abstract predict(batch: Tensor): TaskOutputs['detect'][];
+  abstract predict(batch: Tensor): TaskOutputs[T][];
 
   abstract fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics>;
 

@@ -83,6 +83,8 @@ export interface RoiBatch {
 export interface RoiSample extends RoiBatch {
   /** 0 for background, else the object's class + 1. */
   labels: Int32Array;
+  /** The object (its index among its image's objects) each RoI matched, -1 for background. */
+  matched: Int32Array;
   /** [R * 4] deltas of each positive RoI to its object (zeros for background). */
   targets: Float32Array;
 }
@@ -115,6 +117,7 @@ export function sampleRois(
   const boxes: Box[] = [];
   const imageOf: number[] = [];
   const labels: number[] = [];
+  const matchedObjects: number[] = [];
   const matched: Box[] = [];
   proposals.forEach((flat, image) => {
     const own = objects[image]!;
@@ -133,6 +136,7 @@ export function sampleRois(
       imageOf.push(image);
       const object = match[i]! >= 0 ? own[match[i]!]! : null;
       labels.push(object ? object.index + 1 : 0);
+      matchedObjects.push(object ? match[i]! : -1);
       matched.push(object ? ([...object.box] as Box) : candidates[i]!);
     }
   });
@@ -141,7 +145,13 @@ export function sampleRois(
   labels.forEach((label, i) => {
     if (label === 0) targets.fill(0, 4 * i, 4 * i + 4);
   });
-  return { boxes: flat, imageOf: Int32Array.from(imageOf), labels: Int32Array.from(labels), targets };
+  return {
+    boxes: flat,
+    imageOf: Int32Array.from(imageOf),
+    labels: Int32Array.from(labels),
+    matched: Int32Array.from(matchedObjects),
+    targets,
+  };
 }
 
 /** `[R, 5]` rows `(image, x1, y1, x2, y2)`, what roiPool and roiAlign take. */

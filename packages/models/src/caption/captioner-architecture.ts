@@ -1,0 +1,3 @@
+import type { JobSpec } from '@ocellus/contracts';
+
+export type CaptionerArchitecture = Extract<JobSpec['architecture'], { type: 'captioner' }>;

@@ -1,0 +1,94 @@
+import type { NetworkShape } from '@ocellus/contracts';
+import { Dropout, Embedding, Linear } from '@ocellus/nn/layers';
+import { Module } from '@ocellus/nn/module';
+import { LSTM, RNN } from '@ocellus/nn/recurrent';
+import { concat, flatten, mean, type Rng, Tensor } from '@ocellus/tensor';
+import type { MapShape } from '../networks/stacks.js';
+import type { CaptionerArchitecture } from './captioner-architecture.js';
+import { cellStep, type DecoderState } from './decoder-state.js';
+import { ImageEncoder } from './image-encoder.js';
+import { SoftAttention } from './soft-attention.js';
+
+/** What the decoder reads of a batch of images: cell features `[N, cells, channels]` and their attention keys. */
+export interface CaptionMemory {
+  cells: Tensor;
+  keys: Tensor | null;
+}
+
+/** One decoding step: scores over the vocabulary `[K, V]`, the next state, and the weights over the cells. */
+export interface DecoderStep {
+  logits: Tensor;
+  state: DecoderState;
+  alpha: Tensor | null;
+}
+
+/**
+ * The captioning network (CS231n assignment 3, Show, Attend and Tell): a conv encoder, a word
+ * embedding, an RNN or LSTM cell started from an affine map of the image's vector, and an affine map
+ * to word scores. With attention the cell reads `[E y_{t-1}; z_t]` with `z_t` attended from
+ * `h_{t-1}`, and the scores read `[h_t; z_t]`; the image's vector is the mean cell feature. Without,
+ * the cell reads `E y_{t-1}` and the vector is the whole grid, flattened: the state is all the
+ * decoder ever sees of the image, so it keeps where each feature lies.
+ */
+export class CaptionerNet extends Module {
+  readonly encoder: ImageEncoder;
+  readonly embedding: Embedding;
+  readonly cell: RNN | LSTM;
+  readonly initH: Linear;
+  readonly initC: Linear | null;
+  readonly attention: SoftAttention | null;
+  readonly dropout: Dropout;
+  readonly output: Linear;
+
+  constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
+    super();
+    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    this.encoder = this.registerModule('encoder', new ImageEncoder(arch.layers, shape.inputShape as MapShape, stack));
+    const { channels, cells } = this.encoder;
+    const vocabulary = shape.classes;
+    const hidden = arch.hiddenDim;
+    this.embedding = this.registerModule('embedding', new Embedding(vocabulary, arch.wordvecDim, { rng }));
+    const input = arch.wordvecDim + (arch.attention ? channels : 0);
+    this.cell = this.registerModule(
+      'cell',
+      arch.cell === 'lstm' ? new LSTM(input, hidden, { rng }) : new RNN(input, hidden, { rng }),
+    );
+    const vector = arch.attention ? channels : channels * cells;
+    this.initH = this.registerModule('initH', new Linear(vector, hidden, { init: 'xavier', rng }));
+    this.initC =
+      arch.cell === 'lstm' ? this.registerModule('initC', new Linear(vector, hidden, { init: 'xavier', rng })) : null;
+    this.attention = arch.attention
+      ? this.registerModule('attention', new SoftAttention(channels, hidden, hidden, rng))
+      : null;
+    this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
+    const read = hidden + (arch.attention ? channels : 0);
+    this.output = this.registerModule('output', new Linear(read, vocabulary, { init: 'xavier', rng }));
+  }
+
+  encode(images: Tensor): CaptionMemory {
+    const cells = this.encoder.forward(images);
+    return { cells, keys: this.attention ? this.attention.keys(cells) : null };
+  }
+
+  /** `h_0` (and `c_0`) as affine maps of each image's vector. */
+  initialState(memory: CaptionMemory): DecoderState {
+    const vector = this.attention ? mean(memory.cells, 1) : flatten(memory.cells);
+    return { h: this.initH.forward(vector), c: this.initC?.forward(vector) ?? null };
+  }
+
+  /**
+   * One step for K rows from the previous `words` and `state`; `memory` holds K images, or one image
+   * that every row reads.
+   */
+  step(memory: CaptionMemory, words: Int32Array, state: DecoderState): DecoderStep {
+    const embedded = this.embedding.forward(new Tensor(Float32Array.from(words), [words.length]));
+    if (!this.attention || !memory.keys) {
+      const next = cellStep(this.cell, embedded, state);
+      return { logits: this.output.forward(this.dropout.forward(next.h)), state: next, alpha: null };
+    }
+    const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h);
+    const next = cellStep(this.cell, concat([embedded, context], 1), state);
+    const read = this.dropout.forward(concat([next.h, context], 1));
+    return { logits: this.output.forward(read), state: next, alpha };
+  }
+}

@@ -1,0 +1,25 @@
+import { LSTM, type RNN } from '@ocellus/nn/recurrent';
+import { indexSelect, type Tensor } from '@ocellus/tensor';
+
+/** The decoder's recurrent state: the hidden state `[N, H]`, and the cell state for an LSTM. */
+export interface DecoderState {
+  h: Tensor;
+  c: Tensor | null;
+}
+
+/** One step of the spec's cell on inputs `x [N, D]`. */
+export function cellStep(cell: RNN | LSTM, x: Tensor, state: DecoderState): DecoderState {
+  if (!(cell instanceof LSTM)) return { h: cell.step(x, state.h), c: null };
+  if (state.c === null) throw new Error('an LSTM step needs a cell state');
+  return cell.step(x, { h: state.h, c: state.c });
+}
+
+/** The same values cut from the graph (truncated BPTT). */
+export function detachState(state: DecoderState): DecoderState {
+  return { h: state.h.detach(), c: state.c?.detach() ?? null };
+}
+
+/** Rows `rows` of the state, in that order (beam search's surviving hypotheses). */
+export function selectState(state: DecoderState, rows: ArrayLike<number>): DecoderState {
+  return { h: indexSelect(state.h, 0, rows), c: state.c ? indexSelect(state.c, 0, rows) : null };
+}

@@ -1,0 +1,47 @@
+import { Linear } from '@ocellus/nn/layers';
+import { Module } from '@ocellus/nn/module';
+import { add, matmul, type Rng, reshape, softmax, type Tensor, tanh, unsqueeze } from '@ocellus/tensor';
+
+/** What one attention step gives: the context `[N, channels]` and the weights `[N, cells]` (rows sum to 1). */
+export interface Attended {
+  context: Tensor;
+  alpha: Tensor;
+}
+
+/**
+ * Soft additive attention (Show, Attend and Tell 4.2.2, after Bahdanau et al.):
+ * `e_i = v^T tanh(W_f a_i + W_h h + b)`, `alpha = softmax(e)` over the cells, context `sum_i alpha_i a_i`.
+ * The cells' term `W_f a_i + b` is the same at every step, so `keys` computes it once per image.
+ */
+export class SoftAttention extends Module {
+  readonly features: Linear;
+  readonly hidden: Linear;
+  readonly score: Linear;
+
+  constructor(channels: number, hiddenDim: number, attentionDim: number, rng: Rng) {
+    super();
+    this.features = this.registerModule('features', new Linear(channels, attentionDim, { init: 'xavier', rng }));
+    this.hidden = this.registerModule(
+      'hidden',
+      new Linear(hiddenDim, attentionDim, { init: 'xavier', rng, bias: false }),
+    );
+    this.score = this.registerModule('score', new Linear(attentionDim, 1, { init: 'xavier', rng, bias: false }));
+  }
+
+  /** `W_f a_i + b` for cell features `[N, cells, channels]`: `[N, cells, attentionDim]`. */
+  keys(cells: Tensor): Tensor {
+    return this.features.forward(cells);
+  }
+
+  /**
+   * Attends from hidden states `h [K, hiddenDim]` over `cells` and their `keys` (K images, or one
+   * image's, broadcast over K hypotheses).
+   */
+  forward(cells: Tensor, keys: Tensor, h: Tensor): Attended {
+    const k = h.shape[0]!;
+    const energies = this.score.forward(tanh(add(keys, unsqueeze(this.hidden.forward(h), 1))));
+    const alpha = softmax(reshape(energies, [k, keys.shape[1]!]), 1);
+    const context = reshape(matmul(unsqueeze(alpha, 1), cells), [k, cells.shape[2]!]);
+    return { context, alpha };
+  }
+}

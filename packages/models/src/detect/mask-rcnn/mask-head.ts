@@ -1,0 +1,37 @@
+import type { InitScheme } from '@ocellus/nn/init';
+import { Conv2d, ConvTranspose2d, ReLU, Sequential } from '@ocellus/nn/layers';
+import { Module } from '@ocellus/nn/module';
+import type { Rng, Tensor } from '@ocellus/tensor';
+
+/**
+ * Mask R-CNN's mask head (torchvision's MaskRCNNHeads + MaskRCNNPredictor; children `convs`, `up`,
+ * `logits`): `convs` 3x3 convs with ReLU on the RoIAligned map, a 2x2 stride-2 transposed conv with ReLU,
+ * then a 1x1 conv to one mask logit map per class (background first, as the box head counts).
+ */
+export class MaskHead extends Module {
+  readonly convs: Sequential;
+  readonly up: Sequential;
+  readonly logits: Conv2d;
+
+  constructor(
+    inChannels: number,
+    settings: { convs: number; channels: number },
+    classes: number,
+    init: { init: InitScheme; rng: Rng },
+  ) {
+    super();
+    const layers = Array.from({ length: settings.convs }, (_, i) => [
+      new Conv2d(i === 0 ? inChannels : settings.channels, settings.channels, 3, { ...init, padding: 1 }),
+      new ReLU(),
+    ]).flat();
+    this.convs = this.registerModule('convs', new Sequential(...layers));
+    const transposed = new ConvTranspose2d(settings.channels, settings.channels, 2, { ...init, stride: 2 });
+    this.up = this.registerModule('up', new Sequential(transposed, new ReLU()));
+    this.logits = this.registerModule('logits', new Conv2d(settings.channels, classes + 1, 1, init));
+  }
+
+  /** Pooled RoIs [R, C, m, m] to mask logits [R, classes + 1, 2m, 2m]. */
+  forward(pooled: Tensor): Tensor {
+    return this.logits.forward(this.up.forward(this.convs.forward(pooled)));
+  }
+}

@@ -1,0 +1,112 @@
+import { type JobSpec, type Metrics, maskRcnnSchema, networkShapeSchema } from '@ocellus/contracts';
+import type { Manifest } from '@ocellus/registry';
+import { noGrad, Rng, roiAlign, sigmoid, Tensor } from '@ocellus/tensor';
+import type { Detection, FitHooks, RoiMask, TaskOutputs, TrainingData } from '../../types.js';
+import { detectionTensors } from '../detection-tensors.js';
+import { boxPooling, detectorStep, proposeRegions } from '../faster-rcnn/stages.js';
+import { flatBoxes } from '../region/flat-boxes.js';
+import { RegionDetector } from '../region/region-detector.js';
+import { detectionsOf, type RoiBatch, roiTensor } from '../region/roi-heads.js';
+import { poolRois } from '../region/roi-pooling.js';
+import type { MaskRcnnArchitecture } from './architecture.js';
+import { MaskRcnnNet } from './mask-rcnn-net.js';
+import { maskLoss, maskTargets } from './mask-targets.js';
+
+const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema });
+
+/**
+ * `mask-rcnn` (He et al. 2017, as torchvision builds it, one feature map): Faster R-CNN with a mask head
+ * on RoIAligned positives — `maskHead.roiOutput` square, four 3x3 convs, a 2x up-conv, one mask per class
+ * — trained on the true masks RoIAligned to the RoI (binary cross-entropy on the true class's channel;
+ * `mask` logged beside the detector's four losses). Each detection's mask is its class's sigmoid map,
+ * `resolution` square over its box; the serializer pastes it into the upload.
+ */
+export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 'segment'> {
+  readonly task = 'segment';
+
+  static create(spec: JobSpec, data: TrainingData): MaskRcnn {
+    const arch = maskRcnnSchema.parse(spec.architecture);
+    return new MaskRcnn(arch, RegionDetector.inputSpecOf(data), data.labels, null);
+  }
+
+  static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): MaskRcnn {
+    const { network: shape, ...arch } = storedArchitecture.parse(manifest.architecture);
+    const net = RegionDetector.restore((rng) => new MaskRcnnNet(arch, shape, rng), records);
+    return new MaskRcnn(arch, manifest.inputSpec, manifest.labels, { net, shape });
+  }
+
+  /** The mask logits [R, classes + 1, M, M] of `rois` from the feature map. */
+  private maskLogits(net: MaskRcnnNet, features: Tensor, rois: RoiBatch): Tensor {
+    const { roiOutput } = this.architecture.maskHead;
+    const pooled = roiAlign(features, roiTensor(rois), {
+      outputSize: roiOutput,
+      spatialScale: net.scale,
+      samplingRatio: this.architecture.roiAlign.samplingRatio,
+    });
+    return net.mask.forward(pooled);
+  }
+
+  predict(batch: Tensor): TaskOutputs['segment'][] {
+    const { net } = this.ready();
+    const arch = this.architecture;
+    const n = batch.shape[0]!;
+    return noGrad(() => {
+      net.eval();
+      const { features, rois } = proposeRegions(net, arch, this.image, batch);
+      if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
+      const head = net.head.forward(poolRois(features, rois, boxPooling(arch), net.scale));
+      const found = detectionsOf(head, rois, n, this.image, arch.roiHeads);
+      const all = found.flat();
+      if (all.length === 0) return found.map(() => ({ detections: [] }));
+      const imageOf = Int32Array.from(found.flatMap((list, i) => list.map(() => i)));
+      const masks = sigmoid(
+        this.maskLogits(net, features, { boxes: flatBoxes(all.map((d) => d.box)), imageOf }),
+      );
+      const [, channels, m] = masks.shape as [number, number, number];
+      const values = masks.values() as Float32Array;
+      const withMask = all.map((d: Detection, r): Detection & { mask: RoiMask } => {
+        const at = (r * channels + d.index + 1) * m * m;
+        return { ...d, mask: { height: m, width: m, data: values.slice(at, at + m * m) } };
+      });
+      let next = 0;
+      return found.map((list) => ({ detections: withMask.slice(next, (next += list.length)) }));
+    });
+  }
+
+  /** Detection tensors (see detectionTensors) and `masks` [N, D, M, M], each detection's mask over its box. */
+  override infer(batch: Tensor): Record<string, Tensor> {
+    const outputs = this.predict(batch);
+    const limit = this.architecture.roiHeads.detectionsPerImage;
+    const m = this.architecture.maskHead.resolution;
+    const masks = new Float32Array(outputs.length * limit * m * m);
+    outputs.forEach(({ detections }, i) => {
+      detections.slice(0, limit).forEach(({ mask }, j) => {
+        masks.set(mask.data, (i * limit + j) * m * m);
+      });
+    });
+    return { ...detectionTensors(outputs, limit), masks: new Tensor(masks, [outputs.length, limit, m, m]) };
+  }
+
+  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
+    const arch = this.architecture;
+    const rng = new Rng(spec.seed);
+    const shape = RegionDetector.networkShape(data, spec, arch.activation);
+    const net = new MaskRcnnNet(arch, shape, rng);
+    return this.trainScenes(net, shape, data, spec, hooks, rng, (inputs, scenes, stepRng) => {
+      const step = detectorStep(net, arch, this.image, inputs, scenes, stepRng);
+      const { sample } = step;
+      const positives = Array.from(sample.labels.keys()).filter((r) => sample.labels[r]! > 0);
+      if (positives.length === 0) return step;
+      const rois = {
+        boxes: Float32Array.from(
+          positives.flatMap((r) => Array.from(sample.boxes.subarray(4 * r, 4 * r + 4))),
+        ),
+        imageOf: Int32Array.from(positives, (r) => sample.imageOf[r]!),
+      };
+      const logits = this.maskLogits(net, step.features, rois);
+      const targets = maskTargets(sample, positives, scenes.objects, this.image, arch.maskHead.resolution);
+      const labels = positives.map((r) => sample.labels[r]!);
+      return { ...step, losses: { ...step.losses, mask: maskLoss(logits, targets, labels) } };
+    });
+  }
+}
