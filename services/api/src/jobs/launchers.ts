@@ -12,6 +12,12 @@ export function queueLauncher(
   connection: Redis,
   retry: RetryPolicy,
 ): JobLauncher {
+  // BullMQ's start on the connection (wait for ready, then INFO) settles once: at the first ready, or at an end.
+  let startSettled = false;
+  const settle = () => {
+    startSettled = true;
+  };
+  void queue.waitUntilReady().then(settle, settle);
   return {
     async enqueue(record) {
       await queue.add('train', { model: record.spec.model }, trainingJobOptions(record.id, retry));
@@ -24,7 +30,10 @@ export function queueLauncher(
       return (await queue.remove(id)) === 1;
     },
     async close() {
-      await queue.close();
+      // Queue.close() strips the listeners of BullMQ's connection, and a start still waiting on ours fails, once
+      // disconnect() ends it, with the last socket error emitted to nobody: an unhandled rejection. So until the
+      // start settles the queue stays open, its 'error' listener there to hear that; it holds nothing else.
+      if (startSettled) await queue.close();
       connection.disconnect();
     },
   };
