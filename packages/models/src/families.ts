@@ -1,6 +1,7 @@
 import type { ArchitectureType, Task } from '@ocellus/contracts';
 import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
+import { Captioner } from './caption/captioner.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
 import { FastRcnn } from './detect/fast-rcnn/fast-rcnn.js';
@@ -32,6 +33,7 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
   rcnn: family('rcnn', 'detect', Rcnn),
   'fast-rcnn': family('fast-rcnn', 'detect', FastRcnn),
   'faster-rcnn': family('faster-rcnn', 'detect', FasterRcnn),
+  captioner: family('captioner', 'caption', Captioner),
   'mask-rcnn': family('mask-rcnn', 'segment', MaskRcnn),
 };
 

@@ -1,4 +1,5 @@
 export { fromRecords, toRecords } from './artifact.js';
+export { Captioner } from './caption/captioner.js';
 export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';
 export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';

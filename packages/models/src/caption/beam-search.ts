@@ -17,7 +17,10 @@ export interface SequenceModel<S> {
   readonly vocabulary: CaptionVocabulary;
   /** The state of the one row the search starts from. */
   start(): S;
-  step(words: Int32Array, state: S): { logProbs: ArrayLike<number>; alpha: ArrayLike<number> | null; state: S };
+  step(
+    words: Int32Array,
+    state: S,
+  ): { logProbs: ArrayLike<number>; alpha: ArrayLike<number> | null; state: S };
   /** Rows `rows` of the state, in that order. */
   select(state: S, rows: Int32Array): S;
 }
@@ -64,7 +67,9 @@ export function beamSearch<S>(model: SequenceModel<S>, beam: number, maxLength: 
         finished.push({ ...from, logProb: c.logProb, steps: length + 1 });
         continue;
       }
-      const weights = out.alpha ? Float32Array.from({ length: cells }, (_, i) => out.alpha![c.parent * cells + i]!) : null;
+      const weights = out.alpha
+        ? Float32Array.from({ length: cells }, (_, i) => out.alpha![c.parent * cells + i]!)
+        : null;
       kept.push({
         tokens: [...from.tokens, c.token],
         logProb: c.logProb,

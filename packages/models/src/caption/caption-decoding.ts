@@ -22,13 +22,31 @@ function imageDecoder(
     start: () => net.initialState(own),
     step: (words, state) => {
       const out = net.step(own, words, state);
-      return { logProbs: logSoftmax(out.logits, 1).values(), alpha: out.alpha?.values() ?? null, state: out.state };
+      return {
+        logProbs: logSoftmax(out.logits, 1).values(),
+        alpha: out.alpha?.values() ?? null,
+        state: out.state,
+      };
     },
     select: selectState,
   };
 }
 
-/** Each image's best caption: greedy for `beam` 1 (all images at once), else beam search image by image. */
+/** Each image's best caption by beam search of width `beam`, image by image. */
+export function beamCaptions(
+  net: CaptionerNet,
+  memory: CaptionMemory,
+  vocabulary: CaptionVocabulary,
+  options: { beam: number; maxLength: number },
+): Caption[] {
+  // Every search finishes a caption: after maxLength words only <end> may follow.
+  return Array.from(
+    { length: memory.cells.shape[0]! },
+    (_, i) => beamSearch(imageDecoder(net, memory, i, vocabulary), options.beam, options.maxLength)[0]!,
+  );
+}
+
+/** Each image's best caption: greedy for `beam` 1 (all images at once), else beam search. */
 export function decodeCaptions(
   net: CaptionerNet,
   images: Tensor,
@@ -37,9 +55,5 @@ export function decodeCaptions(
 ): Caption[] {
   const memory = net.encode(images);
   if (options.beam === 1) return greedyDecode(net, memory, vocabulary, options.maxLength);
-  return Array.from({ length: images.shape[0]! }, (_, i) => {
-    const [best] = beamSearch(imageDecoder(net, memory, i, vocabulary), options.beam, options.maxLength);
-    if (!best) throw new Error('beam search finished no caption');
-    return best;
-  });
+  return beamCaptions(net, memory, vocabulary, options);
 }

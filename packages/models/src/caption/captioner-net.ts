@@ -43,7 +43,10 @@ export class CaptionerNet extends Module {
   constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
     const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
-    this.encoder = this.registerModule('encoder', new ImageEncoder(arch.layers, shape.inputShape as MapShape, stack));
+    this.encoder = this.registerModule(
+      'encoder',
+      new ImageEncoder(arch.layers, shape.inputShape as MapShape, stack),
+    );
     const { channels, cells } = this.encoder;
     const vocabulary = shape.classes;
     const hidden = arch.hiddenDim;
@@ -56,7 +59,9 @@ export class CaptionerNet extends Module {
     const vector = arch.attention ? channels : channels * cells;
     this.initH = this.registerModule('initH', new Linear(vector, hidden, { init: 'xavier', rng }));
     this.initC =
-      arch.cell === 'lstm' ? this.registerModule('initC', new Linear(vector, hidden, { init: 'xavier', rng })) : null;
+      arch.cell === 'lstm'
+        ? this.registerModule('initC', new Linear(vector, hidden, { init: 'xavier', rng }))
+        : null;
     this.attention = arch.attention
       ? this.registerModule('attention', new SoftAttention(channels, hidden, hidden, rng))
       : null;

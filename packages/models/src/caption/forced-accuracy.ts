@@ -11,7 +11,7 @@ export function bestChoice(scores: ArrayLike<number>, offset: number, choices: I
 /**
  * Per batch, read with the true words: `tokenAccuracy`, the share of the caption's tokens (`<end>`
  * included) that the best choice gets right, and `exact`, the share of captions with every token
- * right — which is exactly the share that greedy decoding gets right.
+ * right, which is the share greedy decoding gets right (of the captions within its maxLength).
  */
 export function forcedAccuracy(out: TeacherForced, vocabulary: CaptionVocabulary): Record<string, number> {
   const { steps, targets, mask } = out.forcing;

@@ -17,7 +17,12 @@ export function greedyDecode(
   const n = memory.cells.shape[0]!;
   const v = vocabulary.size;
   const endOnly = Int32Array.of(vocabulary.end);
-  const captions: Caption[] = Array.from({ length: n }, () => ({ tokens: [], logProb: 0, attention: [], steps: 0 }));
+  const captions: Caption[] = Array.from({ length: n }, () => ({
+    tokens: [],
+    logProb: 0,
+    attention: [],
+    steps: 0,
+  }));
   const done = new Uint8Array(n);
   let state = net.initialState(memory);
   let words = new Int32Array(n).fill(vocabulary.start);

@@ -20,12 +20,18 @@ export class SoftAttention extends Module {
 
   constructor(channels: number, hiddenDim: number, attentionDim: number, rng: Rng) {
     super();
-    this.features = this.registerModule('features', new Linear(channels, attentionDim, { init: 'xavier', rng }));
+    this.features = this.registerModule(
+      'features',
+      new Linear(channels, attentionDim, { init: 'xavier', rng }),
+    );
     this.hidden = this.registerModule(
       'hidden',
       new Linear(hiddenDim, attentionDim, { init: 'xavier', rng, bias: false }),
     );
-    this.score = this.registerModule('score', new Linear(attentionDim, 1, { init: 'xavier', rng, bias: false }));
+    this.score = this.registerModule(
+      'score',
+      new Linear(attentionDim, 1, { init: 'xavier', rng, bias: false }),
+    );
   }
 
   /** `W_f a_i + b` for cell features `[N, cells, channels]`: `[N, cells, attentionDim]`. */

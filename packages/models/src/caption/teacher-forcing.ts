@@ -12,7 +12,10 @@ export interface TeacherForcing {
   mask: Float32Array;
 }
 
-export function teacherForcing(captions: readonly Int32Array[], vocabulary: CaptionVocabulary): TeacherForcing {
+export function teacherForcing(
+  captions: readonly Int32Array[],
+  vocabulary: CaptionVocabulary,
+): TeacherForcing {
   const steps = 1 + captions.reduce((longest, c) => Math.max(longest, c.length), 0);
   const n = captions.length;
   const inputs = new Int32Array(n * steps).fill(vocabulary.pad);

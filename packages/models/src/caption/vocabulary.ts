@@ -17,14 +17,16 @@ export class CaptionVocabulary {
   constructor(readonly labels: readonly string[]) {
     const special = (name: string) => {
       const index = labels.indexOf(name);
-      if (index < 0) throw new VocabularyError(`a captioner's labels need '${name}' (have ${labels.join(' ')})`);
+      if (index < 0)
+        throw new VocabularyError(`a captioner's labels need '${name}' (have ${labels.join(' ')})`);
       return index;
     };
     this.start = special('<start>');
     this.end = special('<end>');
     this.pad = special('<pad>');
     const words = labels.flatMap((_, i) => (i === this.start || i === this.end || i === this.pad ? [] : [i]));
-    if (words.length === 0) throw new VocabularyError('a captioner needs at least one word besides its special tokens');
+    if (words.length === 0)
+      throw new VocabularyError('a captioner needs at least one word besides its special tokens');
     this.choices = Int32Array.from([...words, this.end]);
   }
 
@@ -33,6 +35,8 @@ export class CaptionVocabulary {
   }
 
   isWord(token: number): boolean {
-    return token !== this.start && token !== this.end && token !== this.pad && token >= 0 && token < this.size;
+    return (
+      token !== this.start && token !== this.end && token !== this.pad && token >= 0 && token < this.size
+    );
   }
 }

@@ -1,0 +1,150 @@
+import {
+  captionerSchema,
+  type InputSpec,
+  type JobSpec,
+  type Metrics,
+  type NetworkShape,
+  networkShapeSchema,
+} from '@ocellus/contracts';
+import { l2Penalty } from '@ocellus/nn/losses';
+import type { Manifest } from '@ocellus/registry';
+import { mul, noGrad, Rng, Tensor } from '@ocellus/tensor';
+import { prefixed, withPrefix } from '../artifact.js';
+import { initScheme } from '../classify/network-builder.js';
+import { fitMetrics, trainNetwork } from '../training/train-network.js';
+import type { Artifact, ComputeOptions, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
+import { CaptionDataset, type CaptionTargets } from './caption-dataset.js';
+import { decodeCaptions } from './caption-decoding.js';
+import { captionLosses } from './caption-losses.js';
+import type { CaptionerArchitecture } from './captioner-architecture.js';
+import { CaptionerNet } from './captioner-net.js';
+import { forcedAccuracy } from './forced-accuracy.js';
+import { type TeacherForced, teacherForced } from './teacher-forced.js';
+import { CaptionVocabulary } from './vocabulary.js';
+
+const storedArchitecture = captionerSchema.extend({ network: networkShapeSchema });
+
+type Trained = { net: CaptionerNet; shape: NetworkShape };
+
+/**
+ * `captioner`: a conv encoder and an RNN or LSTM decoder with optional soft attention (CS231n
+ * assignment 3, Show, Attend and Tell), trained with teacher forcing on the caption's words then
+ * `<end>`; decodes greedily or by beam search. Its labels are its vocabulary.
+ */
+export class Captioner implements VisionModel<'caption'> {
+  readonly task = 'caption';
+  readonly vocabulary: CaptionVocabulary;
+
+  private constructor(
+    readonly architecture: CaptionerArchitecture,
+    readonly inputSpec: InputSpec,
+    readonly labels: readonly string[],
+    private trained: Trained | null,
+  ) {
+    this.vocabulary = new CaptionVocabulary(labels);
+  }
+
+  static create(spec: JobSpec, data: TrainingData): Captioner {
+    const { channels, height, width } = data.set;
+    const inputSpec = { channels, height, width, format: data.imageFormat };
+    return new Captioner(captionerSchema.parse(spec.architecture), inputSpec, data.labels, null);
+  }
+
+  static fromArtifact(manifest: Manifest, records: Record<string, Tensor>): Captioner {
+    const { network: shape, ...arch } = storedArchitecture.parse(manifest.architecture);
+    const net = new CaptionerNet(arch, shape, new Rng(0));
+    net.loadStateDict(withPrefix(records, 'net'));
+    net.eval();
+    return new Captioner(arch, manifest.inputSpec, manifest.labels, { net, shape });
+  }
+
+  private ready(): Trained {
+    if (!this.trained) throw new Error('the model has not been trained');
+    return this.trained;
+  }
+
+  /** Each image's caption: its words, the mean log-probability of its tokens (`<end>` included), and with `attention` its weights per word. */
+  predict(batch: Tensor, options: ComputeOptions<'caption'> = {}): TaskOutputs['caption'][] {
+    const { net } = this.ready();
+    const { rows, cols } = net.encoder;
+    const captions = noGrad(() => {
+      net.eval();
+      return decodeCaptions(net, batch, this.vocabulary, {
+        beam: options.beam ?? 1,
+        maxLength: this.architecture.maxLength,
+      });
+    });
+    const withAttention = options.attention === true && this.architecture.attention;
+    return captions.map((c) => ({
+      tokens: Int32Array.from(c.tokens),
+      logProb: c.logProb / c.steps,
+      ...(withAttention ? { attention: { grid: [rows, cols], weights: c.attention } } : {}),
+    }));
+  }
+
+  /** Greedy captions as `tokens` [N, maxLength] (`<pad>` after the words) and `logProb` [N], the mean per token. */
+  infer(batch: Tensor): Record<string, Tensor> {
+    const { maxLength } = this.architecture;
+    const outputs = this.predict(batch);
+    const tokens = new Float32Array(outputs.length * maxLength).fill(this.vocabulary.pad);
+    outputs.forEach((o, i) => {
+      tokens.set(o.tokens, i * maxLength);
+    });
+    return {
+      tokens: new Tensor(tokens, [outputs.length, maxLength]),
+      logProb: new Tensor(
+        Float32Array.from(outputs, (o) => o.logProb),
+        [outputs.length],
+      ),
+    };
+  }
+
+  async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
+    const captions = data as TrainingData<'caption'>;
+    const rng = new Rng(spec.seed);
+    const arch = this.architecture;
+    const { channels, height, width } = data.set;
+    const shape: NetworkShape = {
+      inputShape: [channels, height, width],
+      classes: this.vocabulary.size,
+      dropout: spec.regularization.dropout,
+      init: initScheme(spec.init, arch.activation),
+    };
+    const net = new CaptionerNet(arch, shape, rng);
+    const targets = (indices: Int32Array) => captions.targets(indices);
+    const { l2 } = spec.regularization;
+    const result = await trainNetwork<CaptionTargets, TeacherForced>(
+      net,
+      {
+        train: new CaptionDataset(data.set, data.train, targets),
+        validation: new CaptionDataset(data.set, data.validation, targets),
+        forward: (_model, batch) =>
+          teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt),
+        loss: (out) => ({
+          ...captionLosses(out, this.vocabulary.pad, arch.attentionPenalty),
+          ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}),
+        }),
+        metrics: (out) => forcedAccuracy(out, this.vocabulary),
+        monitor: { metric: 'val_exact', mode: 'max' },
+        logMetric: 'val_exact',
+      },
+      spec,
+      hooks,
+      rng,
+    );
+    net.eval();
+    this.trained = { net, shape };
+    return fitMetrics(result, { valExactMatch: 'val_exact', valTokenAccuracy: 'val_tokenAccuracy' });
+  }
+
+  toArtifact(): Artifact {
+    const { net, shape } = this.ready();
+    return {
+      architecture: { ...this.architecture, network: shape },
+      inputSpec: this.inputSpec,
+      labels: [...this.labels],
+      preprocessing: {},
+      tensors: prefixed(net.stateDict(), 'net'),
+    };
+  }
+}

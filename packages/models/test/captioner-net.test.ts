@@ -1,0 +1,147 @@
+import { captionerSchema } from '@ocellus/contracts';
+import { softmaxCrossEntropy } from '@ocellus/nn/losses';
+import { noGrad, Rng, rand, sum, Tensor } from '@ocellus/tensor';
+import { describe, expect, it } from 'vitest';
+import { beamCaptions } from '../src/caption/caption-decoding.js';
+import { captionLosses, doublyStochastic } from '../src/caption/caption-losses.js';
+import { CaptionerNet } from '../src/caption/captioner-net.js';
+import { greedyDecode } from '../src/caption/greedy-decode.js';
+import { teacherForced } from '../src/caption/teacher-forced.js';
+import { CaptionVocabulary } from '../src/caption/vocabulary.js';
+import { SHAPE_VOCABULARY } from './captioner-scenes.js';
+
+const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
+
+function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1) {
+  const arch = captionerSchema.parse({
+    type: 'captioner',
+    cell,
+    attention,
+    layers: [{ filters: 4, kernel: 3, pool: 4 }],
+    wordvecDim: 6,
+    hiddenDim: 8,
+    maxLength: 3,
+  });
+  const shape = { inputShape: [1, 16, 16], classes: vocabulary.size, dropout: 0, init: 'he' as const };
+  return new CaptionerNet(arch, shape, new Rng(seed)).eval();
+}
+
+const images = rand([5, 1, 16, 16], new Rng(7));
+
+/** Mean log-probability of each caption's words then `<end>`, read by teacher forcing. */
+function forcedScores(net: CaptionerNet, captions: Int32Array[]): number[] {
+  const out = noGrad(() => teacherForced(net, images, captions, vocabulary));
+  const perToken = softmaxCrossEntropy(out.logits, out.forcing.targets, {
+    ignoreIndex: vocabulary.pad,
+    reduction: 'none',
+  }).values();
+  return captions.map((c, i) => {
+    let total = 0;
+    for (let t = 0; t <= c.length; t++) total -= perToken[i * out.forcing.steps + t]!;
+    return total / (c.length + 1);
+  });
+}
+
+describe('captioner network', () => {
+  for (const [cell, attention] of [
+    ['lstm', true],
+    ['rnn', false],
+  ] as const) {
+    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention})`, () => {
+      const net = tinyNet(cell, attention);
+      const { greedy, beam } = noGrad(() => {
+        const memory = net.encode(images);
+        return {
+          greedy: greedyDecode(net, memory, vocabulary, 3),
+          beam: beamCaptions(net, memory, vocabulary, { beam: 1, maxLength: 3 }),
+        };
+      });
+      beam.forEach((b, i) => {
+        const g = greedy[i]!;
+        expect([b.tokens, b.steps]).toEqual([g.tokens, g.steps]);
+        // One image's rows or all images' rows: the same sums, up to float32 rounding.
+        expect(b.logProb).toBeCloseTo(g.logProb, 5);
+        b.attention.forEach((w, t) => {
+          expect(Array.from(w, (a, j) => a - g.attention[t]![j]!).every((d) => Math.abs(d) < 1e-6)).toBe(
+            true,
+          );
+        });
+      });
+      const forced = forcedScores(
+        net,
+        greedy.map((c) => Int32Array.from(c.tokens)),
+      );
+      expect(greedy.map((c) => c.logProb / c.steps)).toEqual(forced.map((f) => expect.closeTo(f, 5)));
+    });
+  }
+
+  it('gives attention weights that sum to 1 over the cells at every step', () => {
+    const net = tinyNet('lstm', true);
+    const out = noGrad(() =>
+      teacherForced(
+        net,
+        images,
+        [
+          Int32Array.of(0, 1),
+          Int32Array.of(2),
+          Int32Array.of(1, 1, 1),
+          Int32Array.of(0),
+          Int32Array.of(2, 0),
+        ],
+        vocabulary,
+      ),
+    );
+    const [n, steps, cells] = out.alpha!.shape as [number, number, number];
+    expect([n, steps, cells]).toEqual([5, 4, 16]);
+    const alpha = out.alpha!.values();
+    for (let row = 0; row < n * steps; row++) {
+      const total = Array.from(alpha.subarray(row * cells, (row + 1) * cells)).reduce((s, a) => s + a, 0);
+      expect(total).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('penalises attention by sum over cells of (1 - attention summed over the unpadded steps)^2, per caption', () => {
+    // Two captions, two steps, three cells; the second caption's second step is padding.
+    const alpha = new Tensor(Float32Array.of(0.5, 0.5, 0, 0, 1, 0, 0.2, 0.3, 0.5, 1, 0, 0), [2, 2, 3]);
+    const mask = Float32Array.of(1, 1, 1, 0);
+    // Sums per cell: [0.5, 1.5, 0] and [0.2, 0.3, 0.5].
+    const expected = (0.25 + 0.25 + 1 + (0.64 + 0.49 + 0.25)) / 2;
+    expect(doublyStochastic(alpha, mask).item()).toBeCloseTo(expected, 6);
+  });
+
+  it('with tbptt = 1 lets no gradient through the recurrent state: h0 learns from the first step alone', () => {
+    const captions = [0, 1, 2, 0, 1].map((w, i) =>
+      Int32Array.from({ length: 1 + (i % 3) }, (_, t) => (w + t) % 3),
+    );
+    const initGradient = (tbptt: number | undefined, firstStepOnly: boolean) => {
+      const net = tinyNet('lstm', true, 3).train();
+      net.zeroGrad();
+      const out = teacherForced(net, images, captions, vocabulary, tbptt);
+      const targets = out.forcing.targets.map((t, i) =>
+        firstStepOnly && i % out.forcing.steps !== 0 ? vocabulary.pad : t,
+      );
+      const loss = firstStepOnly
+        ? softmaxCrossEntropy(out.logits, targets, { ignoreIndex: vocabulary.pad, reduction: 'sum' })
+        : sum(softmaxCrossEntropy(out.logits, targets, { ignoreIndex: vocabulary.pad, reduction: 'none' }));
+      loss.backward();
+      return Array.from(net.initH.weight.grad!.values());
+    };
+    const truncated = initGradient(1, false);
+    const firstStep = initGradient(undefined, true);
+    expect(truncated).toEqual(firstStep.map((g) => expect.closeTo(g, 6)));
+    const full = initGradient(undefined, false);
+    expect(full.some((g, i) => Math.abs(g - truncated[i]!) > 1e-4)).toBe(true);
+  });
+
+  it('names its losses words and attention, and leaves the penalty out at weight 0', () => {
+    const net = tinyNet('lstm', true);
+    const out = teacherForced(
+      net,
+      images,
+      [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), Int32Array.of(0, 1), Int32Array.of(1, 0)],
+      vocabulary,
+    );
+    expect(Object.keys(captionLosses(out, vocabulary.pad, 0.5))).toEqual(['words', 'attention']);
+    expect(Object.keys(captionLosses(out, vocabulary.pad, 0))).toEqual(['words']);
+  });
+});
