@@ -42,7 +42,7 @@ export const cnnSchema = z.object({
 });
 
 /**
- * Localisation: L = L_cls + L_centre + boxWeight * L_box. The box head is a 3x3 conv of `boxChannels` over
+ * Localisation: L = L_cls + L_aux + L_centre + boxWeight * L_box. The box head is a 3x3 conv of `boxChannels` over
  * the backbone's (`layers`) map, then per cell a centre score and a box. The class head is a CNN of its
  * own (`classifier.layers`, then FC `fc`) on the image inside the box, warped to `classifier.size`.
  */

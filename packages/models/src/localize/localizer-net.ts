@@ -1,5 +1,5 @@
 import type { NetworkShape } from '@ocellus/contracts';
-import { Conv2d, Flatten, Linear, Sequential } from '@ocellus/nn/layers';
+import { Conv2d, Flatten, Linear, MaxPool2d, Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import { type Rng, reshape, type Tensor } from '@ocellus/tensor';
 import { warpRois } from '../detect/rcnn/warp.js';
@@ -13,6 +13,8 @@ import type { LocalizerArchitecture } from './localizer-architecture.js';
  * holds the object's centre) and each cell's box [N, 4, rows, cols] (centre-grid).
  */
 export interface LocalizerMaps {
+  /** [N, classes] logits of a linear probe on the max-pooled map: training's auxiliary class loss. */
+  aux: Tensor;
   centre: Tensor;
   box: Tensor;
 }
@@ -30,10 +32,13 @@ export interface LocalizerOutput extends LocalizerMaps {
  * the object is does not change how its box is measured. The class head is a CNN of its own on the
  * input inside the object's box, warped with context padding to `classifier.size` (the R-CNN step): the
  * true box in training, the predicted one after, so what the object is is judged on the object alone.
+ * An auxiliary linear class probe on the max-pooled map (`aux`, training only) keeps the backbone
+ * learning what digits look like, which the box head needs to find them.
  */
 export class LocalizerNet extends Module {
   readonly backbone: Sequential;
   readonly cls: Sequential;
+  readonly aux: Sequential;
   readonly dense: Sequential;
   readonly centre: Conv2d;
   readonly box: Conv2d;
@@ -58,6 +63,8 @@ export class LocalizerNet extends Module {
       'cls',
       new Sequential(...crops.layers, new Flatten(), ...fc.layers, logits),
     );
+    const probe = new Linear(channels, shape.classes, { init: shape.init, rng });
+    this.aux = this.registerModule('aux', new Sequential(new MaxPool2d([rows, cols]), new Flatten(), probe));
     const width = arch.boxChannels;
     const trunk = new Conv2d(channels, width, 3, { init: shape.init, rng, padding: 1 });
     this.dense = this.registerModule('dense', new Sequential(trunk, activationLayer(arch.activation)));
@@ -70,6 +77,7 @@ export class LocalizerNet extends Module {
     const dense = this.dense.forward(features);
     const n = features.shape[0]!;
     return {
+      aux: this.aux.forward(features),
       centre: reshape(this.centre.forward(dense), [n, this.grid.rows * this.grid.cols]),
       box: this.box.forward(dense),
     };

@@ -56,9 +56,10 @@ function batchMetrics(
 }
 
 /**
- * `localizer` (CS231n classification + localization): one conv backbone, a class head and a dense box
- * head, trained with L = L_cls + L_centre + boxWeight * L_box: softmax cross-entropy over the classes and
- * over the cells for the centre, smooth-L1 or L2 on the box codes of `centre-grid` around the centre.
+ * `localizer` (CS231n classification + localization): one conv backbone with a dense box head, and a
+ * class head on the warped box, trained with L = L_cls + L_aux + L_centre + boxWeight * L_box: softmax
+ * cross-entropy over the classes (class head and the backbone's auxiliary probe) and over the cells for
+ * the centre, smooth-L1 or L2 on the box codes of `centre-grid` around the centre.
  */
 export class Localizer implements VisionModel<'localize'> {
   readonly task = 'localize';
@@ -160,6 +161,7 @@ export class Localizer implements VisionModel<'localize'> {
           const grid = gridTargets(batch.targets.boxes, network.grid);
           return {
             cls: softmaxCrossEntropy(out.logits, batch.targets.classes),
+            aux: softmaxCrossEntropy(out.aux, batch.targets.classes),
             centre: softmaxCrossEntropy(out.centre, grid.centres),
             box: mul(boxLoss(out, grid), arch.boxWeight),
             ...(l2 > 0 ? { l2: mul(l2Penalty(network), l2) } : {}),
