@@ -68,7 +68,7 @@ const serializers: { [T in Task]: Serializer<T> } = {
       image: imageOf(context),
       caption: words.join(' '),
       tokens: words,
-      score: logProb / Math.max(1, tokens.length),
+      score: logProb,
       ...(context.options.attention && attention !== undefined
         ? {
             attention: attention.weights.map((w) => Array.from(w)),

@@ -276,4 +276,13 @@ describe('the other task routes', () => {
       ],
     });
   });
+
+  it('caption says where the attention grid lies in the upload, so each cell maps to upload pixels', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/caption?attention=true',
+      ...images(await leftHalfPng(60, 30)),
+    });
+    expect(res.json().results[0].attentionGrid).toEqual({ size: [1, 2], box: [0, 0, 60, 30] });
+  });
 });

@@ -152,10 +152,10 @@ const families: Record<string, Family> = {
           else right += x[y * width + i]!;
         }
       }
-      // The log-probability carries the beam width so a test can see the option reached the model.
+      // The mean log-probability carries the beam width so a test can see the option reached the model.
       return {
         tokens: left >= right ? Int32Array.of(0, 1) : Int32Array.of(1, 0),
-        logProb: -2 / Number(options.beam ?? 1),
+        logProb: -1 / Number(options.beam ?? 1),
         attention: { grid: [1, 2], weights: [Float32Array.of(0.75, 0.25), Float32Array.of(0.25, 0.75)] },
       };
     });
