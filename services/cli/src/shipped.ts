@@ -25,6 +25,16 @@ export const SHIPPED_TARGETS: Readonly<Record<string, readonly MetricTarget[]>> 
     { metric: 'testMeanIou', min: 0.85 },
   ],
   'sliding-window': [{ metric: 'testAp50', min: 0.85 }],
+  rcnn: [{ metric: 'testAp50', min: 0.9 }],
+  'fast-rcnn': [{ metric: 'testAp50', min: 0.95 }],
+  'faster-rcnn': [
+    { metric: 'testAp50', min: 0.98 },
+    { metric: 'testAp', min: 0.75 },
+  ],
+  'mask-rcnn': [
+    { metric: 'testMaskAp50', min: 0.95 },
+    { metric: 'testMaskAp', min: 0.6 },
+  ],
 };
 
 const DIGIT_DATASETS: readonly string[] = ['mnist', 'digit-loc', 'digit-scenes'];
