@@ -7,6 +7,9 @@ import { normalizeScene, resamplePlane } from '@ocellus/vision/image';
 const SCALE: readonly [number, number] = [0.5, 3];
 const ASPECT: readonly [number, number] = [0.75, 4 / 3];
 
+/** The share of training images made photo-like; the rest stay as they are, as the evaluation sets are. */
+const PHOTO_SHARE = 0.5;
+
 const logUniform = (rng: Rng, [lo, hi]: readonly [number, number]) =>
   Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.uniform());
 
@@ -33,7 +36,8 @@ function maskBack(
 }
 
 /**
- * A grey `width x height` training image as the service would see it uploaded photo-like: rendered at a
+ * Half the time (`PHOTO_SHARE`, drawn from `rng`), a grey `width x height` training image as the service
+ * would see it uploaded photo-like, else the image as it is: rendered at a
  * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift; seeded), brought
  * back to the input's size and through the `digit-scene` normalisation, the boxes (and full-canvas masks)
  * following every step.
@@ -41,6 +45,7 @@ function maskBack(
  */
 export function photoLikeObjects(width: number, height: number): ObjectsAugmentation {
   return ({ pixels, objects }, rng) => {
+    if (rng.uniform() >= PHOTO_SHARE) return { pixels, objects };
     const sx = logUniform(rng, SCALE);
     const size = {
       width: Math.max(8, Math.round(sx * width)),
