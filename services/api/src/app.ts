@@ -13,6 +13,7 @@ import metricsPlugin from './plugins/metrics.js';
 import modelsPlugin from './plugins/models.js';
 import swaggerPlugin from './plugins/swagger.js';
 import uploadsPlugin from './plugins/uploads.js';
+import consoleRoutes from './routes/console/index.js';
 import datasetRoutes from './routes/datasets/index.js';
 import inferenceRoutes from './routes/inference/index.js';
 import jobRoutes from './routes/jobs/index.js';
@@ -51,6 +52,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config, registry, 
   await fastify.register(oipRoutes);
   await fastify.register(metricsRoutes);
   if (jobs) await fastify.register(jobRoutes);
+  await fastify.register(consoleRoutes);
 };
 
 export default app;

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, envInteger, parseEnv, redisUrlSchema, sharedSettings } from '@ocellus/contracts/env';
 import { z } from 'zod';
@@ -7,6 +9,15 @@ export { ConfigError };
 
 /** `<repo>/models`, the shipped registry, found from this file's place in `services/api/dist`. */
 export const DEFAULT_REGISTRY_ROOT = fileURLToPath(new URL('../../../models', import.meta.url));
+
+/** `@ocellus/console`'s build output, or undefined where that package is not installed. */
+function defaultConsoleDir(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@ocellus/console/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
 
 const keyList = z
   .string()
@@ -24,6 +35,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: envInteger(8080, 0, 65_535),
   OCELLUS_REGISTRY_ROOT: z.string().trim().min(1).default(DEFAULT_REGISTRY_ROOT),
+  OCELLUS_CONSOLE_DIR: z.string().trim().min(1).optional(),
   OCELLUS_ADMIN_KEYS: keyList,
   OCELLUS_INFERENCE_KEYS: keyList,
   OCELLUS_MAX_PIXELS: envInteger(4096 * 4096, 1),
@@ -166,6 +178,8 @@ export interface Config {
   jobs: JobsConfig;
   /** `POST /v1/datasets`: bytes of one uploaded archive (its contents have @ocellus/datasets' own limits). */
   datasetMaxUploadBytes: number;
+  /** The built console served at `/` (its `index.html` and `assets/`); undefined when there is none. */
+  consoleDir: string | undefined;
 }
 
 /** The variable behind each limit, so a 413 can say which setting to raise. */
@@ -226,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     registryRoot: e.OCELLUS_REGISTRY_ROOT,
+    consoleDir: e.OCELLUS_CONSOLE_DIR ?? defaultConsoleDir(),
     adminKeys: e.OCELLUS_ADMIN_KEYS,
     inferenceKeys: e.OCELLUS_INFERENCE_KEYS,
     limits: {
