@@ -97,4 +97,35 @@ describe('the console: Models and Training', () => {
     await browser.screenshot('models-promoted');
     expect(browser.problems).toEqual([]);
   });
+
+  it('cancels a running job submitted as JSON: CANCELLED, and no version is published', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/training`);
+    await giveKey();
+    await page.getByText('Full JSON spec').click();
+    const spec = {
+      task: 'classify',
+      model: 'digits-cancelled',
+      architecture: { type: 'mlp', hidden: [256] },
+      dataset: { name: 'mnist', train: 1200, validation: 100, test: 200 },
+      schedule: { epochs: 50, batchSize: 2 },
+    };
+    await page.locator('#spec-json').fill(JSON.stringify(spec));
+    await page.getByRole('button', { name: 'Start training from JSON' }).click();
+    const steps = page.locator('figure.curves').first();
+    await expect
+      .poll(async () => Number(await steps.getAttribute('data-points')), { timeout: JOB_TIMEOUT_MS })
+      .toBeGreaterThan(0);
+    expect(await page.locator('.job-state').textContent()).toMatch(/RUNNING · training · epoch \d+\/50/);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await expect
+      .poll(() => page.locator('.job-state').textContent(), { timeout: JOB_TIMEOUT_MS })
+      .toMatch(/CANCELLED/);
+    expect(await page.getByRole('button', { name: 'Cancel job' }).isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('table.jobs tbody tr').first().textContent()).toContain('CANCELLED');
+    const models = await (await fetch(`${server.url}/v1/models`)).json();
+    expect(models.map((m: { name: string }) => m.name)).not.toContain('digits-cancelled');
+    await browser.screenshot('training-cancelled-job');
+    expect(browser.problems).toEqual([]);
+  });
 });
