@@ -15,7 +15,7 @@ export class ApiFailure extends Error {
 const KEY_ITEM = 'ocellus.key';
 
 /** The bearer key lives in this tab's session storage only: never in local storage, cookies or the URL. */
-export const storedKey = {
+const storedKey = {
   get: () => sessionStorage.getItem(KEY_ITEM),
   set: (key: string) => sessionStorage.setItem(KEY_ITEM, key),
   clear: () => sessionStorage.removeItem(KEY_ITEM),

@@ -13,7 +13,7 @@ import { serverSentEvents } from '../sse.js';
  * A job record as the page reads it: the spec checked only for what the page shows, since the deployment's
  * caps (OCELLUS_MAX_EPOCHS) may differ from the defaults the page knows.
  */
-export const recordSchema = jobRecordSchema.extend({
+const recordSchema = jobRecordSchema.extend({
   spec: z.looseObject({ task: taskSchema, model: modelNameSchema }),
 });
 export type Job = z.infer<typeof recordSchema>;

@@ -1,6 +1,6 @@
 import { h } from '../dom.js';
 
-export type ImageHandler = (image: Blob, name: string) => void;
+type ImageHandler = (image: Blob, name: string) => void;
 
 const PAD_SIDE = 280;
 /** About MNIST's stroke: 2-3 px of 28 at the pad's 10x scale. */
