@@ -177,6 +177,12 @@ describe(`docker-compose.yml (project ${PROJECT})`, () => {
     );
   });
 
+  it('serves the console page at /', async () => {
+    const page = await http('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   it('classifies a digit with a shipped model', async () => {
     const [digit] = await testDigits(1);
     const reply = await classify('digits-cnn', digit!.png);
