@@ -60,7 +60,7 @@ describe('the console: Models and Training', () => {
     expect(browser.problems).toEqual([]);
   });
 
-  it('trains a job with live curves, links the new version and promotes it on the Models page', async () => {
+  it('trains a job with live curves, shows the same curves for it as a past job, and promotes its version', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/#/training`);
     await giveKey();
@@ -86,6 +86,14 @@ describe('the console: Models and Training', () => {
     await expect.poll(() => page.locator('figure.curves').nth(1).getAttribute('data-points')).toBe('3');
     await expect.poll(() => page.locator('table.jobs tbody tr').first().textContent()).toContain('SUCCEEDED');
     await browser.screenshot('training-finished-job');
+
+    const live = await points();
+    await page.reload();
+    await expect.poll(points).toBe(live);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([server.adminKey]);
+    expect(await page.evaluate(() => localStorage.length + document.cookie.length)).toBe(0);
+    await expect.poll(() => page.locator('figure.curves').nth(1).getAttribute('data-points')).toBe('3');
 
     await published.click();
     const row = page.locator(`section.model:has(h2:text-is("${MODEL}")) tr[data-version="1"]`);
