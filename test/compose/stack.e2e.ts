@@ -159,7 +159,7 @@ describe(`docker-compose.yml (project ${PROJECT})`, () => {
     });
   });
 
-  it('comes up ready, two trainers beside the API, each non-root under tini', async () => {
+  it('comes up ready and warning-free, two trainers beside the API, each non-root under tini', async () => {
     const started = Date.now();
     await compose('up', '--detach', '--no-build');
     await until('/v2/health/ready', READY_MS, ready);
@@ -170,6 +170,9 @@ describe(`docker-compose.yml (project ${PROJECT})`, () => {
       expect(await docker('exec', id, 'cat', '/proc/1/comm')).toBe('tini');
     }
     const [api] = await containers('api');
+    // A folder in the registry that is not a model, say, is a warning at every start.
+    const { stdout, stderr } = await run('docker', ['logs', api!]);
+    expect(`${stdout}${stderr}`.split('\n').filter((line) => /"level":[456]0/.test(line))).toEqual([]);
     await until('the API container to be healthy', READY_MS, async () =>
       (await docker('inspect', '--format', '{{.State.Health.Status}}', api!)) === 'healthy'
         ? true
