@@ -134,15 +134,15 @@ describe('runJob', () => {
     await submit('unknown', {
       ...softmaxSpec(),
       task: 'detect',
-      architecture: { type: 'rcnn' },
-      dataset: { name: 'digit-scenes' },
+      architecture: { type: 'fast-rcnn', proposals: { method: 'connected-components' } },
+      dataset: { name: 'digit-scenes', train: 8, validation: 2, test: 2 },
     });
     const outcome = await run('unknown', { finalAttempt: false });
     expect(outcome).toMatchObject({ kind: 'failed', retryable: false });
     const record = await store.get('unknown');
     expect(record?.status).toBe('FAILED');
     expect(record?.failureReason).toMatch(
-      /UnknownArchitectureError: no model family for architecture 'rcnn'/,
+      /UnsupportedArchitectureError: proposals.method 'connected-components' is not available/,
     );
 
     await submit('invalid', softmaxSpec({ optimizer: { type: 'sgd', lr: -1 } }), false);

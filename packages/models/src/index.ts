@@ -49,3 +49,4 @@ export type {
   TrainingData,
   VisionModel,
 } from './types.js';
+export { UnsupportedArchitectureError } from './unsupported.js';

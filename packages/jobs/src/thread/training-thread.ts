@@ -15,6 +15,7 @@ import { apiMetrics } from './metric-names.js';
 /** Errors that fail the same way on every attempt (bad spec, unsupported data, divergence at a fixed seed). */
 const PERMANENT = new Set([
   'UnknownArchitectureError',
+  'UnsupportedArchitectureError',
   'UnsupportedDatasetError',
   'NonFiniteLossError',
   'SearchSpaceError',

@@ -1,6 +1,7 @@
 import type { JobSpec } from '@ocellus/contracts';
 import type { Tensor } from '@ocellus/tensor';
 import { selectiveSearch } from '@ocellus/vision/proposals';
+import { UnsupportedArchitectureError } from '../../unsupported.js';
 
 type ProposalSettings = Extract<JobSpec['architecture'], { type: 'fast-rcnn' }>['proposals'];
 
@@ -10,7 +11,7 @@ const RANKING_SEED = 0;
 /** Refuses a proposal method this build does not have, naming the one it does. */
 export function checkProposalMethod(settings: ProposalSettings): void {
   if (settings.method !== 'selective-search') {
-    throw new RangeError(
+    throw new UnsupportedArchitectureError(
       `proposals.method '${settings.method}' is not available; this build proposes regions by 'selective-search'`,
     );
   }
