@@ -108,15 +108,15 @@ describe('the BullMQ trainer', () => {
     const id = await submit({
       ...softmaxSpec(),
       task: 'detect',
-      architecture: { type: 'rcnn' },
-      dataset: { name: 'digit-scenes' },
+      architecture: { type: 'fast-rcnn', proposals: { method: 'connected-components' } },
+      dataset: { name: 'digit-scenes', train: 8, validation: 2, test: 2 },
     });
     const record = await finished(id);
     expect(record).toMatchObject({ status: 'FAILED', attemptsMade: 1 });
     const job = await settled(id, 'failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toBe(record.failureReason);
-    expect(job.failedReason).toMatch(/no model family for architecture 'rcnn'/);
+    expect(job.failedReason).toMatch(/proposals.method 'connected-components' is not available/);
   });
 
   it('retries a passing failure with backoff, and fails the job once its attempts are spent', async () => {
