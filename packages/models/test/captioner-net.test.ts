@@ -12,11 +12,12 @@ import { SHAPE_VOCABULARY } from './captioner-scenes.js';
 
 const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
 
-function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1) {
+function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1, coverage = false) {
   const arch = captionerSchema.parse({
     type: 'captioner',
     cell,
     attention,
+    coverage,
     layers: [{ filters: 4, kernel: 3, pool: 4 }],
     wordvecDim: 6,
     hiddenDim: 8,
@@ -43,12 +44,13 @@ function forcedScores(net: CaptionerNet, captions: Int32Array[]): number[] {
 }
 
 describe('captioner network', () => {
-  for (const [cell, attention] of [
-    ['lstm', true],
-    ['rnn', false],
+  for (const [cell, attention, coverage] of [
+    ['lstm', true, false],
+    ['lstm', true, true],
+    ['rnn', false, false],
   ] as const) {
-    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention})`, () => {
-      const net = tinyNet(cell, attention);
+    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage})`, () => {
+      const net = tinyNet(cell, attention, 1, coverage);
       const { greedy, beam } = noGrad(() => {
         const memory = net.encode(images);
         return {
@@ -100,6 +102,22 @@ describe('captioner network', () => {
     }
   });
 
+  it('with coverage carries the attention summed over the steps so far, from zero', () => {
+    const net = tinyNet('lstm', true, 2, true);
+    const { start, first, second } = noGrad(() => {
+      const memory = net.encode(images);
+      const start = net.initialState(memory);
+      const first = net.step(memory, new Int32Array(5).fill(vocabulary.start), start);
+      return { start, first, second: net.step(memory, new Int32Array(5).fill(0), first.state) };
+    });
+    expect(Array.from(start.coverage!.values()).every((v) => v === 0)).toBe(true);
+    const a0 = first.alpha!.values();
+    const a1 = second.alpha!.values();
+    expect(Array.from(second.state.coverage!.values())).toEqual(
+      Array.from(a0, (a, i) => expect.closeTo(a + a1[i]!, 6)),
+    );
+  });
+
   it('penalises attention by sum over cells of (1 - attention summed over the unpadded steps)^2, per caption', () => {
     // Two captions, two steps, three cells; the second caption's second step is padding.
     const alpha = new Tensor(Float32Array.of(0.5, 0.5, 0, 0, 1, 0, 0.2, 0.3, 0.5, 1, 0, 0), [2, 2, 3]);
@@ -114,7 +132,7 @@ describe('captioner network', () => {
       Int32Array.from({ length: 1 + (i % 3) }, (_, t) => (w + t) % 3),
     );
     const initGradient = (tbptt: number | undefined, firstStepOnly: boolean) => {
-      const net = tinyNet('lstm', true, 3).train();
+      const net = tinyNet('lstm', true, 3, true).train();
       net.zeroGrad();
       const out = teacherForced(net, images, captions, vocabulary, tbptt);
       const targets = out.forcing.targets.map((t, i) =>

@@ -164,6 +164,8 @@ export const captionerSchema = z.object({
   type: z.literal('captioner'),
   cell: z.enum(['rnn', 'lstm']).default('lstm'),
   attention: z.boolean().default(false),
+  /** Attention also reads how much each cell has had so far (coverage, Tu et al. 2016). */
+  coverage: z.boolean().default(false),
   layers: convStackSchema,
   activation: activationSchema,
   wordvecDim: z.int().min(1).max(2048).default(128),

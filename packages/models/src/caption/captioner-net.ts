@@ -2,7 +2,7 @@ import type { NetworkShape } from '@ocellus/contracts';
 import { Dropout, Embedding, Linear } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import { LSTM, RNN } from '@ocellus/nn/recurrent';
-import { concat, flatten, mean, type Rng, Tensor } from '@ocellus/tensor';
+import { add, concat, flatten, mean, type Rng, Tensor, zeros } from '@ocellus/tensor';
 import type { MapShape } from '../networks/stacks.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
@@ -63,7 +63,7 @@ export class CaptionerNet extends Module {
         ? this.registerModule('initC', new Linear(vector, hidden, { init: 'xavier', rng }))
         : null;
     this.attention = arch.attention
-      ? this.registerModule('attention', new SoftAttention(channels, hidden, hidden, rng))
+      ? this.registerModule('attention', new SoftAttention(channels, hidden, hidden, arch.coverage, rng))
       : null;
     this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
     const read = hidden + (arch.attention ? channels : 0);
@@ -75,10 +75,15 @@ export class CaptionerNet extends Module {
     return { cells, keys: this.attention ? this.attention.keys(cells) : null };
   }
 
-  /** `h_0` (and `c_0`) as affine maps of each image's vector. */
+  /** `h_0` (and `c_0`) as affine maps of each image's vector; no attention yet. */
   initialState(memory: CaptionMemory): DecoderState {
     const vector = this.attention ? mean(memory.cells, 1) : flatten(memory.cells);
-    return { h: this.initH.forward(vector), c: this.initC?.forward(vector) ?? null };
+    const [n, cells] = memory.cells.shape as [number, number];
+    return {
+      h: this.initH.forward(vector),
+      c: this.initC?.forward(vector) ?? null,
+      coverage: this.attention?.coverage ? zeros([n, cells]) : null,
+    };
   }
 
   /**
@@ -88,11 +93,12 @@ export class CaptionerNet extends Module {
   step(memory: CaptionMemory, words: Int32Array, state: DecoderState): DecoderStep {
     const embedded = this.embedding.forward(new Tensor(Float32Array.from(words), [words.length]));
     if (!this.attention || !memory.keys) {
-      const next = cellStep(this.cell, embedded, state);
+      const next = { ...cellStep(this.cell, embedded, state), coverage: null };
       return { logits: this.output.forward(this.dropout.forward(next.h)), state: next, alpha: null };
     }
-    const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h);
-    const next = cellStep(this.cell, concat([embedded, context], 1), state);
+    const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h, state.coverage);
+    const coverage = state.coverage ? add(state.coverage, alpha) : null;
+    const next = { ...cellStep(this.cell, concat([embedded, context], 1), state), coverage };
     const read = this.dropout.forward(concat([next.h, context], 1));
     return { logits: this.output.forward(read), state: next, alpha };
   }

@@ -11,14 +11,17 @@ export interface Attended {
 /**
  * Soft additive attention (Show, Attend and Tell 4.2.2, after Bahdanau et al.):
  * `e_i = v^T tanh(W_f a_i + W_h h + b)`, `alpha = softmax(e)` over the cells, context `sum_i alpha_i a_i`.
- * The cells' term `W_f a_i + b` is the same at every step, so `keys` computes it once per image.
+ * The cells' term `W_f a_i + b` is the same at every step, so `keys` computes it once per image. With
+ * coverage (Tu et al. 2016, "Modeling Coverage for Neural Machine Translation") the energy also reads
+ * `w_c cov_i`, the attention cell i has had so far, so a caption can tell the digits it has read.
  */
 export class SoftAttention extends Module {
   readonly features: Linear;
   readonly hidden: Linear;
   readonly score: Linear;
+  readonly coverage: Linear | null;
 
-  constructor(channels: number, hiddenDim: number, attentionDim: number, rng: Rng) {
+  constructor(channels: number, hiddenDim: number, attentionDim: number, coverage: boolean, rng: Rng) {
     super();
     this.features = this.registerModule(
       'features',
@@ -32,6 +35,9 @@ export class SoftAttention extends Module {
       'score',
       new Linear(attentionDim, 1, { init: 'xavier', rng, bias: false }),
     );
+    this.coverage = coverage
+      ? this.registerModule('coverage', new Linear(1, attentionDim, { init: 'xavier', rng, bias: false }))
+      : null;
   }
 
   /** `W_f a_i + b` for cell features `[N, cells, channels]`: `[N, cells, attentionDim]`. */
@@ -41,11 +47,14 @@ export class SoftAttention extends Module {
 
   /**
    * Attends from hidden states `h [K, hiddenDim]` over `cells` and their `keys` (K images, or one
-   * image's, broadcast over K hypotheses).
+   * image's, broadcast over K hypotheses), given the attention so far `coverage [K, cells]` when the
+   * module reads it.
    */
-  forward(cells: Tensor, keys: Tensor, h: Tensor): Attended {
+  forward(cells: Tensor, keys: Tensor, h: Tensor, coverage: Tensor | null): Attended {
     const k = h.shape[0]!;
-    const energies = this.score.forward(tanh(add(keys, unsqueeze(this.hidden.forward(h), 1))));
+    let pre = add(keys, unsqueeze(this.hidden.forward(h), 1));
+    if (this.coverage && coverage) pre = add(pre, this.coverage.forward(unsqueeze(coverage, 2)));
+    const energies = this.score.forward(tanh(pre));
     const alpha = softmax(reshape(energies, [k, keys.shape[1]!]), 1);
     const context = reshape(matmul(unsqueeze(alpha, 1), cells), [k, cells.shape[2]!]);
     return { context, alpha };
