@@ -44,12 +44,19 @@ export const cnnSchema = z.object({
 /**
  * Localisation: L = L_cls + L_aux + L_centre + boxWeight * L_box. The box head is a 3x3 conv of `boxChannels` over
  * the backbone's (`layers`) map, then per cell a centre score and a box. The class head is a CNN of its
- * own (`classifier.layers`, then FC `fc`) on the image inside the box, warped to `classifier.size`.
+ * own (`classifier.layers`, then FC `fc`) on the image inside the box, warped to `classifier.size`; in training
+ * it reads the true box moved and rescaled by up to `classifier.jitter` of its size, as predicted boxes are.
  */
 export const localizerSchema = z.object({
   type: z.literal('localizer'),
   layers: convStackSchema,
-  classifier: z.object({ size: z.int().min(8).max(64).default(28), layers: convStackSchema }).prefault({}),
+  classifier: z
+    .object({
+      size: z.int().min(8).max(64).default(28),
+      layers: convStackSchema,
+      jitter: z.number().min(0).max(0.5).default(0.1),
+    })
+    .prefault({}),
   fc: hiddenLayersSchema([256]),
   boxChannels: z.int().min(1).max(512).default(64),
   activation: activationSchema,

@@ -19,6 +19,7 @@ import { scoreRows } from '../classify/score-rows.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { decodeBox } from './box-encoding.js';
+import { jitterBoxCodes } from './box-jitter.js';
 import { decodeGrid, type GridTargets, gridTargets } from './centre-grid.js';
 import { LocalizationDataset, type LocalizationTargets } from './localization-dataset.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
@@ -154,7 +155,9 @@ export class Localizer implements VisionModel<'localize'> {
         validation,
         forward: (_model, batch) => {
           const maps = network.forward(batch.inputs);
-          const truth = pixelBoxes(batch.targets.boxes.values(), data.set.width, data.set.height);
+          const codes = batch.targets.boxes.values();
+          const seen = network.training ? jitterBoxCodes(codes, arch.classifier.jitter, rng) : codes;
+          const truth = pixelBoxes(seen, data.set.width, data.set.height);
           return { ...maps, logits: network.classify(batch.inputs, truth) };
         },
         loss: (out, batch) => {
