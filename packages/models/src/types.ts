@@ -111,8 +111,9 @@ export interface VisionModel<T extends Task = Task> {
   /**
    * A fresh model for `spec` that starts from this trained one (`spec.transferFrom`): its
    * preprocessing and backbone are kept, `fit` fine-tunes. Absent where the family cannot transfer.
+   * The new model may be of another family (a Faster R-CNN starts a Mask R-CNN).
    */
-  transfer?(spec: JobSpec, data: TrainingData<T>): VisionModel<T>;
+  transfer?(spec: JobSpec, data: TrainingData): VisionModel;
 }
 
 /** One model family: builds a fresh model for a job, or restores a published one. */

@@ -1,9 +1,17 @@
 import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { MaskRcnn, modelFromArtifact, scorers, toRecords, type VisionModel } from '@ocellus/models';
+import {
+  FasterRcnn,
+  MaskRcnn,
+  modelFromArtifact,
+  scorers,
+  type TrainingData,
+  toRecords,
+  type VisionModel,
+} from '@ocellus/models';
 import type { Manifest } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
-import { maskedScenes, SIDE } from './square-scenes.js';
+import { maskedScenes, SIDE, scenes } from './square-scenes.js';
 
 const spec = (epochs: number) =>
   defaultJobSpecSchema.parse({
@@ -70,4 +78,53 @@ describe('mask-rcnn', () => {
     const tensors = restored.infer(inputs);
     expect(tensors.masks!.shape).toEqual([data.validation.length, 100, 14, 14]);
   }, 180_000);
+
+  it('starts from a trained Faster R-CNN: the frozen trunk detects exactly as it did, the new mask head learns', async () => {
+    const data = maskedScenes(200, 2);
+    const { maskHead: _, ...trunk } = spec(1).architecture as Record<string, unknown>;
+    const fasterSpec = defaultJobSpecSchema.parse({
+      ...spec(6),
+      task: 'detect',
+      architecture: { ...trunk, type: 'faster-rcnn' },
+    });
+    const faster = FasterRcnn.create(fasterSpec, scenes(200, 2));
+    await faster.fit(scenes(200, 2), fasterSpec, {});
+    const maskSpec = defaultJobSpecSchema.parse({
+      ...spec(6),
+      transferFrom: { model: 'squares-faster', freeze: ['backbone', 'rpn', 'head'] },
+    });
+    const model = faster.transfer(maskSpec, data) as VisionModel<'segment'>;
+    expect(model).toBeInstanceOf(MaskRcnn);
+    const seen: Record<string, number>[] = [];
+    await model.fit(data, maskSpec, { onProgress: (p) => void seen.push(p.metrics) });
+    const first = seen.find((m) => m.loss_mask !== undefined)!;
+    expect(seen.at(-1)!.loss_mask!).toBeLessThan(0.7 * first.loss_mask!);
+
+    const inputs = gatherBatch(data.set, data.validation).inputs;
+    const boxes = model.predict(inputs).map(({ detections }) => detections.map(({ mask: _m, ...d }) => d));
+    expect(boxes).toEqual(faster.predict(inputs).map(({ detections }) => detections));
+    expect(boxes.flat().length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('takes a Faster R-CNN trunk only for a mask-rcnn with the same labels and input', async () => {
+    const fasterSpec = defaultJobSpecSchema.parse({
+      ...spec(1),
+      task: 'detect',
+      architecture: { ...(spec(1).architecture as object), type: 'faster-rcnn' },
+    });
+    const detect = scenes(40, 4);
+    const faster = FasterRcnn.create(fasterSpec, detect);
+    await faster.fit(detect, fasterSpec, {});
+    const data = maskedScenes(40, 4);
+    expect(() => faster.transfer(fasterSpec, detect)).toThrow(/starts a 'mask-rcnn'.*not a 'faster-rcnn'/);
+    const relabelled: TrainingData = { ...data, labels: ['a', 'b'] };
+    expect(() => faster.transfer(spec(1), relabelled)).toThrow(
+      /detects \[filled, outline\], the dataset has \[a, b\]/,
+    );
+    const frozenTooMuch = defaultJobSpecSchema.parse({
+      ...spec(1),
+      transferFrom: { model: 'f', freeze: ['nope'] },
+    });
+    expect(() => faster.transfer(frozenTooMuch, data)).toThrow(/'nope' names no parameter/);
+  }, 60_000);
 });

@@ -47,6 +47,7 @@ export async function loadTransferSource(
   }
   const source: Record<string, unknown> = manifest.architecture;
   const ignored = Object.entries(spec.architecture)
+    .filter(([key]) => key !== 'type' && key in source)
     .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(source[key]))
     .map(([key]) => `architecture.${key}`);
   onLog?.(

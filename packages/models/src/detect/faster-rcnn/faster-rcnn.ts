@@ -1,7 +1,15 @@
-import { fasterRcnnSchema, type JobSpec, type Metrics, networkShapeSchema } from '@ocellus/contracts';
+import {
+  fasterRcnnSchema,
+  type JobSpec,
+  type Metrics,
+  maskRcnnSchema,
+  networkShapeSchema,
+} from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
-import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
+import { resolveFreeze, TransferError } from '../../transfer/backbone.js';
+import type { FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
+import { MaskRcnn } from '../mask-rcnn/mask-rcnn.js';
 import { RegionDetector } from '../region/region-detector.js';
 import { poolRois } from '../region/roi-pooling.js';
 import type { FasterRcnnArchitecture } from './architecture.js';
@@ -50,5 +58,42 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
     return this.trainScenes(net, shape, data, spec, hooks, rng, (inputs, scenes, stepRng) =>
       detectorStep(net, arch, this.image, inputs, scenes, stepRng),
     );
+  }
+
+  /**
+   * A `mask-rcnn` on this detector's trunk (`transferFrom`): its backbone, RPN and box head as trained,
+   * frozen where `transferFrom.freeze` says ('backbone', 'rpn', 'head' or a dotted name), under a new
+   * mask head; the spec's `maskHead` is used, the rest of the architecture is this detector's.
+   */
+  transfer(spec: JobSpec, data: TrainingData): VisionModel {
+    const { net, shape } = this.ready();
+    const { type } = spec.architecture;
+    if (type !== 'mask-rcnn') {
+      throw new TransferError(
+        `transferFrom: a faster-rcnn model starts a 'mask-rcnn' (its trunk under a new mask head), not a '${type}'`,
+      );
+    }
+    const same =
+      data.labels.length === this.labels.length && data.labels.every((l, i) => l === this.labels[i]);
+    if (!same) {
+      throw new TransferError(
+        `transferFrom: the Faster R-CNN detects [${this.labels.join(', ')}], the dataset has [${data.labels.join(', ')}]`,
+      );
+    }
+    const { height, width } = this.inputSpec;
+    if (
+      data.set.height !== height ||
+      data.set.width !== width ||
+      data.set.channels !== this.inputSpec.channels
+    ) {
+      throw new TransferError(
+        `transferFrom: the Faster R-CNN takes ${this.inputSpec.channels}x${height}x${width} images, the dataset has ` +
+          `${data.set.channels}x${data.set.height}x${data.set.width}`,
+      );
+    }
+    const { maskHead } = maskRcnnSchema.parse(spec.architecture);
+    const arch = maskRcnnSchema.parse({ ...this.architecture, type, maskHead });
+    const freeze = resolveFreeze(spec.transferFrom?.freeze ?? [], ['backbone.'], net);
+    return MaskRcnn.fromTrunk(arch, this.inputSpec, this.labels, { shape, state: net.stateDict(), freeze });
   }
 }

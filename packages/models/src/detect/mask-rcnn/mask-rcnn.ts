@@ -1,6 +1,13 @@
-import { type JobSpec, type Metrics, maskRcnnSchema, networkShapeSchema } from '@ocellus/contracts';
-import type { Manifest } from '@ocellus/registry';
+import {
+  type JobSpec,
+  type Metrics,
+  maskRcnnSchema,
+  type NetworkShape,
+  networkShapeSchema,
+} from '@ocellus/contracts';
+import type { InputSpec, Manifest } from '@ocellus/registry';
 import { noGrad, Rng, roiAlign, sigmoid, Tensor } from '@ocellus/tensor';
+import { frozenNormLayers } from '../../transfer/frozen-norms.js';
 import type { Detection, FitHooks, RoiMask, TaskOutputs, TrainingData } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
 import { boxPooling, detectorStep, proposeRegions } from '../faster-rcnn/stages.js';
@@ -14,6 +21,13 @@ import { maskLoss, maskTargets } from './mask-targets.js';
 
 const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema });
 
+/** A trained Faster R-CNN's network a Mask R-CNN starts from: its shape, its weights, the prefixes kept frozen. */
+export interface TrunkStart {
+  shape: NetworkShape;
+  state: Record<string, Tensor>;
+  freeze: readonly string[];
+}
+
 /**
  * `mask-rcnn` (He et al. 2017, as torchvision builds it, one feature map): Faster R-CNN with a mask head
  * on RoIAligned positives — `maskHead.roiOutput` square, four 3x3 convs, a 2x up-conv, one mask per class
@@ -23,6 +37,26 @@ const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema }
  */
 export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 'segment'> {
   readonly task = 'segment';
+
+  protected constructor(
+    architecture: MaskRcnnArchitecture,
+    inputSpec: InputSpec,
+    labels: readonly string[],
+    trained: { net: MaskRcnnNet; shape: NetworkShape } | null,
+    private readonly start: TrunkStart | null = null,
+  ) {
+    super(architecture, inputSpec, labels, trained);
+  }
+
+  /** A Mask R-CNN whose backbone, RPN and box head start as a trained Faster R-CNN's (`transferFrom`). */
+  static fromTrunk(
+    arch: MaskRcnnArchitecture,
+    inputSpec: InputSpec,
+    labels: readonly string[],
+    start: TrunkStart,
+  ): MaskRcnn {
+    return new MaskRcnn(arch, inputSpec, labels, null, start);
+  }
 
   static create(spec: JobSpec, data: TrainingData): MaskRcnn {
     const arch = maskRcnnSchema.parse(spec.architecture);
@@ -90,9 +124,16 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
     const arch = this.architecture;
     const rng = new Rng(spec.seed);
-    const shape = RegionDetector.networkShape(data, spec, arch.activation);
+    const shape = this.start?.shape ?? RegionDetector.networkShape(data, spec, arch.activation);
     const net = new MaskRcnnNet(arch, shape, rng);
+    if (this.start) {
+      net.loadStateDict({ ...net.stateDict(), ...this.start.state });
+      for (const prefix of this.start.freeze) net.freeze(prefix);
+    }
+    // Batch norms under frozen weights keep the trunk's statistics.
+    const frozenNorms = frozenNormLayers(net);
     return this.trainScenes(net, shape, data, spec, hooks, rng, (inputs, scenes, stepRng) => {
+      for (const layer of frozenNorms) layer.eval();
       const step = detectorStep(net, arch, this.image, inputs, scenes, stepRng);
       const { sample } = step;
       const positives = Array.from(sample.labels.keys()).filter((r) => sample.labels[r]! > 0);
