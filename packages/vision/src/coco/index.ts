@@ -1,3 +1,11 @@
+export {
+  type CocoCaptionImage,
+  type CocoCaptions,
+  type CocoImageCaptions,
+  cocoCaptionsSchema,
+  cocoImageCaptions,
+  parseCocoCaptions,
+} from './captions.js';
 export { COCO_ANNOTATIONS_FILE, COCO_IMAGES_FOLDER, readCocoScenes, writeCocoScenes } from './files.js';
 export {
   type CocoAnnotations,

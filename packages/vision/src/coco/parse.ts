@@ -6,13 +6,16 @@ import { type CocoInstances, cocoInstancesSchema } from './schema.js';
 export class CocoFormatError extends Error {
   override readonly name = 'CocoFormatError';
 
-  constructor(readonly issues: readonly string[]) {
-    super(`invalid COCO instances document: ${issues.join('; ')}`);
+  constructor(
+    readonly issues: readonly string[],
+    kind: 'instances' | 'captions' = 'instances',
+  ) {
+    super(`invalid COCO ${kind} document: ${issues.join('; ')}`);
   }
 }
 
 /** `annotations[3].segmentation.counts`, from zod's path. */
-function pathOf(path: readonly PropertyKey[]): string {
+export function pathOf(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
     return text === '' ? String(key) : `${text}.${String(key)}`;
