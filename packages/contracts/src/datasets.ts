@@ -23,9 +23,10 @@ export const datasetNameSchema = z
 /**
  * How an upload is read: `image-folder` is `<class>/<image>` (torchvision's ImageFolder), optionally under
  * `train/`, `validation/`, `test/`; `idx` is MNIST's idx3 images + idx1 labels (gzipped or not); `coco` is
- * COCO instances JSON (one per split: `*train*`, `*val*`, `*test*`) beside the images it names.
+ * COCO instances JSON (one per split: `*train*`, `*val*`, `*test*`) beside the images it names; `captions`
+ * is COCO captions JSON found the same way, an image's `split` field (Karpathy's) over its file's name.
  */
-export const DATASET_FORMATS = ['image-folder', 'idx', 'coco'] as const;
+export const DATASET_FORMATS = ['image-folder', 'idx', 'coco', 'captions'] as const;
 export const datasetFormatSchema = z.enum(DATASET_FORMATS);
 export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
 
@@ -38,7 +39,7 @@ const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits
 
 const splitSummarySchema = z.object({
   count,
-  /** Per class, in the order of `labels`: images (image-folder, idx) or objects (coco). */
+  /** Per class, in the order of `labels`: images (image-folder, idx), objects (coco) or words (captions). */
   perClass: z.array(count),
 });
 
@@ -81,6 +82,7 @@ export const datasetManifestSchema = z.object({
   format: datasetFormatSchema,
   tasks: z.array(taskSchema),
   created: z.iso.datetime(),
+  /** Class names; for captions the vocabulary, every word of the stored captions in code-point order. */
   labels: z.array(z.string()),
   splits: z.object({
     train: splitSummarySchema,
@@ -104,6 +106,8 @@ export const datasetManifestSchema = z.object({
     sizes: z.array(z.object({ width: count, height: count, count })).max(10),
   }),
   rejected: z.object({ count, files: z.array(rejectedFileSchema).max(100) }),
+  /** captions: how many are stored, and their shortest and longest in words. */
+  captions: z.object({ count, words: z.object({ min: count, max: count }) }).optional(),
   /** Identical pixels in more than one split (a leak from training into evaluation). */
   duplicates: z.object({
     acrossSplits: count,
@@ -114,6 +118,8 @@ export const datasetManifestSchema = z.object({
     index: fileRecordSchema,
     /** coco: each image's objects (label, box, mask) in stored pixels. */
     annotations: fileRecordSchema.optional(),
+    /** captions: each image's captions, as `storedCaptionsSchema`. */
+    captions: fileRecordSchema.optional(),
   }),
   source: z.object({ bytes: count, sha256: sha256Schema.nullable() }),
 });
@@ -162,3 +168,10 @@ export type StoredObject = z.infer<typeof storedObjectSchema>;
 /** `annotations.json` of a coco version: the objects of each image, in the order of the images. */
 export const storedAnnotationsSchema = z.object({ images: z.array(z.array(storedObjectSchema)) });
 export type StoredAnnotations = z.infer<typeof storedAnnotationsSchema>;
+
+/**
+ * `captions.json` of a captions version: each image's captions in the order of the images, the upload's
+ * order kept (the first trains, all are references), words joined by single spaces.
+ */
+export const storedCaptionsSchema = z.object({ images: z.array(z.array(z.string().min(1)).min(1)) });
+export type StoredCaptions = z.infer<typeof storedCaptionsSchema>;

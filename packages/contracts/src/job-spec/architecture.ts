@@ -161,6 +161,11 @@ export const maskRcnnSchema = z.object({
   maskHead: maskHeadSchema,
 });
 
+/** Tokens a captioner's labels hold after its words; no caption may use them as words. */
+export const CAPTION_SPECIAL_TOKENS = ['<start>', '<end>', '<pad>'] as const;
+/** The longest caption, in words, a captioner decodes (the ceiling of its `maxLength`). */
+export const CAPTION_MAX_WORDS = 64;
+
 /**
  * CS231n assignment 3 CaptioningRNN: image features -> h0, word embeddings, rnn/lstm, optional soft
  * attention over the conv stack's grid (Show, Attend and Tell) with the doubly stochastic penalty
@@ -177,7 +182,7 @@ export const captionerSchema = z.object({
   activation: activationSchema,
   wordvecDim: z.int().min(1).max(2048).default(128),
   hiddenDim: z.int().min(1).max(4096).default(128),
-  maxLength: z.int().min(1).max(64).default(16),
+  maxLength: z.int().min(1).max(CAPTION_MAX_WORDS).default(16),
   /**
    * Summed over 64 cells for captions of a few words, weight 1 pulls attention towards uniform: a
    * 10-scene fit's word loss was 4x that of weight 0.01 (or 0) after 60 steps.

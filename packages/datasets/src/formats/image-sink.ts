@@ -8,12 +8,13 @@ export interface Pixels {
   channels: 1 | 3;
 }
 
-/** The objects annotated on an image of the given size (COCO), in that image's pixels. */
-export interface ImageAnnotation {
-  width: number;
-  height: number;
-  objects: StoredObject[];
-}
+/**
+ * What a document says of an image: the objects annotated on it at the given size, in its pixels (coco), or
+ * its captions, the first one the training caption (captions; a size given there is checked too).
+ */
+export type ImageAnnotation =
+  | { width: number; height: number; objects: StoredObject[] }
+  | { width?: number; height?: number; captions: string[] };
 
 /** Where a format reader puts what it finds; `file` is the path inside the upload, for the rejected list. */
 export interface ImageSink {

@@ -13,6 +13,8 @@ export const INDEX_FILE = 'index.bin';
 export const RECORD_FIELDS = 5;
 /** Each image's objects (coco), as `storedAnnotationsSchema`. */
 export const ANNOTATIONS_FILE = 'annotations.json';
+/** Each image's captions (captions), as `storedCaptionsSchema`. */
+export const CAPTIONS_FILE = 'captions.json';
 export const SPLIT_CODES: readonly Split[] = ['train', 'validation', 'test'];
 /** In the split column while the split is not yet drawn. */
 export const NO_SPLIT = -1;
@@ -36,6 +38,8 @@ export interface WrittenImages {
   rejected: { count: number; files: RejectedFile[] };
   /** Each image's objects in stored pixels, when the format annotates them (coco). */
   objects: StoredObject[][] | null;
+  /** Each image's captions, when the format has them (captions). */
+  captions: string[][] | null;
 }
 
 /** The ImageSink of an import: appends pixels to `images.bin` (hashed as written), decoding files on the way. */
@@ -50,6 +54,7 @@ export class DatasetWriter implements ImageSink {
   private rejectedCount = 0;
   private readonly objects: StoredObject[][] = [];
   private annotated = false;
+  private readonly captions: string[][] = [];
 
   private constructor(
     private readonly handle: FileHandle,
@@ -89,15 +94,19 @@ export class DatasetWriter implements ImageSink {
     }
     if (annotation !== undefined) {
       const { width, height } = image.source;
-      if (width !== annotation.width || height !== annotation.height) {
+      const says = { width: annotation.width ?? width, height: annotation.height ?? height };
+      if (width !== says.width || height !== says.height) {
         this.reject(
           file,
-          `the image is ${width}x${height}, its annotation says ${annotation.width}x${annotation.height}`,
+          `the image is ${width}x${height}, its annotation says ${says.width}x${says.height}`,
         );
         return;
       }
-      this.annotated = true;
-      this.objects.push(scaleObjects(annotation.objects, image.source, image));
+      if ('captions' in annotation) this.captions.push(annotation.captions);
+      else {
+        this.annotated = true;
+        this.objects.push(scaleObjects(annotation.objects, image.source, image));
+      }
     }
     await this.addPixels(image, label, split);
   }
@@ -146,6 +155,7 @@ export class DatasetWriter implements ImageSink {
       images: { bytes: this.bytes, sha256: this.fileHash.digest('hex') },
       rejected: { count: this.rejectedCount, files: this.rejectedFiles },
       objects: this.annotated ? this.objects : null,
+      captions: this.captions.length > 0 ? this.captions : null,
     };
   }
 

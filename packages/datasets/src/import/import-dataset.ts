@@ -2,17 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type {
-  DatasetFormat,
-  DatasetImportOptions,
-  DatasetManifest,
-  StoredObject,
-  Task,
-} from '@ocellus/contracts';
+import type { DatasetFormat, DatasetImportOptions, DatasetManifest, Task } from '@ocellus/contracts';
 import { tempName, writeDurable } from '@ocellus/registry/durable';
 import { extractArchive } from '../archive/extract.js';
 import { receiveArchive } from '../archive/receive.js';
 import { DatasetError } from '../errors.js';
+import { captionsReader } from '../formats/captions.js';
 import { cocoReader } from '../formats/coco.js';
 import { idxReader } from '../formats/idx.js';
 import { readImageFolder } from '../formats/image-folder.js';
@@ -23,6 +18,7 @@ import { assertDatasetName } from '../store/layout.js';
 import { liveWork } from '../store/sweep.js';
 import {
   ANNOTATIONS_FILE,
+  CAPTIONS_FILE,
   DatasetWriter,
   IMAGES_FILE,
   INDEX_FILE,
@@ -40,10 +36,12 @@ const READERS: {
   'image-folder': () => readImageFolder,
   idx: (limits, options) => idxReader(limits, options.labels),
   coco: (limits) => cocoReader(limits),
+  captions: (limits) => captionsReader(limits),
 };
 
-/** Annotated objects train detection and masks; one object per image trains localisation too. */
-function tasksOf(objects: StoredObject[][] | null): Task[] {
+/** Captions train a captioner; annotated objects detection and masks, and one object per image localisation too. */
+function tasksOf({ objects, captions }: WrittenImages): Task[] {
+  if (captions !== null) return ['caption'];
   if (objects === null) return ['classify'];
   const single = objects.every((image) => image.length === 1 && !image[0]!.crowd);
   return single ? ['localize', 'detect', 'segment'] : ['detect', 'segment'];
@@ -85,17 +83,16 @@ export async function importDataset(
     const splitSource = assignSplits(written.records, options);
     const index = encodeRecords(written.records);
     await writeDurable(join(version, INDEX_FILE), index);
-    const annotations =
-      written.objects === null ? null : Buffer.from(JSON.stringify({ images: written.objects }));
-    if (annotations !== null) await writeDurable(join(version, ANNOTATIONS_FILE), annotations);
+    const annotations = await writeJsonFile(version, ANNOTATIONS_FILE, written.objects);
+    const captions = await writeJsonFile(version, CAPTIONS_FILE, written.captions);
     return await claimVersion(root, version, {
       formatVersion: 1,
       name,
       format: options.format,
-      tasks: tasksOf(written.objects),
+      tasks: tasksOf(written),
       created: new Date().toISOString(),
       labels,
-      ...summarize(written.records, written.pixelHashes, labels.length, written.objects),
+      ...summarize(written, labels),
       splitMethod: {
         source: splitSource,
         validation: options.validation,
@@ -106,15 +103,8 @@ export async function importDataset(
       files: {
         images: { file: IMAGES_FILE, ...written.images },
         index: { file: INDEX_FILE, bytes: index.length, sha256: sha256Of(index) },
-        ...(annotations === null
-          ? {}
-          : {
-              annotations: {
-                file: ANNOTATIONS_FILE,
-                bytes: annotations.length,
-                sha256: sha256Of(annotations),
-              },
-            }),
+        ...(annotations === null ? {} : { annotations }),
+        ...(captions === null ? {} : { captions }),
       },
       source: origin,
     });
@@ -143,6 +133,18 @@ async function readImages(
     throw error;
   }
   return { labels, written: await writer.finish() };
+}
+
+/** `{images: perImage}` written durably as `file`, with its file record; nothing when the format has none. */
+async function writeJsonFile(
+  version: string,
+  file: string,
+  perImage: unknown[] | null,
+): Promise<{ file: string; bytes: number; sha256: string } | null> {
+  if (perImage === null) return null;
+  const bytes = Buffer.from(JSON.stringify({ images: perImage }));
+  await writeDurable(join(version, file), bytes);
+  return { file, bytes: bytes.length, sha256: sha256Of(bytes) };
 }
 
 function encodeRecords(records: Int32Array): Buffer {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { errorCode, syncDir } from '@ocellus/registry/durable';
 import { withFolderLock } from '@ocellus/registry/lock';
 import { DatasetError } from '../errors.js';
-import { ANNOTATIONS_FILE, IMAGES_FILE, INDEX_FILE } from '../import/dataset-writer.js';
+import { ANNOTATIONS_FILE, CAPTIONS_FILE, IMAGES_FILE, INDEX_FILE } from '../import/dataset-writer.js';
 import { datasetDir, MANIFEST_FILE, readDatasetManifest, TOMBSTONE_FILE } from './layout.js';
 
 /** Says who uses a dataset version (e.g. `job abc`, `model fashion-cnn v2`), or null when nothing does. */
@@ -31,7 +31,7 @@ export async function deleteDatasetVersion(
       throw new DatasetError('NOT_FOUND', `dataset ${name} has no version ${version}`);
     }
     await syncDir(dir);
-    for (const file of [IMAGES_FILE, INDEX_FILE, ANNOTATIONS_FILE])
+    for (const file of [IMAGES_FILE, INDEX_FILE, ANNOTATIONS_FILE, CAPTIONS_FILE])
       await rm(join(dir, file), { force: true });
   });
 }

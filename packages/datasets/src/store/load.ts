@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DatasetManifest, type StoredObject, storedAnnotationsSchema } from '@ocellus/contracts';
+import {
+  type DatasetManifest,
+  type StoredObject,
+  storedAnnotationsSchema,
+  storedCaptionsSchema,
+} from '@ocellus/contracts';
 import { DatasetError } from '../errors.js';
-import { ANNOTATIONS_FILE, IMAGES_FILE, INDEX_FILE, RECORD_FIELDS } from '../import/dataset-writer.js';
+import {
+  ANNOTATIONS_FILE,
+  CAPTIONS_FILE,
+  IMAGES_FILE,
+  INDEX_FILE,
+  RECORD_FIELDS,
+} from '../import/dataset-writer.js';
 import { MANIFEST_FILE, parseManifest, versionDir } from './layout.js';
 
 /** A stored version in memory: `pixels` holds every image's HWC bytes back to back, `records` their index. */
@@ -16,6 +27,8 @@ export interface StoredDataset {
   offsets: Float64Array;
   /** Each image's objects in stored pixels (coco), else null. */
   objects: StoredObject[][] | null;
+  /** Each image's captions, words joined by single spaces, the training caption first (captions), else null. */
+  captions: string[][] | null;
 }
 
 /** Reads a version synchronously (the trainer's data preparation is synchronous), each file's sha256 checked. */
@@ -49,27 +62,40 @@ export function loadStoredDataset(root: string, name: string, version: number): 
   if (offset !== pixels.length) {
     throw new DatasetError('CORRUPT', `the images of dataset ${name} v${version} do not match its index`);
   }
-  const annotated = manifest.files.annotations;
-  let objects: StoredObject[][] | null = null;
-  if (annotated !== undefined) {
-    const text = Buffer.from(readVerified(join(dir, ANNOTATIONS_FILE), annotated, manifest)).toString('utf8');
-    const parsed = storedAnnotationsSchema.safeParse(JSON.parse(text));
-    if (!parsed.success || parsed.data.images.length !== manifest.images.count) {
-      throw new DatasetError(
-        'CORRUPT',
-        `the annotations of dataset ${name} v${version} do not match its images`,
-      );
+  // A per-image file (annotations, captions), read when the manifest lists it and checked against the index.
+  const perImage = <T>(
+    file: string,
+    record: FileRecord | undefined,
+    parse: (json: unknown) => { images: T[] } | undefined,
+    what: string,
+  ): T[] | null => {
+    if (record === undefined) return null;
+    const text = Buffer.from(readVerified(join(dir, file), record, manifest)).toString('utf8');
+    const parsed = parse(JSON.parse(text));
+    if (parsed === undefined || parsed.images.length !== manifest.images.count) {
+      throw new DatasetError('CORRUPT', `the ${what} of dataset ${name} v${version} do not match its images`);
     }
-    objects = parsed.data.images;
-  }
-  return { manifest, pixels, records, offsets, objects };
+    return parsed.images;
+  };
+  const { annotations, captions } = manifest.files;
+  return {
+    manifest,
+    pixels,
+    records,
+    offsets,
+    objects: perImage(
+      ANNOTATIONS_FILE,
+      annotations,
+      (j) => storedAnnotationsSchema.safeParse(j).data,
+      'annotations',
+    ),
+    captions: perImage(CAPTIONS_FILE, captions, (j) => storedCaptionsSchema.safeParse(j).data, 'captions'),
+  };
 }
 
-function readVerified(
-  path: string,
-  record: { bytes: number; sha256: string },
-  manifest: DatasetManifest,
-): Uint8Array {
+type FileRecord = DatasetManifest['files']['images'];
+
+function readVerified(path: string, record: FileRecord, manifest: DatasetManifest): Uint8Array {
   const where = `dataset ${manifest.name} v${manifest.version}`;
   let bytes: Buffer;
   try {

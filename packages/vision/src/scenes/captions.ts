@@ -1,3 +1,4 @@
+import { CAPTION_SPECIAL_TOKENS } from '@ocellus/contracts';
 import type { SceneObject } from './scene-set.js';
 
 /**
@@ -15,9 +16,7 @@ export const CAPTION_VOCABULARY: readonly string[] = [
   '7',
   '8',
   '9',
-  '<start>',
-  '<end>',
-  '<pad>',
+  ...CAPTION_SPECIAL_TOKENS,
 ];
 export const START_TOKEN = CAPTION_VOCABULARY.indexOf('<start>');
 export const END_TOKEN = CAPTION_VOCABULARY.indexOf('<end>');
