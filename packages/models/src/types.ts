@@ -70,7 +70,8 @@ export interface TaskTargets {
   localize: { index: number; box: Box };
   detect: { objects: { index: number; box: Box }[] };
   segment: { objects: { index: number; box: Box; mask: Rle }[] };
-  caption: { tokens: Int32Array };
+  /** `tokens` trains; `references`, when the image has several captions, are all of them (`tokens` first). */
+  caption: { tokens: Int32Array; references?: Int32Array[] };
 }
 
 /** Training data of a task: images, their split, and each image's targets. */

@@ -122,6 +122,18 @@ describe('task scorers', () => {
     expect(result.metrics.testBleu2).toBeCloseTo(Math.sqrt(0.8 * (2 / 3)), 12);
   });
 
+  it('caption: every reference caption of an image counts when it has several', () => {
+    const labels = [...digits, '<start>', '<end>', '<pad>'];
+    const [first, second] = [Int32Array.from([4, 6]), Int32Array.from([4, 5])];
+    const result = scorers.caption(
+      [{ tokens: Int32Array.from([4, 5]), logProb: -1 }],
+      [{ tokens: first, references: [first, second] }],
+      { ...context, labels },
+    );
+    expect(result.metrics.testExactMatch).toBe(1);
+    expect(result.metrics.testBleu1).toBeCloseTo(1, 12);
+  });
+
   it('records no figure over an empty set instead of NaN', () => {
     const result = scorers.localize([], [], context);
     expect(result.metrics).toEqual({});

@@ -1,4 +1,11 @@
-import { isStoredDataset, type JobSpec, type StoredDatasetRef, type Task } from '@ocellus/contracts';
+import {
+  CAPTION_MAX_WORDS,
+  CAPTION_SPECIAL_TOKENS,
+  isStoredDataset,
+  type JobSpec,
+  type StoredDatasetRef,
+  type Task,
+} from '@ocellus/contracts';
 import { loadStoredDataset, type StoredDataset, scaleObjects } from '@ocellus/datasets';
 import { Rng } from '@ocellus/tensor';
 import { type ImageSet, proportionalCounts } from '@ocellus/vision/datasets';
@@ -63,7 +70,8 @@ function capped(indices: number[], labels: Int32Array, cap: number | undefined, 
 /**
  * A version of the dataset store (`dataset: {name, version}`) for any task its manifest lists: every image
  * brought to one `[channels, height, width]` by the spec's resize policy (boxes and masks with it), its
- * stored splits kept (test is only ever evaluated), optional caps drawn stratified and seeded.
+ * stored splits kept (test is only ever evaluated), optional caps drawn stratified (by class, or by caption
+ * length) and seeded.
  */
 export function prepareStoredDataset(spec: JobSpec, options: DataOptions): PreparedData {
   const dataset = spec.dataset;
@@ -104,13 +112,16 @@ export function prepareStoredDataset(spec: JobSpec, options: DataOptions): Prepa
     );
   }
   const common = { set, train, validation, labels: manifest.labels, imageFormat: 'photo' as const };
-  return { data: withTargets(spec.task, stored, set, common), test };
+  return { data: withTargets(spec, stored, set, common), test };
 }
 
 type Common = Omit<TrainingData, 'task' | 'targets'>;
 
-/** The task's targets: the class, or the objects (crowd regions left out) moved onto the resized image. */
-function withTargets(task: Task, stored: StoredDataset, set: ImageSet, common: Common): TrainingData {
+/**
+ * The task's targets: the class, the objects (crowd regions left out) moved onto the resized image, or the
+ * captions.
+ */
+function withTargets(spec: JobSpec, stored: StoredDataset, set: ImageSet, common: Common): TrainingData {
   const objectsOf = (i: number) => {
     const at = i * FIELDS;
     const from = { width: stored.records[at]!, height: stored.records[at + 1]! };
@@ -122,7 +133,7 @@ function withTargets(task: Task, stored: StoredDataset, set: ImageSet, common: C
     task: t,
     targets: (indices) => Array.from(indices, target),
   });
-  switch (task) {
+  switch (spec.task) {
     case 'classify':
       return of('classify', (i) => set.labels[i]!);
     case 'localize':
@@ -138,8 +149,45 @@ function withTargets(task: Task, stored: StoredDataset, set: ImageSet, common: C
         objects: objectsOf(i).map((o) => ({ index: o.label, box: o.box, mask: o.mask })),
       }));
     case 'caption':
-      throw new StoredDatasetError('stored datasets have no captions yet');
+      return captionData(spec, stored, common);
   }
+}
+
+/**
+ * A captions version for a captioner: its labels are the stored vocabulary then the special tokens; each
+ * image trains on its first caption and is scored against all of them. A training caption longer than
+ * the spec's `maxLength` is refused, as the captioner could never say it.
+ */
+function captionData(spec: JobSpec, stored: StoredDataset, common: Common): TrainingData<'caption'> {
+  const { manifest, captions } = stored;
+  const where = `dataset ${manifest.name} v${manifest.version}`;
+  if (captions === null) throw new StoredDatasetError(`${where} holds no captions`);
+  const vocabulary = new Map(manifest.labels.map((word, k) => [word, k]));
+  const tokens = (caption: string) =>
+    Int32Array.from(caption.split(' '), (word) => {
+      const token = vocabulary.get(word);
+      if (token === undefined) throw new StoredDatasetError(`${where}: '${word}' is not in its vocabulary`);
+      return token;
+    });
+  const maxLength = spec.architecture.type === 'captioner' ? spec.architecture.maxLength : CAPTION_MAX_WORDS;
+  for (const i of [...common.train, ...common.validation]) {
+    const words = captions[i]![0]!.split(' ').length;
+    if (words > maxLength) {
+      throw new StoredDatasetError(
+        `${where} trains on a caption of ${words} words, over architecture.maxLength = ${maxLength}`,
+      );
+    }
+  }
+  return {
+    ...common,
+    task: 'caption',
+    labels: [...manifest.labels, ...CAPTION_SPECIAL_TOKENS],
+    targets: (indices) =>
+      Array.from(indices, (i) => {
+        const references = captions[i]!.map(tokens);
+        return { tokens: references[0]!, references };
+      }),
+  };
 }
 
 function imageSet(stored: StoredDataset, dataset: StoredDatasetRef): ImageSet {

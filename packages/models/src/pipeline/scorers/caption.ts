@@ -1,11 +1,14 @@
 import { bleu, exactMatch } from '@ocellus/vision/metrics';
 import { finite, percent, type Scorer } from './scorer.js';
 
-/** caption: corpus BLEU-1..4 against the one reference caption, and exact-sequence accuracy. */
+/**
+ * caption: corpus BLEU-1..4 against each image's reference captions (every one it has, as COCO's caption
+ * evaluation reads them), and exact-sequence accuracy (a match with any of them).
+ */
 export const caption: Scorer<'caption'> = (outputs, targets, { labels }) => {
   const words = (tokens: Int32Array) => Array.from(tokens, (t) => labels[t] ?? `#${t}`);
   const candidates = outputs.map(({ tokens }) => words(tokens));
-  const references = targets.map(({ tokens }) => [words(tokens)]);
+  const references = targets.map(({ tokens, references }) => (references ?? [tokens]).map(words));
   const {
     bleu: [b1, b2, b3, b4],
   } = bleu(candidates, references);
