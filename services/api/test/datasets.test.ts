@@ -34,6 +34,18 @@ async function shapes(): Promise<Record<string, Buffer>> {
   return files;
 }
 
+/** COCO captions of four 12x12 PNGs, `captions.json` beside them; the last image's one caption is too long. */
+async function captioned(): Promise<Record<string, Buffer>> {
+  const words = ['bright', 'dark', 'bright dot', 'dark '.repeat(65).trim()];
+  const images = words.map((_, i) => ({ id: i, file_name: `${i}.png`, width: 12, height: 12 }));
+  const annotations = words.map((caption, i) => ({ image_id: i, caption }));
+  const files: Record<string, Buffer> = {
+    'set/captions.json': Buffer.from(JSON.stringify({ images, annotations })),
+  };
+  for (const [i] of words.entries()) files[`set/${i}.png`] = await greyImage(12, 12, () => 40 * i + 10);
+  return files;
+}
+
 const noLauncher: JobLauncher = { enqueue: async () => {}, dequeue: async () => true, close: async () => {} };
 
 let running: { app: FastifyInstance; registry: FsRegistry; root: string; cleanup(): Promise<void> } | null =
@@ -112,6 +124,38 @@ describe('POST /v1/datasets', () => {
     const missing = await app.inject({ method: 'GET', url: '/v1/datasets/shapes/versions/2', headers: read });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('DATASET_NOT_FOUND');
+  });
+
+  it('imports COCO captions with format=captions, listing a caption too long to learn', async () => {
+    const { app } = await start();
+    const reply = await upload(app, await zip(await captioned()), 'name=glyphs&format=captions&test=0.34');
+    expect(reply.statusCode).toBe(201);
+    expect(reply.json()).toMatchObject({
+      format: 'captions',
+      tasks: ['caption'],
+      labels: ['bright', 'dark', 'dot'],
+      captions: { count: 3, words: { min: 1, max: 2 } },
+      images: { count: 3 },
+      rejected: {
+        count: 2,
+        files: [
+          { file: '3.png', reason: expect.stringMatching(/has 65 words, over the limit of 64/) },
+          { file: '3.png', reason: 'none of its captions is usable' },
+        ],
+      },
+    });
+    const job = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: admin,
+      payload: {
+        task: 'caption',
+        model: 'glyphs-captioner',
+        architecture: { type: 'captioner' },
+        dataset: { name: 'glyphs', version: 1 },
+      },
+    });
+    expect(job.statusCode).toBe(202);
   });
 
   it('is documented in the OpenAPI document with its query', async () => {

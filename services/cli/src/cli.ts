@@ -19,7 +19,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string; summary: 
   datasets: {
     run: datasets,
     usage: DATASETS_USAGE,
-    summary: 'import a folder or archive (image folder, IDX, COCO) into the dataset store; list datasets',
+    summary:
+      'import a folder or archive (image folder, IDX, COCO, captions) into the dataset store; list datasets',
   },
   'build-models': {
     run: buildModels,

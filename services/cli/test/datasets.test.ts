@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { greyImage } from '@ocellus/vision/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocellus, tempDir, writeJson } from './helpers.js';
 
@@ -87,6 +88,53 @@ describe('ocellus datasets', () => {
     expect(trained.code).toBe(0);
     const models = await ocellus(['models', '--registry', registry]);
     expect(models.stdout).toMatch(/halves-softmax\s+1\s+-\s+classify\s+linear\s+(9\d|100)\.\d\d%/);
+  });
+
+  it('imports COCO captions with their images, listing a rejected caption, and trains a captioner on it', async () => {
+    const registry = join(dir.path, 'registry-captions');
+    const upload = join(dir.path, 'captions');
+    await mkdir(upload);
+    const splits = ['train', 'train', 'train', 'val', 'test', 'test'];
+    const word = (i: number) => (i % 2 === 0 ? 'light' : 'dark');
+    const images = splits.map((split, i) => ({ id: i, file_name: `${i}.png`, split }));
+    const annotations = splits.map((_, i) => ({ image_id: i, caption: word(i) }));
+    annotations.splice(1, 0, { image_id: 0, caption: 'light <end>' });
+    await writeJson(upload, 'captions.json', { images, annotations });
+    for (const [i] of splits.entries())
+      await writeFile(join(upload, `${i}.png`), await greyImage(12, 12, () => (i % 2 === 0 ? 220 : 30)));
+
+    const imported = await ocellus(
+      ['datasets', 'import', 'captions', '--name', 'glyphs', '--format', 'captions', '--registry', registry],
+      { cwd: dir.path },
+    );
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+    expect(imported.stdout).toContain(
+      'imported glyphs v1 (captions): 6 images (6 grey, 0 RGB), 6 captions of 1-1 words, 2 words in the vocabulary',
+    );
+    expect(imported.stdout).toContain(
+      'rejected 1\n    0.png: caption annotations[1] of captions.json uses <end>, a token the captioner reserves',
+    );
+    const listed = await ocellus(['datasets', 'list', '--registry', registry]);
+    expect(listed.stdout.split('\n')[2]).toMatch(/^glyphs\s+1\s+captions\s+6\s+2\s+3\/1\/2\s+1\s/);
+
+    const spec = await writeJson(dir.path, 'caption-spec.json', {
+      task: 'caption',
+      model: 'glyphs-captioner',
+      architecture: {
+        type: 'captioner',
+        layers: [{ filters: 4, kernel: 3, pool: 2 }],
+        wordvecDim: 8,
+        hiddenDim: 8,
+        maxLength: 2,
+      },
+      dataset: { name: 'glyphs', version: 1 },
+      schedule: { epochs: 2, batchSize: 3 },
+    });
+    const trained = await ocellus(['train', spec, '--registry', registry]);
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    const models = await ocellus(['models', '--registry', registry]);
+    expect(models.stdout).toMatch(/glyphs-captioner\s+1\s+-\s+caption\s+captioner/);
   });
 
   it('answers usage errors with exit code 2: no name, an unknown format, a built-in name', async () => {

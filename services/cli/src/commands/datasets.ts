@@ -10,8 +10,8 @@ import { registryRoot } from '../registry-root.js';
 import { EXIT_OK, UsageError } from '../usage-error.js';
 
 export const DATASETS_USAGE =
-  'ocellus datasets import <folder|archive> --name <name> --format image-folder|idx|coco [--validation 0.1] ' +
-  '[--test 0.1] [--seed 1] [--max-side 256] [--strict] [--labels <file>] [--registry <dir>]\n' +
+  'ocellus datasets import <folder|archive> --name <name> --format image-folder|idx|coco|captions ' +
+  '[--validation 0.1] [--test 0.1] [--seed 1] [--max-side 256] [--strict] [--labels <file>] [--registry <dir>]\n' +
   '       ocellus datasets list [--registry <dir>]';
 
 const importOptions = {
@@ -73,10 +73,14 @@ async function labelLines(file: string): Promise<string[]> {
 }
 
 function describe(m: DatasetManifest): string {
-  const { splits, images, rejected, duplicates } = m;
+  const { splits, images, rejected, duplicates, captions } = m;
+  // A captions version's labels are its vocabulary: counted, not listed.
+  const labels =
+    captions === undefined
+      ? `${m.labels.length} labels: ${m.labels.join(', ')}`
+      : `${captions.count} captions of ${captions.words.min}-${captions.words.max} words, ${m.labels.length} words in the vocabulary`;
   return [
-    `imported ${m.name} v${m.version} (${m.format}): ${images.count} images (${images.grey} grey, ${images.rgb} RGB), ` +
-      `${m.labels.length} labels: ${m.labels.join(', ')}`,
+    `imported ${m.name} v${m.version} (${m.format}): ${images.count} images (${images.grey} grey, ${images.rgb} RGB), ${labels}`,
     `  splits (${m.splitMethod.source}): train ${splits.train.count}, validation ${splits.validation.count}, test ${splits.test.count}`,
     `  rejected ${rejected.count}${rejected.files.map((r) => `\n    ${r.file}: ${r.reason}`).join('')}`,
     `  identical images across splits: ${duplicates.acrossSplits}`,

@@ -45,7 +45,8 @@ const datasetRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'Upload a dataset archive (zip or tar.gz) as a new version',
         description:
           'The body is the archive; it is streamed to disk and checked while it is extracted (entry count, ' +
-          'sizes, compression ratio, paths, links). Images that do not decode are listed under `rejected`, ' +
+          'sizes, compression ratio, paths, links). Images that do not decode, and captions a captioner cannot ' +
+          'learn (format `captions`), are listed under `rejected`, ' +
           'or fail the upload with `strict=true`. Nothing is left behind by a refused upload.',
         security,
         querystring: datasetUploadQuerySchema,
