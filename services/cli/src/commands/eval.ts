@@ -1,3 +1,4 @@
+import { datasetStoreRoot } from '@ocellus/datasets';
 import { evaluateModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { renderConfusionMatrix } from '@ocellus/vision/metrics';
@@ -31,7 +32,7 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   if (refText === undefined || extra.length > 0) throw new UsageError(`usage: ${EVAL_USAGE}`);
   const registry = openRegistry(registryRoot(values.registry, io));
   const { manifest, model } = await loadModel(registry, parseModelRef(refText));
-  const { data, test, dataset } = evaluationDataOf(manifest);
+  const { data, test, dataset } = evaluationDataOf(manifest, datasetStoreRoot(registry.root));
   const result = evaluateModel(model, data, test);
   const out = io.stdout;
   const what = dataset === 'mnist' ? 'MNIST test-split digits' : `${dataset} test-split images`;
