@@ -88,6 +88,11 @@ describe('ocellus datasets', () => {
     expect(trained.code).toBe(0);
     const models = await ocellus(['models', '--registry', registry]);
     expect(models.stdout).toMatch(/halves-softmax\s+1\s+-\s+classify\s+linear\s+(9\d|100)\.\d\d%/);
+
+    const scored = await ocellus(['eval', 'halves-softmax', '--registry', registry]);
+    expect(scored).toMatchObject({ code: 0, stderr: '' });
+    expect(scored.stdout).toContain('halves-softmax version 1 (linear) on 40 halves test-split images');
+    expect(scored.stdout).toMatch(/manifest records (9\d|100)\.\d\d% \(reproduced\)/);
   });
 
   it('imports COCO captions with their images, listing a rejected caption, and trains a captioner on it', async () => {
