@@ -1,5 +1,6 @@
 import type { TensorRecord } from '@ocellus/registry';
 import { Tensor } from '@ocellus/tensor';
+import type { Artifact } from './types.js';
 
 /** Tensors as safetensors records (F32 or F64, row-major copies). */
 export function toRecords(tensors: Record<string, Tensor>): Record<string, TensorRecord> {
@@ -10,6 +11,11 @@ export function toRecords(tensors: Record<string, Tensor>): Record<string, Tenso
     out[name] = { dtype: t.dtype === 'float64' ? 'F64' : 'F32', shape: [...t.shape], data };
   }
   return out;
+}
+
+/** Everything an artifact publishes: its tensors as F32/F64 records, then its own typed records. */
+export function artifactRecords(artifact: Artifact): Record<string, TensorRecord> {
+  return { ...toRecords(artifact.tensors), ...artifact.records };
 }
 
 /** Records back to tensors; integer records become float32 tensors holding the same values. */

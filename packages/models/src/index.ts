@@ -1,4 +1,4 @@
-export { fromRecords, toRecords } from './artifact.js';
+export { artifactRecords, fromRecords, toRecords } from './artifact.js';
 export { Captioner } from './caption/captioner.js';
 export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';

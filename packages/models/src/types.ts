@@ -9,6 +9,7 @@ import type {
   Rle,
   Task,
 } from '@ocellus/contracts';
+import type { TensorRecord } from '@ocellus/registry';
 import type { Tensor } from '@ocellus/tensor';
 import type { ImageSet } from '@ocellus/vision/datasets';
 
@@ -94,6 +95,8 @@ export interface Artifact {
   labels: string[];
   preprocessing: Record<string, unknown>;
   tensors: Record<string, Tensor>;
+  /** Weights kept in their own dtype (e.g. a kNN's U8 codes) beside `tensors`, which are written as F32/F64. */
+  records?: Record<string, TensorRecord>;
   extra?: Record<string, unknown>;
 }
 

@@ -19,6 +19,11 @@ export const knnSchema = z.object({
   k: z.int().min(1).max(1000).optional(),
   kChoices: z.array(z.int().min(1).max(1000)).min(1).max(32).default([1, 3, 5, 8, 10, 12, 15, 20, 50, 100]),
   distance: z.enum(['l1', 'l2']).default('l2'),
+  /**
+   * How the stored training features are kept: `float32` as computed, or `uint8` codes with a per-column
+   * offset (min) and scale ((max - min) / 255), 4x smaller; a `uint8` model predicts with the decoded values.
+   */
+  storage: z.enum(['float32', 'uint8']).default('float32'),
 });
 
 export const linearSchema = z.object({

@@ -1,4 +1,4 @@
-import type { InputSpec, JobSpec, Metrics } from '@ocellus/contracts';
+import { type InputSpec, type JobSpec, knnSchema, type Metrics } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { argmax, flatten, noGrad, Tensor } from '@ocellus/tensor';
 import { gatherBatch, kFold } from '@ocellus/vision/datasets';
@@ -7,10 +7,20 @@ import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocess
 import { prefixed, withPrefix } from '../artifact.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { pairwiseDistances } from './knn-distances.js';
+import { featureEntries, restoreFeatures, type StoredFeatures, storeFeatures } from './knn-storage.js';
 import { nearest, vote } from './knn-votes.js';
 import { scoreRows } from './score-rows.js';
 
 type KnnArchitecture = Extract<JobSpec['architecture'], { type: 'knn' }>;
+
+/** A published kNN's architecture: k is always chosen by then; `storage` is absent from older manifests. */
+const storedArchitecture = knnSchema.required({ k: true });
+
+interface KnnState extends StoredFeatures {
+  k: number;
+  targets: Int32Array;
+  preprocessor: Preprocessor;
+}
 
 /** Accuracy of each k on one split, from one distance matrix and one partial sort per row. */
 function accuraciesByK(
@@ -42,28 +52,27 @@ export class KnnClassifier implements VisionModel<'classify'> {
     readonly architecture: KnnArchitecture,
     readonly inputSpec: InputSpec,
     readonly labels: readonly string[],
-    private state: { k: number; features: Tensor; targets: Int32Array; preprocessor: Preprocessor } | null,
+    private state: KnnState | null,
   ) {}
 
   static create(spec: JobSpec, data: TrainingData): KnnClassifier {
     const { channels, height, width } = data.set;
-    const arch = spec.architecture as KnnArchitecture;
+    const arch = knnSchema.parse(spec.architecture);
     return new KnnClassifier(arch, { channels, height, width, format: data.imageFormat }, data.labels, null);
   }
 
   static fromArtifact(manifest: Manifest, tensors: Record<string, Tensor>): KnnClassifier {
-    const { k, ...arch } = manifest.architecture as KnnArchitecture & { k: number };
-    const features = tensors['train.features'];
+    const arch = storedArchitecture.parse(manifest.architecture);
     const labels = tensors['train.labels'];
-    if (!features || !labels) throw new Error('knn artifact lacks train.features / train.labels');
+    if (!labels) throw new Error('knn artifact lacks train.labels');
     const preprocessor = Preprocessor.fromArtifact(
       manifest.preprocessing as unknown as PreprocessingJson,
       withPrefix(tensors, 'pre'),
     );
     const targets = Int32Array.from(labels.values());
-    return new KnnClassifier({ ...arch, k } as KnnArchitecture, manifest.inputSpec, manifest.labels, {
-      k,
-      features,
+    return new KnnClassifier(arch, manifest.inputSpec, manifest.labels, {
+      k: arch.k,
+      ...restoreFeatures(tensors, arch.storage),
       targets,
       preprocessor,
     });
@@ -144,7 +153,8 @@ export class KnnClassifier implements VisionModel<'classify'> {
       k = ks[sums.indexOf(Math.max(...sums))]!;
       hooks.onLog?.(`chose k = ${k} by ${folds.length}-fold cross-validation`);
     }
-    this.state = { k, features, targets: train.targets, preprocessor };
+    const stored = storeFeatures(features, this.architecture.storage);
+    this.state = { k, ...stored, targets: train.targets, preprocessor };
     const validation = gatherBatch(data.set, data.validation);
     const predicted = Int32Array.from(argmax(this.infer(validation.inputs).scores!, 1).values());
     return { k, valAccuracy: accuracy(validation.targets, predicted), ...cv };
@@ -152,17 +162,19 @@ export class KnnClassifier implements VisionModel<'classify'> {
 
   toArtifact(): Artifact {
     if (!this.state) throw new Error('the model has not been fitted');
-    const { k, features, targets, preprocessor } = this.state;
+    const { k, targets, preprocessor } = this.state;
+    const stored = featureEntries(this.state);
     return {
       architecture: { ...this.architecture, k },
       inputSpec: this.inputSpec,
       labels: [...this.labels],
       preprocessing: { ...preprocessor.toJSON() },
       tensors: {
-        'train.features': features,
+        ...stored.tensors,
         'train.labels': new Tensor(Float32Array.from(targets), [targets.length]),
         ...prefixed(preprocessor.tensors(), 'pre'),
       },
+      records: stored.records,
     };
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '@ocellus/contracts';
 import { datasetStoreRoot } from '@ocellus/datasets';
 import type { Manifest, Registry } from '@ocellus/registry';
-import { toRecords } from '../artifact.js';
+import { artifactRecords } from '../artifact.js';
 import type { DataOptions } from '../data/dataset-source.js';
 import { prepareData } from '../data/datasets.js';
 import { familyOf } from '../families.js';
@@ -97,7 +97,7 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
     preprocessing: artifact.preprocessing,
     labels: artifact.labels,
     metrics,
-    tensors: toRecords(artifact.tensors),
+    tensors: artifactRecords(artifact),
     trainingJobId: context.jobId,
     extra: {
       ...artifact.extra,
