@@ -1,40 +1,10 @@
 import type { Box } from '@ocellus/contracts';
-import { Rng } from '@ocellus/tensor';
-import { photoLikeUpload } from '@ocellus/vision/augment';
 import { boxIou } from '@ocellus/vision/boxes';
-import { digitScenes, type SceneSet } from '@ocellus/vision/scenes';
+import { digitScenes, localisationImages } from '@ocellus/vision/scenes';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sceneUploads } from './helpers/scene-uploads.js';
 import { type RunningServer, startServer } from './helpers/server.js';
-
-interface Upload {
-  bytes: Buffer;
-  type: string;
-  objects: { index: number; box: Box }[];
-}
-
-/** Test-split canvases rendered photo-like (either polarity, uneven paper, noise, JPEG) at 0.5-3x their size. */
-async function uploads(scenes: SceneSet, seed: number): Promise<Upload[]> {
-  const rng = new Rng(seed);
-  const { set } = scenes;
-  const plane = set.height * set.width;
-  return Promise.all(
-    scenes.objects.map(async (objects, i) => {
-      const sample = {
-        pixels: set.images.slice(i * plane, (i + 1) * plane),
-        width: set.width,
-        height: set.height,
-        objects: objects.map(({ index, box }) => ({ index, box })),
-      };
-      const upload = await photoLikeUpload(sample, rng.fork());
-      return {
-        bytes: upload.bytes,
-        type: upload.encoding.format === 'jpeg' ? 'image/jpeg' : 'image/png',
-        objects: upload.objects,
-      };
-    }),
-  );
-}
 
 /** The shipped registry (`models/`), served as `npm start` serves it. */
 describe('the box routes on the shipped models, with photo-like uploads of any size', () => {
@@ -46,8 +16,26 @@ describe('the box routes on the shipped models, with photo-like uploads of any s
     expect(await server?.stop()).toBe(0);
   });
 
+  it('POST /v1/localize names the digit of a localisation image and boxes it in upload pixels', async () => {
+    const images = await sceneUploads(localisationImages({ split: 'test', count: 24, seed: 4 }), 3);
+    let right = 0;
+    for (const upload of images) {
+      const res = await request(server.url)
+        .post('/v1/localize')
+        .set('content-type', upload.type)
+        .send(upload.bytes);
+      expect(res.status).toBe(200);
+      expect(res.body.model).toBe('digits-localizer');
+      const { index, box, score } = res.body.results[0];
+      expect(score).toBeGreaterThan(0);
+      const [truth] = upload.objects;
+      if (index === truth!.index && boxIou(box, truth!.box) >= 0.5) right++;
+    }
+    expect(right / images.length).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('POST /v1/detect finds most digits of each scene with their boxes in upload pixels', async () => {
-    const images = await uploads(digitScenes({ split: 'test', count: 12, seed: 6 }), 2);
+    const images = await sceneUploads(digitScenes({ split: 'test', count: 12, seed: 6 }), 2);
     let objects = 0;
     let found = 0;
     for (const upload of images) {
