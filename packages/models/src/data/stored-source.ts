@@ -154,8 +154,8 @@ function withTargets(spec: JobSpec, stored: StoredDataset, set: ImageSet, common
 }
 
 /**
- * A captions version for a captioner: its labels are the stored vocabulary then the special tokens; each
- * image trains on its first caption and is scored against all of them. A training caption longer than
+ * A captions version for a captioner: its labels are the stored vocabulary then the special tokens; every
+ * caption is tokenised once; each image trains on its first caption and is scored against all of them. A training caption longer than
  * the spec's `maxLength` is refused, as the captioner could never say it.
  */
 function captionData(spec: JobSpec, stored: StoredDataset, common: Common): TrainingData<'caption'> {
@@ -169,9 +169,10 @@ function captionData(spec: JobSpec, stored: StoredDataset, common: Common): Trai
       if (token === undefined) throw new StoredDatasetError(`${where}: '${word}' is not in its vocabulary`);
       return token;
     });
+  const tokenized = captions.map((references) => references.map(tokens));
   const maxLength = spec.architecture.type === 'captioner' ? spec.architecture.maxLength : CAPTION_MAX_WORDS;
   for (const i of [...common.train, ...common.validation]) {
-    const words = captions[i]![0]!.split(' ').length;
+    const words = tokenized[i]![0]!.length;
     if (words > maxLength) {
       throw new StoredDatasetError(
         `${where} trains on a caption of ${words} words, over architecture.maxLength = ${maxLength}`,
@@ -184,7 +185,7 @@ function captionData(spec: JobSpec, stored: StoredDataset, common: Common): Trai
     labels: [...manifest.labels, ...CAPTION_SPECIAL_TOKENS],
     targets: (indices) =>
       Array.from(indices, (i) => {
-        const references = captions[i]!.map(tokens);
+        const references = tokenized[i]!;
         return { tokens: references[0]!, references };
       }),
   };

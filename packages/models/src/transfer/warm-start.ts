@@ -26,7 +26,8 @@ export interface WarmStart {
   headReplaced: boolean;
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) =>
+/** The same labels in the same order: a transferred head keeps its meaning only then. */
+export const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**

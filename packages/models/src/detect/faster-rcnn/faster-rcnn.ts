@@ -8,6 +8,7 @@ import {
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
 import { resolveFreeze, TransferError } from '../../transfer/backbone.js';
+import { sameList } from '../../transfer/warm-start.js';
 import type { FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import { MaskRcnn } from '../mask-rcnn/mask-rcnn.js';
 import { RegionDetector } from '../region/region-detector.js';
@@ -73,9 +74,7 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
         `transferFrom: a faster-rcnn model starts a 'mask-rcnn' (its trunk under a new mask head), not a '${type}'`,
       );
     }
-    const same =
-      data.labels.length === this.labels.length && data.labels.every((l, i) => l === this.labels[i]);
-    if (!same) {
+    if (!sameList(data.labels, this.labels)) {
       throw new TransferError(
         `transferFrom: the Faster R-CNN detects [${this.labels.join(', ')}], the dataset has [${data.labels.join(', ')}]`,
       );
