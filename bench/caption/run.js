@@ -13,6 +13,7 @@ import { modelFromArtifact, prepareData, runTrainingJob } from '@ocellus/models'
 import { openRegistry } from '@ocellus/registry';
 import { defaultThreads } from '@ocellus/tensor/runtime';
 import { gatherBatch } from '@ocellus/vision/datasets';
+import { textTable } from '../text-table.js';
 import { baseSpec, selectVariants, variantSpec } from './variants.js';
 
 const argv = process.argv.slice(2);
@@ -185,12 +186,6 @@ if (json) {
     r.msBatch1.toFixed(2),
     r.msBatch8.toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
   const { dataset, schedule } = first;
   const about = [
     command,
@@ -198,7 +193,5 @@ if (json) {
     `${dataset.name}: ${dataset.train} train, ${dataset.validation} validation, ${dataset.test} test scenes; ` +
       `epochs ${schedule.epochs}, batch ${schedule.batchSize}, seed ${first.seed}; greedy captions, median of ${timed} calls`,
   ];
-  process.stdout.write(
-    `${[...about, '', render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n')}\n`,
-  );
+  process.stdout.write(`${[...about, '', textTable(header, lines)].join('\n')}\n`);
 }

@@ -17,6 +17,7 @@ import { photoLikeUpload } from '@ocellus/vision/augment';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { decodeImage, toModelInput, toUploadBox } from '@ocellus/vision/image';
 import { selectiveSearch } from '@ocellus/vision/proposals';
+import { textTable } from '../text-table.js';
 import { sideBySide, TORCH_USAGE } from './torch-side-by-side.js';
 
 const argv = process.argv.slice(2);
@@ -203,14 +204,6 @@ if (json) {
     fmt(r.photo.testAccuracy),
     fmt(r.photo.testMeanIou),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(
-    `${[render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n')}\n`,
-  );
+  process.stdout.write(`${textTable(header, lines)}\n`);
   if (rows.length === 0) log(`no box model with a production version in ${root}`);
 }
