@@ -1,21 +1,15 @@
-import { rm } from 'node:fs/promises';
 import { datasetImportOptionsSchema } from '@ocellus/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStoredDataset, openDatasetStore } from '../src/index.js';
-import { leftovers, png, tempDir, writeFiles } from './helpers/fixtures.js';
+import { leftovers, png, tempDirsPerTest, writeFiles } from './helpers/fixtures.js';
 
 const options = (extra: Record<string, unknown> = {}) =>
   datasetImportOptionsSchema.parse({ format: 'coco', maxSide: 64, test: 0, ...extra });
 
 let root: string;
 let source: string;
-beforeEach(async () => {
-  root = await tempDir('store');
-  source = await tempDir('source');
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-  await rm(source, { recursive: true, force: true });
+tempDirsPerTest((dirs) => {
+  ({ root, source } = dirs);
 });
 
 const categories = [

@@ -2,22 +2,17 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { datasetImportOptionsSchema } from '@ocellus/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStoredDataset, openDatasetStore } from '../src/index.js';
-import { idx, idxPair, leftovers, tempDir, writeFiles } from './helpers/fixtures.js';
+import { idx, idxPair, leftovers, tempDirsPerTest, writeFiles } from './helpers/fixtures.js';
 
 const options = (extra: Record<string, unknown> = {}) =>
   datasetImportOptionsSchema.parse({ format: 'idx', ...extra });
 
 let root: string;
 let source: string;
-beforeEach(async () => {
-  root = await tempDir('store');
-  source = await tempDir('source');
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-  await rm(source, { recursive: true, force: true });
+tempDirsPerTest((dirs) => {
+  ({ root, source } = dirs);
 });
 
 describe('IDX import', () => {

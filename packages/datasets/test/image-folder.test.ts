@@ -1,22 +1,16 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { datasetImportOptionsSchema } from '@ocellus/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStoredDataset, openDatasetStore } from '../src/index.js';
-import { imageFolderFiles, leftovers, png, tempDir, writeFiles } from './helpers/fixtures.js';
+import { imageFolderFiles, leftovers, png, tempDirsPerTest, writeFiles } from './helpers/fixtures.js';
 
 const options = (extra: Record<string, unknown> = {}) =>
   datasetImportOptionsSchema.parse({ format: 'image-folder', ...extra });
 
 let root: string;
 let source: string;
-beforeEach(async () => {
-  root = await tempDir('store');
-  source = await tempDir('source');
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-  await rm(source, { recursive: true, force: true });
+tempDirsPerTest((dirs) => {
+  ({ root, source } = dirs);
 });
 
 describe('image folder import', () => {

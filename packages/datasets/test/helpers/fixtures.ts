@@ -1,13 +1,27 @@
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import tarStream from 'tar-stream';
+import { afterEach, beforeEach } from 'vitest';
 import yazl from 'yazl';
 
 export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `ocellus-${prefix}-`));
+
+/** Per test, a fresh store root and source folder handed to `use` before it runs; both removed after it. */
+export function tempDirsPerTest(use: (dirs: { root: string; source: string }) => void): void {
+  let dirs: { root: string; source: string };
+  beforeEach(async () => {
+    dirs = { root: await tempDir('store'), source: await tempDir('source') };
+    use(dirs);
+  });
+  afterEach(async () => {
+    await rm(dirs.root, { recursive: true, force: true });
+    await rm(dirs.source, { recursive: true, force: true });
+  });
+}
 
 /** A PNG of one grey level (channels 1) or one colour (channels 3). */
 export function png(width: number, height: number, value: number, channels: 1 | 3 = 1): Promise<Buffer> {
