@@ -1,3 +1,4 @@
+import type { FileChooser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, openBrowser } from './helpers/browser.js';
 import { testDigits } from './helpers/images.js';
@@ -39,6 +40,9 @@ describe('the console: phone screens and keyboard', () => {
   it('moves between pages and classifies a picked file with the keyboard alone', async () => {
     browser = await openBrowser();
     const { page } = browser;
+    // Subscribing turns on Chromium's file-chooser interception, which Playwright does not await: done
+    // before the first navigation, it is in place long before the keypress that opens the chooser.
+    const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
     await page.goto(`${server.url}/#/models`);
     await page.locator('table.versions').waitFor();
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -51,7 +55,6 @@ describe('the console: phone screens and keyboard', () => {
     for (let i = 0; i < 10 && !(await isFileInput()); i++) await page.keyboard.press('Tab');
     expect(await isFileInput()).toBe(true);
     const [digit] = await testDigits(1);
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
     await (await chooser).setFiles({ name: 'digit.png', mimeType: 'image/png', buffer: digit!.png });
     await expect.poll(() => page.locator('.topk li').first().getAttribute('data-label')).toBe(digit!.label);
