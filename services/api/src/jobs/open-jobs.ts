@@ -54,8 +54,16 @@ export async function openJobService(config: Config, log: FastifyBaseLogger): Pr
   const store = new RedisJobStore(recordsConnection, prefix);
   void reportOrphanedVersions(config.registryRoot, store, log);
   const queueConnection = connect('queue');
-  const queue = trainingQueue(queueConnection, prefix);
-  queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
+  const openQueue = () => {
+    const queue = trainingQueue(queueConnection, prefix);
+    queue.on('error', (error: Error) => log.warn({ reason: error.message }, 'training queue'));
+    return queue;
+  };
+  const launcher = queueLauncher(openQueue, queueConnection, retry, {
+    firstDelayMs: config.redisGuard.retryMaxMs,
+    onFailure: (error, nextDelayMs) =>
+      log.warn({ reason: error.message, nextDelayMs }, 'training queue: start failed; building it again'),
+  });
   const guard = new RedisGuard([recordsConnection, queueConnection], config.redisGuard);
-  return new JobService(store, queueLauncher(queue, queueConnection, retry), maxEpochs, guard);
+  return new JobService(store, launcher, maxEpochs, guard);
 }
