@@ -148,6 +148,13 @@ describe('runJob', () => {
     await submit('invalid', softmaxSpec({ optimizer: { type: 'sgd', lr: -1 } }), false);
     expect(await run('invalid', { finalAttempt: false })).toMatchObject({ kind: 'failed', retryable: false });
     expect((await store.get('invalid'))?.failureReason).toMatch(/^invalid job spec: optimizer\.lr: /);
+
+    await submit('no-data', softmaxSpec({ dataset: { name: 'no-such-set', version: 1 } }));
+    expect(await run('no-data', { finalAttempt: false })).toMatchObject({ kind: 'failed', retryable: false });
+    expect(await store.get('no-data')).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringMatching(/^DatasetError: .*no-such-set/),
+    });
   });
 
   it('leaves a job QUEUED for its retry after a passing failure, and FAILED after the last attempt', async () => {

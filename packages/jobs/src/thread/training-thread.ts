@@ -12,8 +12,14 @@ import { apiMetrics } from './metric-names.js';
  * API's event loop never wait on the CPU), writes a checkpoint per epoch and reports back by message.
  */
 
-/** Errors that fail the same way on every attempt (bad spec, unsupported data, divergence at a fixed seed). */
+/**
+ * Errors that fail the same way on every attempt: a bad spec, unsupported data, a stored dataset that is
+ * missing or refused by the job's preparation (a caption over `maxLength`, a task it does not train),
+ * divergence at a fixed seed.
+ */
 const PERMANENT = new Set([
+  'DatasetError',
+  'StoredDatasetError',
   'UnknownArchitectureError',
   'UnsupportedArchitectureError',
   'UnsupportedDatasetError',
