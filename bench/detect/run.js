@@ -40,6 +40,10 @@ const option = (name) => {
 const json = argv.includes('--json');
 const scenes = Number(option('--scenes') ?? 500);
 const timed = Number(option('--timed') ?? 48);
+if (![timed, scenes].every((n) => Number.isInteger(n) && n >= 8)) {
+  process.stderr.write(`--timed and --scenes need whole numbers of at least 8 (one batch of 8)\n${USAGE}\n`);
+  process.exit(2);
+}
 const only = option('--only')?.split(',');
 const BOX_TASKS = ['localize', 'detect', 'segment'];
 const log = (line) => process.stderr.write(`${line}\n`);
