@@ -9,4 +9,5 @@ export {
   SHIPPED_TARGETS,
   targetsOf,
 } from './shipped.js';
+export { readShortfalls, SHORTFALLS_FILE, type Shortfall } from './shortfalls.js';
 export { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';

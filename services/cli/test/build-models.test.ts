@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildJobId } from '@ocellus/cli';
 import { openRegistry } from '@ocellus/registry';
@@ -51,6 +51,36 @@ describe('ocellus build-models', () => {
     expect((await store.describe('shipped-softmax')).versions).toEqual([1, 2]);
     expect(await store.aliases('shipped-softmax')).toEqual({ production: 2 });
   }, 180_000);
+
+  it('accepts a model of shortfalls.json below its target while it holds the floors listed there', async () => {
+    const shortfall = (floor: number) =>
+      writeJson(specs, 'shortfalls.json', {
+        'shipped-softmax': { issue: 99, floors: { testAccuracy: floor }, why: 'trained on 600 digits' },
+      });
+    try {
+      await shortfall(0.3);
+      const accepted = await build('--check', '--only', 'shipped-softmax');
+      expect([accepted.code, accepted.stderr]).toEqual([0, '']);
+      expect(accepted.stdout).toMatch(
+        /shipped-softmax\s+2\s+.*89\.00% test accuracy.*kept, short of target \(issue 99\)\n$/,
+      );
+
+      await shortfall(0.999);
+      const below = await build('--check', '--only', 'shipped-softmax');
+      expect(below.code).toBe(1);
+      expect(below.stderr).toMatch(
+        /^ocellus: shipped-softmax version 2 scores [\d.]+% test accuracy, below its floor \(issue 99\) 99\.90%\n$/,
+      );
+      expect(below.stdout).toMatch(/kept, below target\n$/);
+
+      await writeJson(specs, 'shortfalls.json', { 'shipped-softmax': { issue: 99, floors: {} } });
+      const malformed = await build('--check', '--only', 'shipped-softmax');
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toMatch(/shortfalls\.json: .*name at least one floor/s);
+    } finally {
+      await rm(join(specs, 'shortfalls.json'), { force: true });
+    }
+  });
 
   it('--check trains nothing and fails on a spec without its version', async () => {
     await writeJson(

@@ -1,6 +1,6 @@
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { metricWords, SHIPPED_SPECS, targetsOf } from '@ocellus/cli';
+import { metricWords, readShortfalls, SHIPPED_SPECS, SHORTFALLS_FILE, targetsOf } from '@ocellus/cli';
 import { defaultJobSpecSchema, isStoredDataset, type JobSpec } from '@ocellus/contracts';
 import { describe, expect, it } from 'vitest';
 import { ocellus, tempDir } from './helpers.js';
@@ -8,7 +8,7 @@ import { ocellus, tempDir } from './helpers.js';
 /** The committed specs of models/specs: the shipped registry must hold each one's build, never retrained here. */
 const shipped: JobSpec[] = await Promise.all(
   (await readdir(SHIPPED_SPECS))
-    .filter((file) => file.endsWith('.json'))
+    .filter((file) => file.endsWith('.json') && file !== SHORTFALLS_FILE)
     .sort()
     .map(async (file) =>
       defaultJobSpecSchema.parse(JSON.parse(await readFile(join(SHIPPED_SPECS, file), 'utf8'))),
@@ -18,24 +18,31 @@ const shipped: JobSpec[] = await Promise.all(
 const bundled = shipped.filter((spec) => !isStoredDataset(spec.dataset));
 const stored = shipped.filter((spec) => isStoredDataset(spec.dataset));
 const SHIPPED_REGISTRY = join(SHIPPED_SPECS, '..');
+/** Models shipped below their targets with the floors their issue accepts (models/specs/shortfalls.json). */
+const shortfalls = await readShortfalls(SHIPPED_SPECS);
 
 describe('the shipped models', () => {
-  it('are built from the committed specs, promoted, and at or above their targets', async () => {
+  it('are built from the committed specs, promoted, and at or above their targets (or listed floors)', async () => {
     const { code, stdout, stderr } = await ocellus(['build-models', '--check']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    for (const { model } of shipped) expect(stdout).toMatch(new RegExp(`\\n${model}\\s+\\d+\\s.*\\skept\\n`));
+    for (const { model } of shipped) {
+      const short = shortfalls.get(model);
+      const status = short === undefined ? 'kept' : `kept, short of target \\(issue ${short.issue}\\)`;
+      expect(stdout).toMatch(new RegExp(`\\n${model}\\s+\\d+\\s.*\\s${status}\\n`));
+    }
+    for (const model of shortfalls.keys()) expect(shipped.map((spec) => spec.model)).toContain(model);
     for (const spec of shipped) expect(targetsOf(spec).length, spec.model).toBeGreaterThan(0);
   });
 
   it.each(bundled)(
-    '$model reaches its targets again under ocellus eval',
+    '$model reaches its targets (or listed floors) again under ocellus eval',
     async (spec) => {
       const { code, stdout, stderr } = await ocellus(['eval', spec.model]);
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toMatch(/manifest records [\d.]+% \((reproduced|within one digit)\)/);
-      for (const { metric, min } of targetsOf(spec)) {
+      for (const { metric, min } of shortfalls.get(spec.model)?.floors ?? targetsOf(spec)) {
         const now = Number(new RegExp(`\\n${metricWords(metric)} ([\\d.]+)%`).exec(stdout)?.[1]) / 100;
         expect(now, metric).toBeGreaterThanOrEqual(min);
       }
