@@ -12,6 +12,8 @@ import { mul, noGrad, Rng, Tensor } from '@ocellus/tensor';
 import { prefixed, withPrefix } from '../artifact.js';
 import { initScheme } from '../classify/network-builder.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
+import { resolveFreeze, TransferError } from '../transfer/backbone.js';
+import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import type { Artifact, ComputeOptions, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { CaptionDataset, type CaptionTargets } from './caption-dataset.js';
 import { decodeCaptions } from './caption-decoding.js';
@@ -24,7 +26,34 @@ import { CaptionVocabulary } from './vocabulary.js';
 
 const storedArchitecture = captionerSchema.extend({ network: networkShapeSchema });
 
+/** Loads the start's conv stack into the encoder and freezes what it says; a stack of another shape is refused. */
+function startEncoder(net: CaptionerNet, start: EncoderStart): void {
+  const own = net.encoder.backbone.stateDict();
+  const prefix = 'encoder.backbone.';
+  const names = Object.keys(start.state).map((name) => name.slice(prefix.length));
+  const differ =
+    names.length !== Object.keys(own).length ||
+    names.some((name) => own[name]?.shape.join() !== start.state[`${prefix}${name}`]!.shape.join());
+  if (differ) {
+    throw new TransferError(
+      `transferFrom: ${start.source}'s conv stack is not this captioner's encoder (same layers, and the same ` +
+        'regularization.dropout, which adds dropout layers to the stack)',
+    );
+  }
+  net.loadStateDict({ ...net.stateDict(), ...start.state });
+  for (const frozen of resolveFreeze(start.freeze, [prefix], net)) net.freeze(frozen);
+}
+
 type Trained = { net: CaptionerNet; shape: NetworkShape };
+
+/** A trained conv stack the encoder starts from: its weights under `encoder.backbone.`, and what stays frozen. */
+export interface EncoderStart {
+  state: Record<string, Tensor>;
+  /** `transferFrom.freeze`: 'backbone' (the encoder's conv stack) or dotted names of this network. */
+  freeze: readonly string[];
+  /** The model it came from, named in errors. */
+  source: string;
+}
 
 /**
  * `captioner`: a conv encoder and an RNN or LSTM decoder with optional soft attention (CS231n
@@ -40,8 +69,19 @@ export class Captioner implements VisionModel<'caption'> {
     readonly inputSpec: InputSpec,
     readonly labels: readonly string[],
     private trained: Trained | null,
+    private readonly start: EncoderStart | null = null,
   ) {
     this.vocabulary = new CaptionVocabulary(labels);
+  }
+
+  /** A captioner whose encoder starts as another model's trained conv stack (`transferFrom`). */
+  static fromBackbone(
+    arch: CaptionerArchitecture,
+    inputSpec: InputSpec,
+    labels: readonly string[],
+    start: EncoderStart,
+  ): Captioner {
+    return new Captioner(arch, inputSpec, labels, null, start);
   }
 
   static create(spec: JobSpec, data: TrainingData): Captioner {
@@ -111,6 +151,9 @@ export class Captioner implements VisionModel<'caption'> {
       init: initScheme(spec.init, arch.activation),
     };
     const net = new CaptionerNet(arch, shape, rng);
+    if (this.start) startEncoder(net, this.start);
+    // Batch norms under frozen weights keep the statistics the encoder was trained with.
+    const frozenNorms = frozenNormLayers(net);
     const targets = (indices: Int32Array) => captions.targets(indices);
     const { l2 } = spec.regularization;
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
@@ -118,8 +161,10 @@ export class Captioner implements VisionModel<'caption'> {
       {
         train: new CaptionDataset(data.set, data.train, targets),
         validation: new CaptionDataset(data.set, data.validation, targets),
-        forward: (_model, batch) =>
-          teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt),
+        forward: (_model, batch) => {
+          for (const layer of frozenNorms) layer.eval();
+          return teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt);
+        },
         loss: (out) => ({
           ...captionLosses(out, this.vocabulary.pad, arch.attentionPenalty),
           ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}),

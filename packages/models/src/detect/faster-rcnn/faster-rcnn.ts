@@ -1,4 +1,5 @@
 import {
+  captionerSchema,
   fasterRcnnSchema,
   type JobSpec,
   type Metrics,
@@ -7,6 +8,7 @@ import {
 } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
+import { Captioner } from '../../caption/captioner.js';
 import { resolveFreeze, TransferError } from '../../transfer/backbone.js';
 import { sameList } from '../../transfer/warm-start.js';
 import type { FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
@@ -62,21 +64,18 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
   }
 
   /**
-   * A `mask-rcnn` on this detector's trunk (`transferFrom`): its backbone, RPN and box head as trained,
-   * frozen where `transferFrom.freeze` says ('backbone', 'rpn', 'head' or a dotted name), under a new
-   * mask head; the spec's `maskHead` is used, the rest of the architecture is this detector's.
+   * A model started from this detector (`transferFrom`), frozen where `transferFrom.freeze` says:
+   * - a `mask-rcnn` on its trunk: backbone, RPN and box head as trained ('backbone', 'rpn', 'head' or a
+   *   dotted name), under a new mask head; the spec's `maskHead` is used, the rest is this detector's;
+   * - a `captioner` whose encoder is its backbone (its `layers`, trained to find digits; 'backbone' freezes
+   *   it), under a new decoder; the spec's decoder fields are used.
    */
   transfer(spec: JobSpec, data: TrainingData): VisionModel {
     const { net, shape } = this.ready();
     const { type } = spec.architecture;
-    if (type !== 'mask-rcnn') {
+    if (type !== 'mask-rcnn' && type !== 'captioner') {
       throw new TransferError(
-        `transferFrom: a faster-rcnn model starts a 'mask-rcnn' (its trunk under a new mask head), not a '${type}'`,
-      );
-    }
-    if (!sameList(data.labels, this.labels)) {
-      throw new TransferError(
-        `transferFrom: the Faster R-CNN detects [${this.labels.join(', ')}], the dataset has [${data.labels.join(', ')}]`,
+        `transferFrom: a faster-rcnn model starts a 'mask-rcnn' (its trunk under a new mask head) or a 'captioner' (its backbone as the encoder), not a '${type}'`,
       );
     }
     const { height, width } = this.inputSpec;
@@ -88,6 +87,30 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
       throw new TransferError(
         `transferFrom: the Faster R-CNN takes ${this.inputSpec.channels}x${height}x${width} images, the dataset has ` +
           `${data.set.channels}x${data.set.height}x${data.set.width}`,
+      );
+    }
+    if (type === 'captioner') {
+      const arch = captionerSchema.parse({
+        ...spec.architecture,
+        layers: this.architecture.layers,
+        activation: this.architecture.activation,
+      });
+      const state = Object.fromEntries(
+        Object.entries(net.backbone.stateDict()).map(([name, tensor]) => [
+          `encoder.backbone.${name}`,
+          tensor,
+        ]),
+      );
+      const freeze = spec.transferFrom?.freeze ?? [];
+      return Captioner.fromBackbone(arch, this.inputSpec, data.labels, {
+        state,
+        freeze,
+        source: spec.transferFrom!.model,
+      });
+    }
+    if (!sameList(data.labels, this.labels)) {
+      throw new TransferError(
+        `transferFrom: the Faster R-CNN detects [${this.labels.join(', ')}], the dataset has [${data.labels.join(', ')}]`,
       );
     }
     const { maskHead } = maskRcnnSchema.parse(spec.architecture);
