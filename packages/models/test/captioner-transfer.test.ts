@@ -1,29 +1,14 @@
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { Captioner, FasterRcnn, type TrainingData } from '@ocellus/models';
 import { describe, expect, it } from 'vitest';
-import { maskedScenes, scenes } from './square-scenes.js';
-
-const LAYERS = [
-  { filters: 8, kernel: 3, pool: 2 },
-  { filters: 16, kernel: 3, pool: 2 },
-];
+import { maskedScenes, SQUARE_TRUNK, scenes } from './square-scenes.js';
 
 const fasterSpec = defaultJobSpecSchema.parse({
   task: 'detect',
   model: 'squares-faster',
   architecture: {
     type: 'faster-rcnn',
-    layers: LAYERS,
-    fc: [32],
-    anchors: { sizes: [12, 16], ratios: [1] },
-    rpn: {
-      channels: 16,
-      batchSizePerImage: 32,
-      preNmsTopN: { train: 100, test: 50 },
-      postNmsTopN: { train: 30, test: 20 },
-    },
-    roiAlign: { output: 4 },
-    roiHeads: { batchSizePerImage: 16 },
+    ...SQUARE_TRUNK,
   },
   dataset: { name: 'digit-scenes' },
   optimizer: { type: 'adam', lr: 0.003 },

@@ -3,7 +3,7 @@ import { FasterRcnn, modelFromArtifact, toRecords, type VisionModel } from '@oce
 import type { Manifest } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
-import { recallAt50, SIDE, scenes } from './square-scenes.js';
+import { recallAt50, SIDE, SQUARE_TRUNK, scenes } from './square-scenes.js';
 
 const spec = (epochs: number) =>
   defaultJobSpecSchema.parse({
@@ -11,21 +11,7 @@ const spec = (epochs: number) =>
     model: 'squares',
     architecture: {
       type: 'faster-rcnn',
-      layers: [
-        { filters: 8, kernel: 3, pool: 2 },
-        { filters: 16, kernel: 3, pool: 2 },
-      ],
-      fc: [32],
-      anchors: { sizes: [12, 16], ratios: [1] },
-      rpn: {
-        channels: 16,
-        batchSizePerImage: 32,
-        preNmsTopN: { train: 100, test: 50 },
-        postNmsTopN: { train: 30, test: 20 },
-      },
-      roiAlign: { output: 4 },
-      roiHeads: { batchSizePerImage: 16 },
-      lambda: 1,
+      ...SQUARE_TRUNK,
     },
     dataset: { name: 'digit-scenes' },
     optimizer: { type: 'adam', lr: 0.003 },

@@ -11,7 +11,7 @@ import {
 import type { Manifest } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
-import { maskedScenes, SIDE, scenes } from './square-scenes.js';
+import { maskedScenes, SIDE, SQUARE_TRUNK, scenes } from './square-scenes.js';
 
 const spec = (epochs: number) =>
   defaultJobSpecSchema.parse({
@@ -19,22 +19,8 @@ const spec = (epochs: number) =>
     model: 'squares',
     architecture: {
       type: 'mask-rcnn',
-      layers: [
-        { filters: 8, kernel: 3, pool: 2 },
-        { filters: 16, kernel: 3, pool: 2 },
-      ],
-      fc: [32],
-      anchors: { sizes: [12, 16], ratios: [1] },
-      rpn: {
-        channels: 16,
-        batchSizePerImage: 32,
-        preNmsTopN: { train: 100, test: 50 },
-        postNmsTopN: { train: 30, test: 20 },
-      },
-      roiAlign: { output: 4 },
-      roiHeads: { batchSizePerImage: 16 },
+      ...SQUARE_TRUNK,
       maskHead: { roiOutput: 7, convs: 2, channels: 8, resolution: 14 },
-      lambda: 1,
     },
     dataset: { name: 'digit-scenes' },
     optimizer: { type: 'adam', lr: 0.003 },
