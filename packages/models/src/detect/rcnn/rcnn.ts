@@ -1,16 +1,22 @@
 import { type JobSpec, type Metrics, networkShapeSchema, rcnnSchema } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
-import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
+import { concat, noGrad, Rng, type Tensor } from '@ocellus/tensor';
 import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { checkProposalMethod, imageProposals } from '../region/image-proposals.js';
 import { RegionDetector } from '../region/region-detector.js';
-import { roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
+import { type BoxHeadOutput, roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
 import type { RcnnArchitecture } from './architecture.js';
 import { RcnnNet } from './rcnn-net.js';
 import { warpRois } from './warp.js';
 
 /** Smooth-L1's quadratic zone on the box deltas, as the other region detectors use. */
 const SMOOTH_L1_BETA = 1 / 9;
+
+/**
+ * Warped crops run through the CNN at most this many at a time: an evaluation batch of 256 scenes has about
+ * 14,000 proposals, whose conv maps at once need more than the runtime's 1 GiB of scratch.
+ */
+const CROPS_PER_PASS = 256;
 
 const storedArchitecture = rcnnSchema.extend({ network: networkShapeSchema });
 
@@ -41,9 +47,27 @@ export class Rcnn extends RegionDetector<RcnnArchitecture, RcnnNet> {
     return noGrad(() => {
       net.eval();
       const rois = roiBatch(imageProposals(batch, arch.proposals));
-      return this.detectRois(batch.shape[0]!, rois, (found) =>
-        net.forward(warpRois(batch, found, arch.warpSize)),
-      );
+      return this.detectRois(batch.shape[0]!, rois, (found) => {
+        const parts: BoxHeadOutput[] = [];
+        for (let start = 0; start < found.imageOf.length; start += CROPS_PER_PASS) {
+          const end = start + CROPS_PER_PASS;
+          const part = {
+            boxes: found.boxes.subarray(4 * start, 4 * end),
+            imageOf: found.imageOf.subarray(start, end),
+          };
+          parts.push(net.forward(warpRois(batch, part, arch.warpSize)));
+        }
+        return {
+          logits: concat(
+            parts.map((p) => p.logits),
+            0,
+          ),
+          deltas: concat(
+            parts.map((p) => p.deltas),
+            0,
+          ),
+        };
+      });
     });
   }
 
