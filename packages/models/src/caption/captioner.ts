@@ -28,20 +28,15 @@ const storedArchitecture = captionerSchema.extend({ network: networkShapeSchema 
 
 /** Loads the start's conv stack into the encoder and freezes what it says; a stack of another shape is refused. */
 function startEncoder(net: CaptionerNet, start: EncoderStart): void {
-  const own = net.encoder.backbone.stateDict();
-  const prefix = 'encoder.backbone.';
-  const names = Object.keys(start.state).map((name) => name.slice(prefix.length));
-  const differ =
-    names.length !== Object.keys(own).length ||
-    names.some((name) => own[name]?.shape.join() !== start.state[`${prefix}${name}`]!.shape.join());
-  if (differ) {
+  try {
+    net.loadStateDict({ ...net.stateDict(), ...start.state });
+  } catch (error) {
     throw new TransferError(
       `transferFrom: ${start.source}'s conv stack is not this captioner's encoder (same layers, and the same ` +
-        'regularization.dropout, which adds dropout layers to the stack)',
+        `regularization.dropout, which adds dropout layers to the stack): ${(error as Error).message}`,
     );
   }
-  net.loadStateDict({ ...net.stateDict(), ...start.state });
-  for (const frozen of resolveFreeze(start.freeze, [prefix], net)) net.freeze(frozen);
+  for (const frozen of resolveFreeze(start.freeze, ['encoder.backbone.'], net)) net.freeze(frozen);
 }
 
 type Trained = { net: CaptionerNet; shape: NetworkShape };

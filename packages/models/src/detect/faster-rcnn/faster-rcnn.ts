@@ -8,6 +8,7 @@ import {
 } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
 import { noGrad, Rng, type Tensor } from '@ocellus/tensor';
+import { prefixed } from '../../artifact.js';
 import { Captioner } from '../../caption/captioner.js';
 import { resolveFreeze, TransferError } from '../../transfer/backbone.js';
 import { sameList } from '../../transfer/warm-start.js';
@@ -95,12 +96,7 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
         layers: this.architecture.layers,
         activation: this.architecture.activation,
       });
-      const state = Object.fromEntries(
-        Object.entries(net.backbone.stateDict()).map(([name, tensor]) => [
-          `encoder.backbone.${name}`,
-          tensor,
-        ]),
-      );
+      const state = prefixed(net.backbone.stateDict(), 'encoder.backbone');
       const freeze = spec.transferFrom?.freeze ?? [];
       return Captioner.fromBackbone(arch, this.inputSpec, data.labels, {
         state,
