@@ -33,28 +33,25 @@ export function queueLauncher(
 ): JobLauncher {
   let queue = openQueue();
   // The current queue's start (wait for ready, then INFO) settles once: at the first ready, or at a failure.
-  let startSettled = false;
+  // After a failure, calls on that queue would fail with its start's error until the next queue is built.
+  let start: 'pending' | 'ready' | 'failed' = 'pending';
   let closed = false;
-  // Between a failed start and the next queue's, calls on the queue would fail with that start's error.
-  let broken = false;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
-  const watch = (started: TrainingQueue) => {
-    startSettled = false;
-    broken = false;
-    started.waitUntilReady().then(
+  const watch = (starting: TrainingQueue) => {
+    start = 'pending';
+    starting.waitUntilReady().then(
       () => {
-        startSettled = true;
+        start = 'ready';
         failures = 0;
       },
       async (error: Error) => {
-        startSettled = true;
-        broken = true;
+        start = 'failed';
         if (closed || connection.status === 'end') return;
         const delayMs = Math.min(restart.firstDelayMs * 2 ** failures++, MAX_RESTART_DELAY_MS);
         restart.onFailure(error, delayMs);
         // On a shared connection this only drops the queue's listeners; nothing there can fail that matters.
-        await started.close().catch(() => {});
+        await starting.close().catch(() => {});
         timer = setTimeout(() => {
           if (closed) return;
           queue = openQueue();
@@ -65,7 +62,7 @@ export function queueLauncher(
   };
   watch(queue);
   const started = () => {
-    if (broken) throw queueUnavailable();
+    if (start === 'failed') throw queueUnavailable();
     return queue;
   };
   return {
@@ -85,7 +82,7 @@ export function queueLauncher(
       // Queue.close() strips the listeners of BullMQ's connection, and a start still waiting on ours fails, once
       // disconnect() ends it, with the last socket error emitted to nobody: an unhandled rejection. So until the
       // start settles the queue stays open, its 'error' listener there to hear that; it holds nothing else.
-      if (startSettled) await queue.close();
+      if (start !== 'pending') await queue.close();
       connection.disconnect();
     },
   };
