@@ -9,9 +9,9 @@ import {
   Sequential,
 } from '@ocellus/nn/layers';
 import type { TensorModule } from '@ocellus/nn/module';
-import { sum, type Tensor } from '@ocellus/tensor';
+import { add, mul, noGrad, sum, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
-import { checkModule, expectAllClose, expectGradCheck, r64 } from './layers-helpers.js';
+import { checkFn, checkModule, expectAllClose, expectGradCheck, r64 } from './layers-helpers.js';
 
 /** The layers one by one, never fused. */
 const stepwise = (layers: readonly TensorModule[], x: Tensor) => layers.reduce((h, l) => l.forward(h), x);
@@ -68,5 +68,46 @@ describe('Sequential fuses a ReLU into the Conv2d, BatchNorm or Linear before it
       checkModule(lenetLike(), r64([2, 2, 6, 6])),
       1e-5,
     );
+  });
+});
+
+describe('Sequential.forwardTaps', () => {
+  it("gives each range's output as the layers one by one do, with and without gradients", () => {
+    const net = lenetLike();
+    const x = r64([2, 2, 6, 6]).detach();
+    const expected = [2, 6, 10].map((end) => stepwise(net.layers.slice(0, end), x).values());
+    const taps = net.forwardTaps(x, [2, 6, 10]);
+    taps.forEach((t, i) => {
+      expectAllClose(t.values(), expected[i]!);
+    });
+    const quiet = noGrad(() => net.forwardTaps(x, [2, 6, 10]).map((t) => t.values()));
+    quiet.forEach((values, i) => {
+      expectAllClose(values, expected[i]!);
+    });
+  });
+
+  it('never fuses a ReLU across a tap, so the tap sees the pre-activation map', () => {
+    const net = new Sequential(new Conv2d(1, 2, 3, { seed: 4, dtype: 'float64' }), new ReLU());
+    const x = r64([1, 1, 5, 5]).detach();
+    const [conv, after] = net.forwardTaps(x, [1, 2]);
+    expect(conv!.node?.op).toBe('conv2d');
+    expect(Array.from(conv!.values()).some((v) => v < 0)).toBe(true);
+    expectAllClose(after!.values(), stepwise(net.layers, x).values());
+  });
+
+  it('refuses ends that do not ascend inside the stack', () => {
+    const net = lenetLike();
+    const x = r64([1, 2, 6, 6]).detach();
+    expect(() => net.forwardTaps(x, [3, 3])).toThrow(/ascend within 1\.\.10/);
+    expect(() => net.forwardTaps(x, [11])).toThrow(/got \[11\]/);
+  });
+
+  it('passes a gradient check through a sum of two taps', () => {
+    const net = lenetLike();
+    const check = (x: Tensor) => {
+      const [mid, out] = net.forwardTaps(x, [6, 10]);
+      return add(sum(mul(mid!, mid!)), sum(out!));
+    };
+    expectGradCheck('Sequential.forwardTaps', checkFn(check, r64([2, 2, 6, 6]), net.parameters()), 1e-5);
   });
 });

@@ -24,15 +24,41 @@ export class Sequential extends Module implements TensorModule {
 
   /** Without gradients, the intermediate buffers go back to the allocator once done (forwardChain). */
   forward(x: Tensor): Tensor {
+    return forwardChain(x, this.steps(0, this.layers.length));
+  }
+
+  /**
+   * The outputs after layers `ends[k] - 1` (ascending layer counts; the last may be the whole stack), as
+   * `forward` computes them: without gradients only the buffers between two outputs are recycled.
+   */
+  forwardTaps(x: Tensor, ends: readonly number[]): Tensor[] {
+    const outputs: Tensor[] = [];
+    let from = 0;
+    let h = x;
+    for (const end of ends) {
+      if (!Number.isInteger(end) || end <= from || end > this.layers.length) {
+        throw new RangeError(
+          `forwardTaps: ends must ascend within 1..${this.layers.length}, got [${ends.join(', ')}]`,
+        );
+      }
+      h = forwardChain(h, this.steps(from, end));
+      outputs.push(h);
+      from = end;
+    }
+    return outputs;
+  }
+
+  /** Layers `from` to `end - 1` as steps, a fusable layer and the plain ReLU after it inside the range as one. */
+  private steps(from: number, end: number): ((h: Tensor) => Tensor)[] {
     const steps: ((h: Tensor) => Tensor)[] = [];
-    for (let i = 0; i < this.layers.length; i++) {
+    for (let i = from; i < end; i++) {
       const layer = this.layers[i]!;
-      const next = this.layers[i + 1];
+      const next = i + 1 < end ? this.layers[i + 1] : undefined;
       if (next?.constructor === ReLU && fusesRelu(layer)) {
         steps.push((h) => layer.forwardRelu(h));
         i++;
       } else steps.push((h) => layer.forward(h));
     }
-    return forwardChain(x, steps);
+    return steps;
   }
 }
