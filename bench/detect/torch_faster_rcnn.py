@@ -80,6 +80,8 @@ def faster_rcnn(spec, channels, height, width, classes):
     arch = spec["architecture"]
     if arch["type"] != "faster-rcnn":
         sys.exit(f"torch_faster_rcnn.py builds faster-rcnn specs, not {arch['type']}")
+    if arch.get("roiMaps", [len(arch["layers"]) - 1]) != [len(arch["layers"]) - 1]:
+        sys.exit("torch_faster_rcnn.py builds a box head on the last map only; this spec's roiMaps reads others")
     fc = arch["fc"]
     if len(fc) != 2 or fc[0] != fc[1]:
         sys.exit(f"torchvision's TwoMLPHead has two FC layers of one width; the spec's fc is {fc}")

@@ -66,4 +66,18 @@ describe('estimateJobBytes', () => {
     expect(mask(64).activations).toBe(32 * mask(2).activations);
     expect(mask(2).total).toBeLessThan(2 * GiB);
   });
+
+  it('counts the box head on every map it reads', () => {
+    const layers = [{ filters: 16 }, { filters: 32 }, { filters: 64 }];
+    const faster = (roiMaps?: number[]) =>
+      estimate({
+        task: 'detect',
+        model: 'm',
+        architecture: { type: 'faster-rcnn', layers, fc: [10], ...(roiMaps ? { roiMaps } : {}) },
+        dataset: { name: 'digit-scenes' },
+        optimizer: { type: 'sgd' },
+      });
+    // The first FC takes 32 more channels of 7x7 features: 32 * 49 * 10 weights and their gradients.
+    expect(faster([1, 2]).parameters - faster().parameters).toBe(32 * 49 * 10 * 2 * 4);
+  });
 });

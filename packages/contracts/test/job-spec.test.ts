@@ -111,6 +111,25 @@ describe('job spec', () => {
     expect(spec.dataset).toMatchObject({ size: { height: 128, width: 128 }, digits: { min: 1, max: 5 } });
   });
 
+  it('takes the conv blocks RoI heads read, refusing blocks past the stack or out of order', () => {
+    const layers = [{ filters: 8 }, { filters: 16 }, { filters: 32 }];
+    const mask = (architecture: object) => ({
+      task: 'segment',
+      model: 'scenes',
+      architecture: { type: 'mask-rcnn', layers, ...architecture },
+      dataset: { name: 'digit-scenes' },
+    });
+    const spec = defaultJobSpecSchema.parse(mask({ roiMaps: [1, 2], maskHead: { maps: [0] } }));
+    if (spec.architecture.type !== 'mask-rcnn') throw new Error('expected a mask-rcnn');
+    expect(spec.architecture.roiMaps).toEqual([1, 2]);
+    expect(spec.architecture.maskHead.maps).toEqual([0]);
+    expect(issuePaths(mask({ roiMaps: [3] }))).toEqual(['architecture.roiMaps']);
+    expect(issuePaths(mask({ maskHead: { maps: [1, 5] } }))).toEqual(['architecture.maskHead.maps']);
+    expect(issuePaths(mask({ roiMaps: [2, 1] }))).toEqual(['architecture.roiMaps']);
+    const result = defaultJobSpecSchema.safeParse(mask({ roiMaps: [4] }));
+    expect(result.error?.issues[0]?.message).toBe('the conv stack has blocks 0..2, not 4');
+  });
+
   it('rejects an unknown architecture at architecture.type', () => {
     expect(issuePaths({ ...minimal, architecture: { type: 'transformer' } })).toEqual(['architecture.type']);
   });

@@ -13,6 +13,8 @@ import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
 import { maskedScenes, SIDE, SQUARE_TRUNK, scenes } from './square-scenes.js';
 
+const MASK_HEAD = { roiOutput: 7, convs: 2, channels: 8, resolution: 14 };
+
 const spec = (epochs: number) =>
   defaultJobSpecSchema.parse({
     task: 'segment',
@@ -20,7 +22,7 @@ const spec = (epochs: number) =>
     architecture: {
       type: 'mask-rcnn',
       ...SQUARE_TRUNK,
-      maskHead: { roiOutput: 7, convs: 2, channels: 8, resolution: 14 },
+      maskHead: MASK_HEAD,
     },
     dataset: { name: 'digit-scenes' },
     optimizer: { type: 'adam', lr: 0.003 },
@@ -92,6 +94,38 @@ describe('mask-rcnn', () => {
     expect(boxes.flat().length).toBeGreaterThan(0);
   }, 180_000);
 
+  it('reads finer maps when told: the box head both blocks, the mask head the first, and still learns', async () => {
+    const data = maskedScenes(300, 5);
+    const fine = defaultJobSpecSchema.parse({
+      ...spec(10),
+      architecture: {
+        ...(spec(10).architecture as object),
+        roiMaps: [0, 1],
+        maskHead: { ...MASK_HEAD, maps: [0] },
+      },
+    });
+    const model = MaskRcnn.create(fine, data);
+    const seen: Record<string, number>[] = [];
+    await model.fit(data, fine, { onProgress: (p) => void seen.push(p.metrics) });
+    const first = seen.find((m) => m.loss_mask !== undefined)!;
+    expect(seen.at(-1)!.loss_mask!).toBeLessThan(0.5 * first.loss_mask!);
+    const artifact = model.toArtifact();
+    // 8 + 16 channels of 4x4 RoIAligned features into the box head's FC 32; 8 into the mask head's first conv.
+    expect(artifact.tensors['net.head.fc.1.weight']!.shape).toEqual([32, (8 + 16) * 16]);
+    expect(artifact.tensors['net.mask.convs.0.weight']!.shape).toEqual([8, 8, 3, 3]);
+    const inputs = gatherBatch(data.set, data.validation).inputs;
+    const outputs = model.predict(inputs);
+    const { metrics } = scorers.segment(outputs, data.targets(data.validation), {
+      labels: data.labels,
+      height: SIDE,
+      width: SIDE,
+    });
+    expect(metrics.testMaskAp50).toBeGreaterThan(0.7);
+    const manifest = { ...artifact, name: 'squares', version: 1, task: 'segment' } as unknown as Manifest;
+    const restored = modelFromArtifact(manifest, toRecords(artifact.tensors)) as VisionModel<'segment'>;
+    expect(restored.predict(inputs)).toEqual(outputs);
+  }, 180_000);
+
   it('takes a Faster R-CNN trunk only for a mask-rcnn with the same labels and input', async () => {
     const fasterSpec = defaultJobSpecSchema.parse({
       ...spec(1),
@@ -112,5 +146,11 @@ describe('mask-rcnn', () => {
       transferFrom: { model: 'f', freeze: ['nope'] },
     });
     expect(() => faster.transfer(frozenTooMuch, data)).toThrow(/'nope' names no parameter/);
+    const coarse = defaultJobSpecSchema.parse({
+      ...spec(1),
+      architecture: { ...(spec(1).architecture as object), maskHead: { ...MASK_HEAD, maps: [2] } },
+      transferFrom: { model: 'f' },
+    });
+    expect(() => faster.transfer(coarse, data)).toThrow(/has conv blocks 0\.\.1; maskHead\.maps names 2/);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   activationSchema,
   anchorsSchema,
+  blockMapsSchema,
   convStackSchema,
   hiddenLayersSchema,
   maskHeadSchema,
@@ -150,6 +151,8 @@ const fasterRcnnFields = {
   anchors: anchorsSchema,
   rpn: rpnSchema,
   roiAlign: roiAlignSchema,
+  /** The conv blocks whose maps the box head reads (default: the last, the RPN's). */
+  roiMaps: blockMapsSchema.optional(),
   roiHeads: roiHeadsSchema,
   lambda: z
     .number()

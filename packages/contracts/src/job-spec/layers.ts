@@ -86,9 +86,24 @@ export const proposalsSchema = z
   })
   .prefault({});
 
+/**
+ * Conv blocks (0-based, ascending) whose maps a RoI head reads, each RoIAligned to the head's size and
+ * stacked along channels: a finer map keeps a small object's strokes and edges that the last one
+ * blurs (FPN's reason for reading the levels below).
+ */
+export const blockMapsSchema = z
+  .array(z.int().min(0).max(15))
+  .min(1)
+  .max(4)
+  .refine((blocks) => blocks.every((b, i) => i === 0 || b > blocks[i - 1]!), {
+    message: 'list each conv block once, in ascending order',
+  });
+
 /** Mask R-CNN head: RoIAlign 14x14, four 3x3 convs, 2x up-conv to 28x28 logits. */
 export const maskHeadSchema = z
   .object({
+    /** The conv blocks the mask head reads (default: the box head's `roiMaps`). */
+    maps: blockMapsSchema.optional(),
     roiOutput: z.int().min(1).max(64).default(14),
     convs: z.int().min(1).max(8).default(4),
     channels: z.int().min(1).max(512).default(64),

@@ -143,6 +143,12 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
   }
 }
 
+/** The channels RoI features stack when a head reads conv `blocks` (default: the last block). */
+function mapChannels(layers: Extract<Architecture, { type: 'cnn' }>['layers'], blocks: number[] | undefined) {
+  const read = blocks ?? [layers.length - 1];
+  return read.reduce((sum, b) => sum + (layers[b]?.filters ?? 0), 0);
+}
+
 /** One backbone pass, the RPN, RoI features through the box head, and the mask head's convolutions. */
 function regionCost(
   arch: Extract<Architecture, { type: 'fast-rcnn' | 'faster-rcnn' | 'mask-rcnn' }>,
@@ -152,10 +158,12 @@ function regionCost(
   const [c, h, w] = features;
   const roiSide = arch.type === 'fast-rcnn' ? arch.roiPool.output : arch.roiAlign.output;
   const rois = arch.roiHeads.batchSizePerImage;
-  const head = dense(c * roiSide * roiSide, arch.fc, CLASSES * 5);
+  const roiMaps = arch.type === 'fast-rcnn' ? undefined : arch.roiMaps;
+  const boxChannels = mapChannels(arch.layers, roiMaps);
+  const head = dense(boxChannels * roiSide * roiSide, arch.fc, CLASSES * 5);
   let cost = add(backbone, {
     params: head.params,
-    activations: rois * (c * roiSide * roiSide + head.activations),
+    activations: rois * (boxChannels * roiSide * roiSide + head.activations),
   });
   if (arch.type !== 'fast-rcnn') {
     const anchors = arch.anchors.sizes.length * arch.anchors.ratios.length;
@@ -168,7 +176,8 @@ function regionCost(
   if (arch.type === 'mask-rcnn') {
     const m = arch.maskHead;
     const positives = Math.ceil(rois * arch.roiHeads.positiveFraction);
-    const convs = m.convs * m.channels * (Math.max(c, m.channels) * 9 + 1) + m.channels * m.channels * 4;
+    const inputs = mapChannels(arch.layers, m.maps ?? roiMaps);
+    const convs = m.convs * m.channels * (Math.max(inputs, m.channels) * 9 + 1) + m.channels * m.channels * 4;
     const perRoi =
       (m.convs * 2 + 1) * m.channels * m.roiOutput ** 2 + (m.channels + CLASSES) * m.resolution ** 2;
     cost = add(cost, { params: convs + m.channels * CLASSES, activations: positives * perRoi });

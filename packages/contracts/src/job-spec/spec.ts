@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { aliasNameSchema, modelNameSchema } from '../names.js';
 import { TASK_OF_ARCHITECTURE, taskSchema } from '../tasks.js';
-import { architectureSchema } from './architecture.js';
+import { type Architecture, architectureSchema } from './architecture.js';
 import { augmentationSchema, datasetSchema, isStoredDataset, preprocessingSchema } from './data.js';
 import { optimizerSchema } from './optimizer.js';
 import {
@@ -58,6 +58,17 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           message: `architecture '${spec.architecture.type}' solves '${expected}', not '${spec.task}'`,
         });
       }
+      // A warm start takes its trunk's conv stack, not the spec's: that model's transfer checks the lists.
+      const lists = spec.transferFrom ? [] : mapLists(spec.architecture);
+      for (const { path, blocks, last } of lists) {
+        if (blocks.some((b) => b > last)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['architecture', ...path],
+            message: `the conv stack has blocks 0..${last}, not ${blocks.filter((b) => b > last).join(', ')}`,
+          });
+        }
+      }
       if (isStoredDataset(spec.dataset)) return;
       const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
       if (!datasetTasks.includes(spec.task)) {
@@ -73,3 +84,14 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
 export const defaultJobSpecSchema = jobSpecSchema({ maxEpochs: DEFAULT_MAX_EPOCHS });
 export type JobSpec = z.infer<typeof defaultJobSpecSchema>;
 export type JobSpecInput = z.input<typeof defaultJobSpecSchema>;
+
+/** A region detector's lists of conv blocks its RoI heads read, where each sits, and its last block. */
+function mapLists(arch: Architecture): { path: string[]; blocks: number[]; last: number }[] {
+  if (arch.type !== 'faster-rcnn' && arch.type !== 'mask-rcnn') return [];
+  const last = arch.layers.length - 1;
+  const lists = arch.roiMaps ? [{ path: ['roiMaps'], blocks: arch.roiMaps, last }] : [];
+  if (arch.type === 'mask-rcnn' && arch.maskHead.maps) {
+    lists.push({ path: ['maskHead', 'maps'], blocks: arch.maskHead.maps, last });
+  }
+  return lists;
+}

@@ -20,11 +20,13 @@ export type MapShape = [channels: number, height: number, width: number];
 
 /**
  * CS231n's conv blocks: [conv - batchnorm - act - pool - dropout2d(p/2)] per block (a batch-normed conv
- * has no bias). Returns the layers and the shape of the map they produce from `input`.
+ * has no bias). Returns the layers, the shape of the map they produce from `input`, and per block the
+ * layer count up to its end and its map's shape.
  */
 export function convStack(blocks: ConvBlocks, input: MapShape, options: StackOptions) {
   const { rng } = options;
   const layers: TensorModule[] = [];
+  const ends: { end: number; shape: MapShape }[] = [];
   let [channels, height, width] = input;
   for (const block of blocks) {
     const padding = block.padding === 'same' ? Math.floor(block.kernel / 2) : block.padding;
@@ -49,8 +51,9 @@ export function convStack(blocks: ConvBlocks, input: MapShape, options: StackOpt
     if (options.dropout > 0) layers.push(new Dropout2d(options.dropout / 2, { rng }));
     channels = block.filters;
     if (height < 1 || width < 1) throw new Error('the conv stack shrinks the image below 1x1');
+    ends.push({ end: layers.length, shape: [channels, height, width] });
   }
-  return { layers, shape: [channels, height, width] as MapShape };
+  return { layers, shape: [channels, height, width] as MapShape, blocks: ends };
 }
 
 /** [affine - act - dropout] per hidden width, from `features` inputs; returns the layers and their output width. */

@@ -4,14 +4,16 @@ import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { anchorGenerator } from '@ocellus/vision/boxes';
 import { convStack, type MapShape } from '../../networks/stacks.js';
+import { type BlockEnd, type BlockMaps, BlockTaps } from '../region/block-maps.js';
 import { BoxHead } from '../region/roi-heads.js';
 import { RpnHead } from '../region/rpn.js';
 import type { FasterRcnnFields } from './stages.js';
 
 /**
- * Faster R-CNN's weights (children `backbone`, `rpn`, `head`): a conv backbone to one feature map, the
- * region proposal network on it, and the box head on RoIAligned proposals. `anchors` are the input's
- * anchors in the RPN's order; `scale` takes input pixels to feature-map pixels.
+ * Faster R-CNN's weights (children `backbone`, `rpn`, `head`): a conv backbone, the region proposal
+ * network on its last map, and the box head on the proposals RoIAligned from the maps of `roiMaps`
+ * (conv blocks; the last unless the spec names others). `anchors` are the input's anchors in the RPN's
+ * order; `scale` takes input pixels to the last map's pixels.
  */
 export class FasterRcnnNet extends Module {
   readonly backbone: Sequential;
@@ -20,6 +22,10 @@ export class FasterRcnnNet extends Module {
   readonly anchors: Float32Array;
   readonly scale: number;
   readonly map: MapShape;
+  readonly roiMaps: readonly number[];
+  private readonly blocks: readonly BlockEnd[];
+  private readonly inputWidth: number;
+  private taps: BlockTaps | null = null;
 
   constructor(arch: FasterRcnnFields, shape: NetworkShape, rng: Rng) {
     super();
@@ -27,6 +33,9 @@ export class FasterRcnnNet extends Module {
     const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
     const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
     this.map = conv.shape;
+    this.blocks = conv.blocks;
+    this.inputWidth = width;
+    this.roiMaps = arch.roiMaps ?? [conv.blocks.length - 1];
     const [channels, rows, cols] = conv.shape;
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
     const generator = anchorGenerator([arch.anchors.sizes], [arch.anchors.ratios]);
@@ -37,11 +46,32 @@ export class FasterRcnnNet extends Module {
       'rpn',
       new RpnHead(channels, arch.rpn.channels, generator.anchorsPerLocation[0]!, init),
     );
-    const pooled = channels * arch.roiAlign.output * arch.roiAlign.output;
+    const pooled = this.mapChannels(this.roiMaps) * arch.roiAlign.output ** 2;
     this.head = this.registerModule('head', new BoxHead(pooled, arch.fc, shape.classes, stack));
   }
 
+  /** The last map of the backbone over `x`. */
   forward(x: Tensor): Tensor {
     return this.backbone.forward(x);
+  }
+
+  /** The backbone's maps over `x` that the heads read (`readBlocks`), the last always among them. */
+  features(x: Tensor): BlockMaps {
+    this.taps ??= this.tapsOf(this.readBlocks());
+    return this.taps.run(this.backbone, x);
+  }
+
+  /** The channels RoI features stack when a head reads conv `blocks` (refusing blocks not in the stack). */
+  protected mapChannels(blocks: readonly number[]): number {
+    return this.tapsOf(blocks).channels(blocks);
+  }
+
+  /** Conv blocks whose maps a head reads: the box head's. */
+  protected readBlocks(): readonly number[] {
+    return this.roiMaps;
+  }
+
+  private tapsOf(blocks: readonly number[]): BlockTaps {
+    return new BlockTaps(this.blocks, this.inputWidth, blocks);
   }
 }

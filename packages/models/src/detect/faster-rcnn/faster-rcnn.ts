@@ -15,7 +15,6 @@ import { sameList } from '../../transfer/warm-start.js';
 import type { FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import { MaskRcnn } from '../mask-rcnn/mask-rcnn.js';
 import { RegionDetector } from '../region/region-detector.js';
-import { poolRois } from '../region/roi-pooling.js';
 import type { FasterRcnnArchitecture } from './architecture.js';
 import { FasterRcnnNet } from './faster-rcnn-net.js';
 import { boxPooling, detectorStep, proposeRegions } from './stages.js';
@@ -49,7 +48,7 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
       net.eval();
       const { features, rois } = proposeRegions(net, arch, this.image, batch);
       return this.detectRois(batch.shape[0]!, rois, (found) =>
-        net.head.forward(poolRois(features, found, boxPooling(arch), net.scale)),
+        net.head.forward(features.pool(net.roiMaps, found, boxPooling(arch))),
       );
     });
   }
@@ -110,6 +109,13 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
       );
     }
     const { maskHead } = maskRcnnSchema.parse(spec.architecture);
+    const last = this.architecture.layers.length - 1;
+    const outside = (maskHead.maps ?? []).filter((block) => block > last);
+    if (outside.length > 0) {
+      throw new TransferError(
+        `transferFrom: the Faster R-CNN's backbone has conv blocks 0..${last}; maskHead.maps names ${outside.join(', ')}`,
+      );
+    }
     const arch = maskRcnnSchema.parse({ ...this.architecture, type, maskHead });
     const freeze = resolveFreeze(spec.transferFrom?.freeze ?? [], ['backbone.'], net);
     return MaskRcnn.fromTrunk(arch, this.inputSpec, this.labels, { shape, state: net.stateDict(), freeze });

@@ -1,8 +1,9 @@
 import type { Rng, Tensor } from '@ocellus/tensor';
+import type { BlockMaps } from '../region/block-maps.js';
 import type { ImageSize } from '../region/flat-boxes.js';
 import type { RegionStep } from '../region/region-detector.js';
 import { type RoiBatch, type RoiSample, roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
-import { poolRois, type RoiPooling } from '../region/roi-pooling.js';
+import type { RoiPooling } from '../region/roi-pooling.js';
 import { proposalsOf, type RpnOutput, rpnLosses } from '../region/rpn.js';
 import type { SceneTargets } from '../region/scene-dataset.js';
 import type { FasterRcnnArchitecture } from './architecture.js';
@@ -14,7 +15,7 @@ const ROI_SMOOTH_L1_BETA = 1 / 9;
 /** What Faster R-CNN and Mask R-CNN share of their architecture. */
 export type FasterRcnnFields = Omit<FasterRcnnArchitecture, 'type'>;
 
-/** How the box head cuts proposals out of the map: RoIAlign at the spec's size and sampling. */
+/** How the box head cuts proposals out of its maps: RoIAlign at the spec's size and sampling. */
 export const boxPooling = (arch: FasterRcnnFields): RoiPooling => ({ method: 'align', ...arch.roiAlign });
 
 /** Each image's proposals from the RPN's outputs, with the spec's top-N for training or test. */
@@ -32,20 +33,21 @@ export function rpnProposals(
   });
 }
 
-/** The feature map and each image's proposals as one RoI batch (inference). */
+/** The maps the heads read and each image's proposals as one RoI batch (inference). */
 export function proposeRegions(
   net: FasterRcnnNet,
   arch: FasterRcnnFields,
   image: ImageSize,
   batch: Tensor,
-): { features: Tensor; rois: RoiBatch } {
-  const features = net.forward(batch);
-  return { features, rois: roiBatch(rpnProposals(net, net.rpn.forward(features), arch, image, 'test')) };
+): { features: BlockMaps; rois: RoiBatch } {
+  const features = net.features(batch);
+  const rpn = net.rpn.forward(features.last);
+  return { features, rois: roiBatch(rpnProposals(net, rpn, arch, image, 'test')) };
 }
 
-/** A training step's detector part, with the map and the sampled RoIs a mask branch goes on from. */
+/** A training step's detector part, with the maps and the sampled RoIs a mask branch goes on from. */
 export interface DetectorStep extends RegionStep {
-  features: Tensor;
+  features: BlockMaps;
   sample: RoiSample;
 }
 
@@ -62,14 +64,14 @@ export function detectorStep(
   rng: Rng,
 ): DetectorStep {
   const [, rows, cols] = net.map;
-  const features = net.forward(inputs);
-  const rpn = net.rpn.forward(features);
+  const features = net.features(inputs);
+  const rpn = net.rpn.forward(features.last);
   const boxes = scenes.objects.map((objects) => objects.map((o) => o.box));
   const settings = { ...arch.rpn, lambda: arch.lambda, cells: rows * cols };
   const rpnLoss = rpnLosses(rpn, net.anchors, boxes, settings, rng);
   const proposals = rpnProposals(net, rpn, arch, image, 'train');
   const sample = sampleRois(proposals, scenes.objects, arch.roiHeads, rng);
-  const head = net.head.forward(poolRois(features, sample, boxPooling(arch), net.scale));
+  const head = net.head.forward(features.pool(net.roiMaps, sample, boxPooling(arch)));
   const roiLoss = roiLosses(head, sample, ROI_SMOOTH_L1_BETA);
   return { features, sample, head, labels: sample.labels, losses: { ...rpnLoss, ...roiLoss } };
 }

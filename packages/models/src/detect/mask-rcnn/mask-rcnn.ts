@@ -6,15 +6,15 @@ import {
   networkShapeSchema,
 } from '@ocellus/contracts';
 import type { InputSpec, Manifest } from '@ocellus/registry';
-import { noGrad, Rng, roiAlign, sigmoid, Tensor } from '@ocellus/tensor';
+import { noGrad, Rng, sigmoid, Tensor } from '@ocellus/tensor';
 import { frozenNormLayers } from '../../transfer/frozen-norms.js';
 import type { Detection, FitHooks, RoiMask, TaskOutputs, TrainingData } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
 import { boxPooling, detectorStep, proposeRegions } from '../faster-rcnn/stages.js';
+import type { BlockMaps } from '../region/block-maps.js';
 import { flatBoxes } from '../region/flat-boxes.js';
 import { RegionDetector } from '../region/region-detector.js';
-import { detectionsOf, type RoiBatch, roiTensor } from '../region/roi-heads.js';
-import { poolRois } from '../region/roi-pooling.js';
+import { detectionsOf, type RoiBatch } from '../region/roi-heads.js';
 import type { MaskRcnnArchitecture } from './architecture.js';
 import { MaskRcnnNet } from './mask-rcnn-net.js';
 import { maskLoss, maskTargets } from './mask-targets.js';
@@ -69,15 +69,11 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
     return new MaskRcnn(arch, manifest.inputSpec, manifest.labels, { net, shape });
   }
 
-  /** The mask logits [R, classes + 1, M, M] of `rois` from the feature map. */
-  private maskLogits(net: MaskRcnnNet, features: Tensor, rois: RoiBatch): Tensor {
-    const { roiOutput } = this.architecture.maskHead;
-    const pooled = roiAlign(features, roiTensor(rois), {
-      outputSize: roiOutput,
-      spatialScale: net.scale,
-      samplingRatio: this.architecture.roiAlign.samplingRatio,
-    });
-    return net.mask.forward(pooled);
+  /** The mask logits [R, classes + 1, M, M] of `rois` from the mask head's maps. */
+  private maskLogits(net: MaskRcnnNet, features: BlockMaps, rois: RoiBatch): Tensor {
+    const { roiOutput: output } = this.architecture.maskHead;
+    const { samplingRatio } = this.architecture.roiAlign;
+    return net.mask.forward(features.pool(net.maskMaps, rois, { method: 'align', output, samplingRatio }));
   }
 
   predict(batch: Tensor): TaskOutputs['segment'][] {
@@ -88,7 +84,7 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
       net.eval();
       const { features, rois } = proposeRegions(net, arch, this.image, batch);
       if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
-      const head = net.head.forward(poolRois(features, rois, boxPooling(arch), net.scale));
+      const head = net.head.forward(features.pool(net.roiMaps, rois, boxPooling(arch)));
       const found = detectionsOf(head, rois, n, this.image, arch.roiHeads);
       const all = found.flat();
       if (all.length === 0) return found.map(() => ({ detections: [] }));
