@@ -137,4 +137,19 @@ describe('the RoI heads', () => {
     expect(first![0]!.box).toEqual([10, 10, 30, 30]);
     expect(first![0]!.score).toBeCloseTo(Math.exp(5) / (Math.exp(5) + 3), 5);
   });
+
+  it('drops a box inside a better one of its class only when told (containment)', () => {
+    // RoI 1 (the top half of RoI 0, IoU 0.5) passes NMS at 0.7; containment 0.8 drops it.
+    const rois = roiBatch([Float32Array.from([10, 10, 30, 50, 10, 10, 30, 30])]);
+    const logits = new Tensor(Float32Array.from([0, 0, 6, 0, 0, 0, 4, 0]), [2, 4]);
+    const out: BoxHeadOutput = { logits, deltas: new Tensor(new Float32Array(2 * 16), [2, 16]) };
+    const image = { height: 64, width: 64 };
+    const loose = { ...settings, nmsIou: 0.7 };
+    expect(detectionsOf(out, rois, 1, image, loose)[0]!.map((d) => d.box)).toEqual([
+      [10, 10, 30, 50],
+      [10, 10, 30, 30],
+    ]);
+    const contained = detectionsOf(out, rois, 1, image, { ...loose, containment: 0.8 })[0]!;
+    expect(contained.map((d) => d.box)).toEqual([[10, 10, 30, 50]]);
+  });
 });

@@ -37,6 +37,11 @@ export const roiHeadsSchema = z
     boxWeights: z.tuple([z.number(), z.number(), z.number(), z.number()]).default([10, 10, 5, 5]),
     scoreThreshold: unitInterval.default(0.05),
     nmsIou: unitInterval.default(0.5),
+    /**
+     * After NMS, drop a detection with at least this fraction of its box inside a better-scored kept box
+     * of its class (a part of an object read as the whole; off unless given).
+     */
+    containment: z.number().gt(0).max(1).optional(),
     detectionsPerImage: z.int().min(1).max(1000).default(100),
   })
   .prefault({});

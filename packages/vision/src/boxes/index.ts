@@ -15,6 +15,7 @@ export {
   RPN_BOX_WEIGHTS,
 } from './box-coder.js';
 export { clipBoxes } from './clip.js';
+export { suppressContained } from './contained.js';
 export { type FlatBoxes, packBoxes } from './flat.js';
 export { boxArea, boxIou, pairwiseIou } from './iou.js';
 export { nms } from './nms.js';

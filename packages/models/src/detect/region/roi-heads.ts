@@ -11,6 +11,7 @@ import {
   decodeBoxes,
   encodeBoxes,
   removeSmallBoxes,
+  suppressContained,
 } from '@ocellus/vision/boxes';
 import type { Activation } from '../../networks/activation.js';
 import { fcStack } from '../../networks/stacks.js';
@@ -30,6 +31,8 @@ export interface RoiHeadSettings {
   boxWeights: BoxCoderWeights;
   scoreThreshold: number;
   nmsIou: number;
+  /** Drop a detection this much inside a better kept box of its class (after NMS); none when undefined. */
+  containment?: number | undefined;
   detectionsPerImage: number;
 }
 
@@ -237,10 +240,12 @@ export function detectionsOf(
     });
     const scores = Array.from(big, (k) => found.scores[k]!);
     const classes = Array.from(big, (k) => found.classes[k]!);
-    const keep = batchedNms(keptBoxes, scores, classes, settings.nmsIou).subarray(
-      0,
-      settings.detectionsPerImage,
-    );
+    const survivors = batchedNms(keptBoxes, scores, classes, settings.nmsIou);
+    const keep = (
+      settings.containment === undefined
+        ? survivors
+        : suppressContained(keptBoxes, classes, survivors, settings.containment)
+    ).subarray(0, settings.detectionsPerImage);
     return Array.from(keep, (k) => ({ index: classes[k]!, score: scores[k]!, box: boxAt(keptBoxes, k) }));
   });
 }
