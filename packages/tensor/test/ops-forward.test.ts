@@ -121,6 +121,21 @@ describe('shape ops', () => {
     expect(() => T.reshape(T.zeros([2, 6]), [5, -1])).toThrow(/cannot reshape/);
   });
 
+  it('concatenates strided and mixed-dtype 4-d tensors along a middle axis, element by element', () => {
+    const rng = new T.Rng(5);
+    const a = T.transpose(T.randn([3, 2, 5, 4], rng), 2, 3);
+    const b = T.randn([3, 1, 4, 5], rng, { dtype: 'float64' });
+    const out = T.concat([a, b], 1);
+    expect(out.shape).toEqual([3, 3, 4, 5]);
+    expect(out.dtype).toBe('float64');
+    const [av, bv, ov] = [a.toArray(), b.toArray(), out.toArray()] as number[][][][][];
+    for (let n = 0; n < 3; n++) {
+      for (let c = 0; c < 3; c++) {
+        expect(ov[n]![c]).toEqual(c < 2 ? av[n]![c] : bv[n]![c - 2]);
+      }
+    }
+  });
+
   it('pads, concatenates, stacks, selects and gathers', () => {
     expect(
       T.pad(

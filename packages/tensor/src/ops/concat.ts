@@ -1,11 +1,10 @@
-import { stridedWrite } from '../cpu/copy.js';
 import { slice } from '../functional/shape-ops.js';
 import { sizeOf } from '../shape.js';
-import { allocate } from '../storage.js';
+import { allocateUnzeroed } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { defineOp } from './op.js';
 
-/** Joins tensors along an existing axis; the backward hands each input its slice of the gradient. */
+/** Joins tensors along an existing axis (one copy per run); the backward hands each input its slice of the gradient. */
 export const concatOp = defineOp<{ axis: number }, { sizes: number[] }>({
   saves: ['sizes'],
   forward(inputs, { axis }) {
@@ -22,10 +21,18 @@ export const concatOp = defineOp<{ axis: number }, { sizes: number[] }>({
     const shape = [...first.shape];
     shape[axis] = sizes.reduce((a, b) => a + b, 0);
     const dtype = inputs.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-    const out = new Tensor(allocate(dtype, sizeOf(shape)), shape);
+    const out = new Tensor(allocateUnzeroed(dtype, sizeOf(shape)), shape);
+    // Row-major, each input is `outer` runs of `size * inner` elements, which land `shape[axis] * inner` apart.
+    const outer = sizeOf(shape.slice(0, axis));
+    const inner = sizeOf(shape.slice(axis + 1));
+    const outRun = shape[axis]! * inner;
     let at = 0;
     for (const t of inputs) {
-      stridedWrite(out.data, at * out.strides[axis]!, out.strides, t.shape, t.values());
+      const values = t.values();
+      const run = t.shape[axis]! * inner;
+      for (let o = 0; o < outer; o++) {
+        out.data.set(values.subarray(o * run, (o + 1) * run), o * outRun + at * inner);
+      }
       at += t.shape[axis]!;
     }
     return { out, saved: { sizes } };
