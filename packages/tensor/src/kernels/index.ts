@@ -28,6 +28,7 @@ export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';
 export { type Pool2dGeometry, type Pool2dParams, pool2dGeometry } from './pool-geometry.js';
 export { reluBackward, reluForward } from './relu.js';
 export { roiAlignBackward, roiAlignForward } from './roi-align.js';
+export { ROI_PARALLEL_MIN, roiAlignPooled } from './roi-align-pooled.js';
 export type { RoiSampling } from './roi-align-weights.js';
 export { type RoiGeometry, roiGeometry } from './roi-geometry.js';
 export { roiPoolBackward, roiPoolForward } from './roi-pool.js';

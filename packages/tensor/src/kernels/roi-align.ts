@@ -22,9 +22,16 @@ function requireBuffers(
   requireRois(op, rois, geo);
 }
 
+/** Channels [from, to) of a call: all of them unless a pooled call hands out blocks. */
+export interface ChannelRange {
+  from: number;
+  to: number;
+}
+
 /**
  * Mask R-CNN's RoIAlign (torchvision roi_align): out[r, c, ph, pw] is the mean of bilinear samples
- * of x[batch(r), c] on a regular grid in the bin. The weights are built once per RoI for all channels.
+ * of x[batch(r), c] on a regular grid in the bin. The weights are built once per RoI for all channels
+ * (of `range`, the channels this call computes).
  */
 export function roiAlignForward(
   x: Storage,
@@ -32,6 +39,7 @@ export function roiAlignForward(
   geo: RoiGeometry,
   sampling: RoiSampling,
   out: Storage,
+  range: ChannelRange = { from: 0, to: geo.c },
 ): void {
   requireBuffers('roiAlignForward', x, out, rois, geo);
   requireSampling('roiAlignForward', sampling);
@@ -40,11 +48,11 @@ export function roiAlignForward(
   const weights = roiAlignWeights(geo);
   const { start: rowStart, end: rowEnd, weight: rowWeight } = weights.rows;
   const { start: colStart, end: colEnd, weight: colWeight } = weights.cols;
-  let o = 0;
   for (let r = 0; r < k; r++) {
     fillRoiAlignWeights(weights, rois, r, geo, sampling, narrow);
-    for (let ch = 0; ch < c; ch++) {
+    for (let ch = range.from; ch < range.to; ch++) {
       const plane = (rois[r * 5]! * c + ch) * h * w;
+      let o = (r * c + ch) * oh * ow;
       for (let ph = 0; ph < oh; ph++) {
         const y1 = rowEnd[ph]!;
         for (let pw = 0; pw < ow; pw++, o++) {
@@ -64,13 +72,17 @@ export function roiAlignForward(
   }
 }
 
-/** Scatters each output gradient over the samples' bilinear taps: the adjoint of the forward (caller zeroes dx). */
+/**
+ * Scatters each output gradient over the samples' bilinear taps: the adjoint of the forward (caller zeroes
+ * dx). Channels of `range` only: calls on disjoint ranges write disjoint planes of dx.
+ */
 export function roiAlignBackward(
   gradOut: Storage,
   rois: ArrayLike<number>,
   geo: RoiGeometry,
   sampling: RoiSampling,
   dx: Storage,
+  range: ChannelRange = { from: 0, to: geo.c },
 ): void {
   requireBuffers('roiAlignBackward', dx, gradOut, rois, geo);
   requireSampling('roiAlignBackward', sampling);
@@ -79,11 +91,11 @@ export function roiAlignBackward(
   const weights = roiAlignWeights(geo);
   const { start: rowStart, end: rowEnd, weight: rowWeight } = weights.rows;
   const { start: colStart, end: colEnd, weight: colWeight } = weights.cols;
-  let o = 0;
   for (let r = 0; r < k; r++) {
     fillRoiAlignWeights(weights, rois, r, geo, sampling, narrow);
-    for (let ch = 0; ch < c; ch++) {
+    for (let ch = range.from; ch < range.to; ch++) {
       const plane = (rois[r * 5]! * c + ch) * h * w;
+      let o = (r * c + ch) * oh * ow;
       for (let ph = 0; ph < oh; ph++) {
         const y1 = rowEnd[ph]!;
         for (let pw = 0; pw < ow; pw++, o++) {

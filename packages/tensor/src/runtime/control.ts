@@ -2,7 +2,7 @@
 export const ABORT = 0;
 /** Bumped for each dispatch; a worker takes part only while OPEN still holds the number it was woken with. */
 const OPEN = 1;
-/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM) and how many threads take part, caller included. */
+/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM, TASK_ROI_ALIGN) and how many threads take part, caller included. */
 export const TASK = 2;
 export const PARTICIPANTS = 3;
 /** Bumped each time values are posted to the workers (the GEMM's operand arrays). */
@@ -26,7 +26,12 @@ export const STATE_DEAD = 2;
 
 export const TASK_GEMM = 1;
 export const TASK_IGEMM = 2;
-export const TASK_NAMES: Record<number, string> = { [TASK_GEMM]: 'gemm', [TASK_IGEMM]: 'igemm' };
+export const TASK_ROI_ALIGN = 3;
+export const TASK_NAMES: Record<number, string> = {
+  [TASK_GEMM]: 'gemm',
+  [TASK_IGEMM]: 'igemm',
+  [TASK_ROI_ALIGN]: 'roiAlign',
+};
 
 /** Even, so that the float64 slots after the ints are 8-byte aligned. */
 const INTS = (WORKER_SLOTS + 3 * MAX_WORKERS + 1) & ~1;
@@ -39,7 +44,7 @@ export class Aborted extends Error {}
 /** The shared block through which the calling thread and the workers coordinate with Atomics. */
 export class Control {
   readonly i32: Int32Array;
-  /** Float parameters of the task (the GEMM's alpha and beta). */
+  /** Float parameters of the task (the GEMM's alpha and beta, RoIAlign's spatial scale). */
   readonly f64: Float64Array;
   private readonly text: Uint8Array;
 

@@ -2,6 +2,7 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { Operands } from '../gemm/engine.js';
 import { readJob } from '../gemm/job.js';
 import { SharedSync } from '../gemm/sync.js';
+import { participateRoiAlign } from '../kernels/roi-align-pooled.js';
 import { participate } from '../kernels/simd/igemm.js';
 import {
   Aborted,
@@ -15,6 +16,7 @@ import {
   TASK_GEMM,
   TASK_IGEMM,
   TASK_NAMES,
+  TASK_ROI_ALIGN,
   workerBusy,
   workerGen,
   workerState,
@@ -31,22 +33,27 @@ function serve(init: WorkerInit): void {
   const sync = new SharedSync(control);
   let posted: PostedArrays = { seq: 0, arrays: [] };
 
-  /** The arrays posted up to POSTED_SEQ, read synchronously from the port. */
-  function operands(): Operands {
+  /** The arrays posted up to POSTED_SEQ (`count` of them), read synchronously from the port. */
+  function postedArrays(count: number): readonly ArrayBufferView[] {
     const want = Atomics.load(i32, POSTED_SEQ);
     while (posted.seq !== want) {
       const received = receiveMessageOnPort(init.port);
       if (!received) throw new Error('operands were not posted');
       posted = received.message as PostedArrays;
     }
-    const [a, b, c] = posted.arrays as Operands['a'][];
-    if (!a || !b || !c) throw new Error('operands were not posted');
-    return { a, b, c };
+    if (posted.arrays.length !== count) throw new Error('operands were not posted');
+    return posted.arrays;
+  }
+
+  function operands(): Operands {
+    const [a, b, c] = postedArrays(3) as Operands['a'][];
+    return { a: a!, b: b!, c: c! };
   }
 
   const tasks: Record<number, (participant: number) => void> = {
     [TASK_GEMM]: (participant) => instance.engine.run(readJob(control), operands(), sync, participant),
     [TASK_IGEMM]: () => participate(instance, control, true),
+    [TASK_ROI_ALIGN]: () => participateRoiAlign(control, postedArrays(3)),
   };
 
   process.on('exit', (code) => {
