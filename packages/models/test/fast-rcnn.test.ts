@@ -21,6 +21,11 @@ const families = [
     model: FastRcnn,
     architecture: { type: 'fast-rcnn', ...common, roiPool: { output: 4 } },
   },
+  {
+    name: 'fast-rcnn reading both conv blocks',
+    model: FastRcnn,
+    architecture: { type: 'fast-rcnn', ...common, roiPool: { method: 'pool', output: 4 }, roiMaps: [0, 1] },
+  },
   { name: 'rcnn', model: Rcnn, architecture: { type: 'rcnn', ...common, warpSize: 16 } },
 ] as const;
 

@@ -141,6 +141,8 @@ export const fastRcnnSchema = z.object({
       samplingRatio: z.int().min(0).max(8).default(2),
     })
     .prefault({}),
+  /** The conv blocks whose maps the box head reads (default: the last). */
+  roiMaps: blockMapsSchema.optional(),
   roiHeads: roiHeadsSchema,
 });
 

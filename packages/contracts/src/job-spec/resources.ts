@@ -158,8 +158,7 @@ function regionCost(
   const [c, h, w] = features;
   const roiSide = arch.type === 'fast-rcnn' ? arch.roiPool.output : arch.roiAlign.output;
   const rois = arch.roiHeads.batchSizePerImage;
-  const roiMaps = arch.type === 'fast-rcnn' ? undefined : arch.roiMaps;
-  const boxChannels = mapChannels(arch.layers, roiMaps);
+  const boxChannels = mapChannels(arch.layers, arch.roiMaps);
   const head = dense(boxChannels * roiSide * roiSide, arch.fc, CLASSES * 5);
   let cost = add(backbone, {
     params: head.params,
@@ -176,7 +175,7 @@ function regionCost(
   if (arch.type === 'mask-rcnn') {
     const m = arch.maskHead;
     const positives = Math.ceil(rois * arch.roiHeads.positiveFraction);
-    const inputs = mapChannels(arch.layers, m.maps ?? roiMaps);
+    const inputs = mapChannels(arch.layers, m.maps ?? arch.roiMaps);
     const convs = m.convs * m.channels * (Math.max(inputs, m.channels) * 9 + 1) + m.channels * m.channels * 4;
     const perRoi =
       (m.convs * 2 + 1) * m.channels * m.roiOutput ** 2 + (m.channels + CLASSES) * m.resolution ** 2;

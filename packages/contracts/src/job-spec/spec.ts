@@ -87,7 +87,7 @@ export type JobSpecInput = z.input<typeof defaultJobSpecSchema>;
 
 /** A region detector's lists of conv blocks its RoI heads read, where each sits, and its last block. */
 function mapLists(arch: Architecture): { path: string[]; blocks: number[]; last: number }[] {
-  if (arch.type !== 'faster-rcnn' && arch.type !== 'mask-rcnn') return [];
+  if (arch.type !== 'fast-rcnn' && arch.type !== 'faster-rcnn' && arch.type !== 'mask-rcnn') return [];
   const last = arch.layers.length - 1;
   const lists = arch.roiMaps ? [{ path: ['roiMaps'], blocks: arch.roiMaps, last }] : [];
   if (arch.type === 'mask-rcnn' && arch.maskHead.maps) {

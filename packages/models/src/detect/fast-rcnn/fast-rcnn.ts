@@ -5,7 +5,6 @@ import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { checkProposalMethod, imageProposals } from '../region/image-proposals.js';
 import { RegionDetector } from '../region/region-detector.js';
 import { roiBatch, roiLosses, sampleRois } from '../region/roi-heads.js';
-import { poolRois } from '../region/roi-pooling.js';
 import type { FastRcnnArchitecture } from './architecture.js';
 import { FastRcnnNet } from './fast-rcnn-net.js';
 
@@ -41,7 +40,7 @@ export class FastRcnn extends RegionDetector<FastRcnnArchitecture, FastRcnnNet> 
       net.eval();
       const rois = roiBatch(imageProposals(batch, arch.proposals));
       return this.detectRois(batch.shape[0]!, rois, (found) =>
-        net.head.forward(poolRois(net.forward(batch), found, arch.roiPool, net.scale)),
+        net.head.forward(net.features(batch).pool(net.roiMaps, found, arch.roiPool)),
       );
     });
   }
@@ -58,7 +57,7 @@ export class FastRcnn extends RegionDetector<FastRcnnArchitecture, FastRcnnNet> 
         arch.roiHeads,
         stepRng,
       );
-      const head = net.head.forward(poolRois(net.forward(inputs), sample, arch.roiPool, net.scale));
+      const head = net.head.forward(net.features(inputs).pool(net.roiMaps, sample, arch.roiPool));
       return { losses: roiLosses(head, sample, ROI_SMOOTH_L1_BETA), head, labels: sample.labels };
     });
   }
