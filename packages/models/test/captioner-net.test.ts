@@ -1,10 +1,11 @@
 import { captionerSchema } from '@ocellus/contracts';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
-import { noGrad, Rng, rand, sum, Tensor } from '@ocellus/tensor';
+import { gradCheck, noGrad, Rng, rand, sum, Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
 import { beamCaptions } from '../src/caption/caption-decoding.js';
 import { captionLosses, doublyStochastic } from '../src/caption/caption-losses.js';
 import { CaptionerNet } from '../src/caption/captioner-net.js';
+import { DeepOutput } from '../src/caption/deep-output.js';
 import { greedyDecode } from '../src/caption/greedy-decode.js';
 import { teacherForced } from '../src/caption/teacher-forced.js';
 import { CaptionVocabulary } from '../src/caption/vocabulary.js';
@@ -12,12 +13,13 @@ import { SHAPE_VOCABULARY } from './captioner-scenes.js';
 
 const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
 
-function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1, coverage = false) {
+function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1, coverage = false, deepOutput?: number) {
   const arch = captionerSchema.parse({
     type: 'captioner',
     cell,
     attention,
     coverage,
+    deepOutput,
     layers: [{ filters: 4, kernel: 3, pool: 4 }],
     wordvecDim: 6,
     hiddenDim: 8,
@@ -44,13 +46,15 @@ function forcedScores(net: CaptionerNet, captions: Int32Array[]): number[] {
 }
 
 describe('captioner network', () => {
-  for (const [cell, attention, coverage] of [
-    ['lstm', true, false],
-    ['lstm', true, true],
-    ['rnn', false, false],
+  for (const [cell, attention, coverage, deep] of [
+    ['lstm', true, false, undefined],
+    ['lstm', true, true, undefined],
+    ['rnn', false, false, undefined],
+    ['lstm', true, false, 5],
+    ['rnn', false, false, 5],
   ] as const) {
-    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage})`, () => {
-      const net = tinyNet(cell, attention, 1, coverage);
+    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'})`, () => {
+      const net = tinyNet(cell, attention, 1, coverage, deep);
       const { greedy, beam } = noGrad(() => {
         const memory = net.encode(images);
         return {
@@ -161,5 +165,18 @@ describe('captioner network', () => {
     );
     expect(Object.keys(captionLosses(out, vocabulary.pad, 0.5))).toEqual(['words', 'attention']);
     expect(Object.keys(captionLosses(out, vocabulary.pad, 0))).toEqual(['words']);
+  });
+
+  it('with a deep output layer scores words through tanh(L [h; z] + L_e E y), its width wide', () => {
+    const net = tinyNet('lstm', true, 4, false, 5);
+    // 8 hidden + 4 encoder channels + 2 coordinates read, 6-wide word vectors, 5 wide, then the vocabulary.
+    expect(net.deep!.read.weight.shape).toEqual([5, 8 + 4 + 2]);
+    expect(net.deep!.word.weight.shape).toEqual([5, 6]);
+    expect(net.output.weight.shape).toEqual([vocabulary.size, 5]);
+    const deep = new DeepOutput(4, 3, 5, { rng: new Rng(5), dtype: 'float64' });
+    const read = rand([3, 4], new Rng(6), { dtype: 'float64' });
+    const word = rand([3, 3], new Rng(7), { dtype: 'float64' });
+    const check = gradCheck((r, w) => deep.forward(r, w), [read, word, ...deep.parameters()]);
+    expect(check.maxRelError).toBeLessThan(1e-7);
   });
 });

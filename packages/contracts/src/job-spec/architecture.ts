@@ -199,6 +199,11 @@ export const captionerSchema = z.object({
    */
   attentionPenalty: z.number().min(0).default(0.01),
   tbptt: z.int().min(1).max(64).optional(),
+  /**
+   * Show, Attend and Tell's deep output layer (eq. 7), this wide: the word scores read
+   * `tanh(L_h h_t + L_z z_t + L_e E y_{t-1})` instead of an affine map of `[h_t; z_t]`.
+   */
+  deepOutput: z.int().min(1).max(4096).optional(),
 });
 
 export const architectureSchema = z.discriminatedUnion('type', [

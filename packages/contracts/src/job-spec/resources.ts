@@ -130,14 +130,21 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
       const gates = arch.cell === 'lstm' ? 4 : 1;
       const recurrent = (arch.wordvecDim + arch.hiddenDim + 1) * gates * arch.hiddenDim;
       const attention = arch.attention ? out[0] * arch.hiddenDim * 2 : 0;
+      const read = arch.hiddenDim + (arch.attention ? out[0] : 0);
+      const deep = arch.deepOutput ? (read + arch.wordvecDim + 1) * arch.deepOutput : 0;
       const params =
         size(out) * arch.hiddenDim +
         VOCABULARY * arch.wordvecDim +
         recurrent +
         attention +
-        arch.hiddenDim * VOCABULARY;
+        deep +
+        (arch.deepOutput ?? read) * VOCABULARY;
       const perStep =
-        (gates + 2) * arch.hiddenDim + arch.wordvecDim + VOCABULARY + (arch.attention ? size(out) : 0);
+        (gates + 2) * arch.hiddenDim +
+        arch.wordvecDim +
+        VOCABULARY +
+        (arch.deepOutput ?? 0) +
+        (arch.attention ? size(out) : 0);
       return add(cost, { params, activations: arch.maxLength * perStep });
     }
   }

@@ -6,6 +6,7 @@ import { add, concat, flatten, mean, type Rng, Tensor, zeros } from '@ocellus/te
 import type { MapShape } from '../networks/stacks.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
+import { DeepOutput } from './deep-output.js';
 import { ImageEncoder } from './image-encoder.js';
 import { SoftAttention } from './soft-attention.js';
 
@@ -25,8 +26,8 @@ export interface DecoderStep {
 /**
  * The captioning network (CS231n assignment 3, Show, Attend and Tell): a conv encoder, a word
  * embedding, an RNN or LSTM cell started from an affine map of the image's vector, and an affine map
- * to word scores. With attention the cell reads `[E y_{t-1}; z_t]` with `z_t` attended from
- * `h_{t-1}`, and the scores read `[h_t; z_t]`; the image's vector is the mean cell feature. Without,
+ * to word scores (or the deep output layer, `deepOutput`). With attention the cell reads `[E y_{t-1}; z_t]`
+ * with `z_t` attended from `h_{t-1}`, and the scores read `[h_t; z_t]`; the image's vector is the mean cell feature. Without,
  * the cell reads `E y_{t-1}` and the vector is the whole grid, flattened: the state is all the
  * decoder ever sees of the image, so it keeps where each feature lies.
  */
@@ -38,6 +39,7 @@ export class CaptionerNet extends Module {
   readonly initC: Linear | null;
   readonly attention: SoftAttention | null;
   readonly dropout: Dropout;
+  readonly deep: DeepOutput | null;
   readonly output: Linear;
 
   constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
@@ -67,7 +69,11 @@ export class CaptionerNet extends Module {
       : null;
     this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
     const read = hidden + (arch.attention ? channels : 0);
-    this.output = this.registerModule('output', new Linear(read, vocabulary, { init: 'xavier', rng }));
+    this.deep = arch.deepOutput
+      ? this.registerModule('deep', new DeepOutput(read, arch.wordvecDim, arch.deepOutput, { rng }))
+      : null;
+    const scored = arch.deepOutput ?? read;
+    this.output = this.registerModule('output', new Linear(scored, vocabulary, { init: 'xavier', rng }));
   }
 
   encode(images: Tensor): CaptionMemory {
@@ -94,12 +100,17 @@ export class CaptionerNet extends Module {
     const embedded = this.embedding.forward(new Tensor(Float32Array.from(words), [words.length]));
     if (!this.attention || !memory.keys) {
       const next = { ...cellStep(this.cell, embedded, state), coverage: null };
-      return { logits: this.output.forward(this.dropout.forward(next.h)), state: next, alpha: null };
+      return { logits: this.scores(next.h, embedded), state: next, alpha: null };
     }
     const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h, state.coverage);
     const coverage = state.coverage ? add(state.coverage, alpha) : null;
     const next = { ...cellStep(this.cell, concat([embedded, context], 1), state), coverage };
-    const read = this.dropout.forward(concat([next.h, context], 1));
-    return { logits: this.output.forward(read), state: next, alpha };
+    return { logits: this.scores(concat([next.h, context], 1), embedded), state: next, alpha };
+  }
+
+  /** Word scores from what the step read (`[h_t; z_t]`, or `h_t`) and the previous word's embedding. */
+  private scores(read: Tensor, embedded: Tensor): Tensor {
+    const features = this.deep ? this.deep.forward(read, embedded) : read;
+    return this.output.forward(this.dropout.forward(features));
   }
 }
