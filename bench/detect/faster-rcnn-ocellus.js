@@ -111,8 +111,9 @@ export function roisAndDetections(model, scenes, batch) {
   } finally {
     ops.roiAlign = original;
   }
-  const counted = groups.length * batch;
-  return { roisPerScene: rois / counted, detectionsPerScene: detections / counted };
+  // The box head RoIAligns each RoI once per map it reads.
+  const counted = groups.length * batch * (model.architecture.roiMaps?.length ?? 1);
+  return { roisPerScene: rois / counted, detectionsPerScene: detections / (groups.length * batch) };
 }
 
 /** Scenes for the PyTorch side: float32 pixels [N, C, H, W] as bytes, and their shape and objects. */

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import sys
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -23,7 +24,7 @@ from torch import nn
 from torchvision.models.detection import FasterRCNN
 from torchvision.models.detection.anchor_utils import AnchorGenerator
 from torchvision.models.detection.faster_rcnn import FastRCNNPredictor, TwoMLPHead
-from torchvision.models.detection.rpn import RPNHead
+from torchvision.models.detection.rpn import RegionProposalNetwork, RPNHead
 from torchvision.ops import MultiScaleRoIAlign
 from torchvision.ops.misc import Conv2dNormActivation
 
@@ -76,20 +77,89 @@ class SpecRPNHead(RPNHead):
                 nn.init.constant_(layer.bias, 0)
 
 
+def block_ends(arch, dropout):
+    """Layer counts at the end of each conv block, as convStack lays the blocks out."""
+    ends, count = [], 0
+    for block in arch["layers"]:
+        count += 1 + (1 if block["batchNorm"] else 0) + 1 + (1 if block["pool"] > 1 else 0) + (1 if dropout > 0 else 0)
+        ends.append(count)
+    return ends
+
+
+def map_width(arch, block, width):
+    """The width of conv block `block`'s map over an input `width` wide."""
+    for b in arch["layers"][: block + 1]:
+        k = b["kernel"]
+        padding = k // 2 if b["padding"] == "same" else b["padding"]
+        width = (width + 2 * padding - k) // b["stride"] + 1
+        width //= b["pool"]
+    return width
+
+
+class TappedBackbone(nn.Sequential):
+    """The conv stack (parameters named as nn.Sequential's) returning the last block's map as "rpn" and the
+    maps the box head reads by block index, as Ocellus's BlockTaps keeps them."""
+
+    def __init__(self, body, ends, roi_maps, last):
+        super().__init__(*body)
+        self.out_channels = body.out_channels
+        self.ends, self.kept = ends, sorted(set(roi_maps) | {last})
+        self.last = last
+
+    def forward(self, x):
+        maps, start = OrderedDict(), 0
+        for block in self.kept:
+            for layer in list(self)[start : self.ends[block]]:
+                x = layer(x)
+            start = self.ends[block]
+            maps[str(block)] = x
+        maps["rpn"] = maps[str(self.last)]
+        return maps
+
+
+class LastMapRPN(RegionProposalNetwork):
+    """torchvision's RPN on the last map alone (Ocellus's RPN reads only that one)."""
+
+    def forward(self, images, features, targets=None):
+        return super().forward(images, OrderedDict(rpn=features["rpn"]), targets)
+
+
+class StackedRoIAlign(MultiScaleRoIAlign):
+    """Each proposal RoIAligned from the maps of `blocks` at their scales and stacked along channels, as
+    Ocellus's BlockMaps.pool does (MultiScaleRoIAlign, whose type FasterRCNN requires, picks one level per box)."""
+
+    def __init__(self, blocks, scales, roi):
+        super().__init__([str(b) for b in blocks], roi["output"], roi["samplingRatio"])
+        self.blocks, self.scales = blocks, scales
+        self.output, self.sampling = roi["output"], roi["samplingRatio"]
+
+    def forward(self, features, proposals, image_shapes):
+        pooled = [
+            torchvision.ops.roi_align(
+                features[str(b)], proposals, self.output, self.scales[b], self.sampling, aligned=False
+            )
+            for b in self.blocks
+        ]
+        return torch.cat(pooled, 1)
+
+
 def faster_rcnn(spec, channels, height, width, classes):
     arch = spec["architecture"]
     if arch["type"] != "faster-rcnn":
         sys.exit(f"torch_faster_rcnn.py builds faster-rcnn specs, not {arch['type']}")
-    if arch.get("roiMaps", [len(arch["layers"]) - 1]) != [len(arch["layers"]) - 1]:
-        sys.exit("torch_faster_rcnn.py builds a box head on the last map only; this spec's roiMaps reads others")
     fc = arch["fc"]
     if len(fc) != 2 or fc[0] != fc[1]:
         sys.exit(f"torchvision's TwoMLPHead has two FC layers of one width; the spec's fc is {fc}")
     body = backbone(arch, channels, spec["regularization"]["dropout"])
+    last = len(arch["layers"]) - 1
+    roi_maps = arch.get("roiMaps", [last])
+    body = TappedBackbone(body, block_ends(arch, spec["regularization"]["dropout"]), roi_maps, last)
     sizes, ratios = tuple(arch["anchors"]["sizes"]), tuple(arch["anchors"]["ratios"])
     anchors = AnchorGenerator(sizes=(sizes,), aspect_ratios=(ratios,))
     rpn, roi, heads = arch["rpn"], arch["roiAlign"], arch["roiHeads"]
-    return FasterRCNN(
+    width_of = {b: map_width(arch, b, width) for b in roi_maps}
+    pooled_channels = sum(arch["layers"][b]["filters"] for b in roi_maps)
+    model = FasterRCNN(
         body,
         # The transform's resize is to min_size = max_size = the scene's side: an identity (checked below).
         min_size=min(height, width),
@@ -107,8 +177,8 @@ def faster_rcnn(spec, channels, height, width, classes):
         rpn_bg_iou_thresh=rpn["bgIou"],
         rpn_batch_size_per_image=rpn["batchSizePerImage"],
         rpn_positive_fraction=rpn["positiveFraction"],
-        box_roi_pool=MultiScaleRoIAlign(["0"], roi["output"], roi["samplingRatio"]),
-        box_head=TwoMLPHead(body.out_channels * roi["output"] ** 2, fc[0]),
+        box_roi_pool=StackedRoIAlign(roi_maps, {b: width_of[b] / width for b in roi_maps}, roi),
+        box_head=TwoMLPHead(pooled_channels * roi["output"] ** 2, fc[0]),
         box_predictor=FastRCNNPredictor(fc[-1], classes + 1),
         box_score_thresh=heads["scoreThreshold"],
         box_nms_thresh=heads["nmsIou"],
@@ -119,6 +189,8 @@ def faster_rcnn(spec, channels, height, width, classes):
         box_positive_fraction=heads["positiveFraction"],
         bbox_reg_weights=tuple(heads["boxWeights"]),
     )
+    model.rpn.__class__ = LastMapRPN
+    return model
 
 
 def optimizer_of(spec, params):
