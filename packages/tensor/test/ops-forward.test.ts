@@ -128,7 +128,11 @@ describe('shape ops', () => {
     const out = T.concat([a, b], 1);
     expect(out.shape).toEqual([3, 3, 4, 5]);
     expect(out.dtype).toBe('float64');
-    const [av, bv, ov] = [a.toArray(), b.toArray(), out.toArray()] as number[][][][][];
+    const [av, bv, ov] = [a, b, out].map((t) => t.toArray() as number[][][][]) as [
+      number[][][][],
+      number[][][][],
+      number[][][][],
+    ];
     for (let n = 0; n < 3; n++) {
       for (let c = 0; c < 3; c++) {
         expect(ov[n]![c]).toEqual(c < 2 ? av[n]![c] : bv[n]![c - 2]);

@@ -8,13 +8,18 @@ function problem(dtype: 'float32' | 'float64') {
   const random = prng(7);
   const geo = { n: 2, c: 13, h: 21, w: 19, k: 400, oh: 7, ow: 5, spatialScale: 0.25 };
   const Values = dtype === 'float32' ? Float32Array : Float64Array;
-  const x = Values.from({ length: geo.n * geo.c * geo.h * geo.w }, () => 2 * random() - 1);
+  const uniform = (length: number) => {
+    const values = new Values(length);
+    for (let i = 0; i < length; i++) values[i] = 2 * random() - 1;
+    return values;
+  };
+  const x = uniform(geo.n * geo.c * geo.h * geo.w);
   const rois = new Float64Array(geo.k * 5);
   for (let r = 0; r < geo.k; r++) {
     const [a, b, c, d] = [random(), random(), random(), random()].map((v) => v * 90 - 8);
     rois.set([r % geo.n, Math.min(a!, b!), Math.min(c!, d!), Math.max(a!, b!), Math.max(c!, d!)], 5 * r);
   }
-  const g = Values.from({ length: geo.k * geo.c * geo.oh * geo.ow }, () => 2 * random() - 1);
+  const g = uniform(geo.k * geo.c * geo.oh * geo.ow);
   return { geo, x, rois, g, Values };
 }
 
