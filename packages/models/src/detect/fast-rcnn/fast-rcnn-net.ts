@@ -3,7 +3,7 @@ import { Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { convStack, type MapShape } from '../../networks/stacks.js';
-import { type BlockMaps, BlockTaps } from '../region/block-maps.js';
+import { type BlockMaps, BlockTaps, stackedChannels } from '../region/block-maps.js';
 import { BoxHead } from '../region/roi-heads.js';
 import type { FastRcnnArchitecture } from './architecture.js';
 
@@ -25,7 +25,7 @@ export class FastRcnnNet extends Module {
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
     this.roiMaps = arch.roiMaps ?? [conv.blocks.length - 1];
     this.taps = new BlockTaps(conv.blocks, (shape.inputShape as MapShape)[2], this.roiMaps);
-    const pooled = this.taps.channels(this.roiMaps) * arch.roiPool.output ** 2;
+    const pooled = stackedChannels(conv.blocks, this.roiMaps) * arch.roiPool.output ** 2;
     this.head = this.registerModule('head', new BoxHead(pooled, arch.fc, shape.classes, stack));
   }
 

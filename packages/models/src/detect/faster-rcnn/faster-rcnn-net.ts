@@ -4,7 +4,7 @@ import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { anchorGenerator } from '@ocellus/vision/boxes';
 import { convStack, type MapShape } from '../../networks/stacks.js';
-import { type BlockEnd, type BlockMaps, BlockTaps } from '../region/block-maps.js';
+import { type BlockEnd, type BlockMaps, BlockTaps, stackedChannels } from '../region/block-maps.js';
 import { BoxHead } from '../region/roi-heads.js';
 import { RpnHead } from '../region/rpn.js';
 import type { FasterRcnnFields } from './stages.js';
@@ -13,14 +13,13 @@ import type { FasterRcnnFields } from './stages.js';
  * Faster R-CNN's weights (children `backbone`, `rpn`, `head`): a conv backbone, the region proposal
  * network on its last map, and the box head on the proposals RoIAligned from the maps of `roiMaps`
  * (conv blocks; the last unless the spec names others). `anchors` are the input's anchors in the RPN's
- * order; `scale` takes input pixels to the last map's pixels.
+ * order.
  */
 export class FasterRcnnNet extends Module {
   readonly backbone: Sequential;
   readonly rpn: RpnHead;
   readonly head: BoxHead;
   readonly anchors: Float32Array;
-  readonly scale: number;
   readonly map: MapShape;
   readonly roiMaps: readonly number[];
   private readonly blocks: readonly BlockEnd[];
@@ -40,7 +39,6 @@ export class FasterRcnnNet extends Module {
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
     const generator = anchorGenerator([arch.anchors.sizes], [arch.anchors.ratios]);
     this.anchors = generator.anchors({ height, width }, [{ height: rows, width: cols }]);
-    this.scale = cols / width;
     const init = { init: shape.init, rng };
     this.rpn = this.registerModule(
       'rpn',
@@ -50,28 +48,19 @@ export class FasterRcnnNet extends Module {
     this.head = this.registerModule('head', new BoxHead(pooled, arch.fc, shape.classes, stack));
   }
 
-  /** The last map of the backbone over `x`. */
-  forward(x: Tensor): Tensor {
-    return this.backbone.forward(x);
-  }
-
   /** The backbone's maps over `x` that the heads read (`readBlocks`), the last always among them. */
   features(x: Tensor): BlockMaps {
-    this.taps ??= this.tapsOf(this.readBlocks());
+    this.taps ??= new BlockTaps(this.blocks, this.inputWidth, this.readBlocks());
     return this.taps.run(this.backbone, x);
   }
 
   /** The channels RoI features stack when a head reads conv `blocks` (refusing blocks not in the stack). */
   protected mapChannels(blocks: readonly number[]): number {
-    return this.tapsOf(blocks).channels(blocks);
+    return stackedChannels(this.blocks, blocks);
   }
 
   /** Conv blocks whose maps a head reads: the box head's. */
   protected readBlocks(): readonly number[] {
     return this.roiMaps;
-  }
-
-  private tapsOf(blocks: readonly number[]): BlockTaps {
-    return new BlockTaps(this.blocks, this.inputWidth, blocks);
   }
 }

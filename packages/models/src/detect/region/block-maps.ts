@@ -29,6 +29,22 @@ export class BlockMaps {
   }
 }
 
+/** Throws unless every block of `read` is one of the backbone's. */
+function requireBlocks(blocks: readonly BlockEnd[], read: readonly number[]): void {
+  const last = blocks.length - 1;
+  for (const block of read) {
+    if (!Number.isInteger(block) || block < 0 || block > last) {
+      throw new RangeError(`conv block ${block} is not in the backbone (blocks 0..${last})`);
+    }
+  }
+}
+
+/** The channels RoI features stack when a head reads the maps of conv blocks `read`. */
+export function stackedChannels(blocks: readonly BlockEnd[], read: readonly number[]): number {
+  requireBlocks(blocks, read);
+  return read.reduce((sum, block) => sum + blocks[block]!.shape[0], 0);
+}
+
 /**
  * The conv blocks a two-stage detector's heads read: the backbone runs once per batch and keeps the
  * maps of `kept` (block indices) and of its last block.
@@ -41,18 +57,8 @@ export class BlockTaps {
     private readonly inputWidth: number,
     kept: readonly number[],
   ) {
-    const last = blocks.length - 1;
-    for (const block of kept) {
-      if (!Number.isInteger(block) || block < 0 || block > last) {
-        throw new RangeError(`conv block ${block} is not in the backbone (blocks 0..${last})`);
-      }
-    }
-    this.kept = [...new Set([...kept, last])].sort((a, b) => a - b);
-  }
-
-  /** The channels RoI features stack when a head reads `blocks`. */
-  channels(blocks: readonly number[]): number {
-    return blocks.reduce((sum, block) => sum + this.blocks[block]!.shape[0], 0);
+    requireBlocks(blocks, kept);
+    this.kept = [...new Set([...kept, blocks.length - 1])].sort((a, b) => a - b);
   }
 
   /** Runs `backbone` over `x`, keeping the maps of the kept blocks. */
