@@ -41,6 +41,15 @@ function take(dtype: DType, length: number, zeroed: boolean): Storage {
   return out;
 }
 
+/** `data` itself when pool workers can read it (shared memory), else a copy in shared memory. */
+export function sharedCopy<T extends Storage>(data: T): T {
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  const buffer = new SharedArrayBuffer(data.byteLength);
+  const copy = (data instanceof Float64Array ? new Float64Array(buffer) : new Float32Array(buffer)) as T;
+  copy.set(data);
+  return copy;
+}
+
 /** Hands a buffer nothing references any more back to `allocate`. */
 export function recycle(data: Storage): void {
   if (data.length === 0 || pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;

@@ -1,6 +1,6 @@
 import { TASK_GEMM } from '../runtime/control.js';
 import { defaultThreads, runtime, support } from '../runtime/index.js';
-import type { Storage } from '../storage.js';
+import { type Storage, sharedCopy } from '../storage.js';
 import { gemvScratch, type Operands } from './engine.js';
 import { writeJob } from './job.js';
 import { type KernelName, SHAPES } from './kernels.js';
@@ -74,13 +74,7 @@ function scale(beta: number, c: MatrixRef, m: number, n: number): void {
 function shared(ref: MatrixRef, rows: number, cols: number): MatrixRef {
   if (ref.data.buffer instanceof SharedArrayBuffer) return ref;
   const length = (rows - 1) * ref.ld + cols;
-  const bytes = ref.data.BYTES_PER_ELEMENT * length;
-  const data =
-    ref.data instanceof Float64Array
-      ? new Float64Array(new SharedArrayBuffer(bytes))
-      : new Float32Array(new SharedArrayBuffer(bytes));
-  data.set(ref.data.subarray(ref.offset, ref.offset + length));
-  return { data, offset: 0, ld: ref.ld };
+  return { data: sharedCopy(ref.data.subarray(ref.offset, ref.offset + length)), offset: 0, ld: ref.ld };
 }
 
 /** A gemm with fixed choices of kernel and threading (tests and benchmarks pick each path with it). */

@@ -1,6 +1,6 @@
 import { type Control, PARAMS, TASK_ROI_ALIGN } from '../runtime/control.js';
 import { defaultThreads, runtime } from '../runtime/index.js';
-import type { Storage } from '../storage.js';
+import { type Storage, sharedCopy } from '../storage.js';
 import { roiAlignBackward, roiAlignForward } from './roi-align.js';
 import type { RoiSampling } from './roi-align-weights.js';
 import type { RoiGeometry } from './roi-geometry.js';
@@ -21,18 +21,6 @@ const BACKWARD = ALIGNED + 1;
 export const ROI_PARALLEL_MIN = 1 << 16;
 /** Channel blocks per participant, so that one slow thread holds up little. */
 const BLOCKS_PER_THREAD = 4;
-
-/** `data` itself when workers can read it (shared memory), else a shared copy. */
-function sharedCopy<T extends Storage>(data: T): T {
-  if (data.buffer instanceof SharedArrayBuffer) return data;
-  const copy = (
-    data instanceof Float64Array
-      ? new Float64Array(new SharedArrayBuffer(data.byteLength))
-      : new Float32Array(new SharedArrayBuffer(data.byteLength))
-  ) as T;
-  copy.set(data);
-  return copy;
-}
 
 /**
  * RoIAlign's forward (`src` the map, `dst` the pooled values) or backward (`src` the pooled gradient, `dst`
