@@ -188,6 +188,27 @@ describe('job spec', () => {
     ).toEqual(['transferFrom.alias']);
   });
 
+  it("fills Random Erasing with the paper's defaults and rejects an inverted range", () => {
+    const base = { task: 'classify', model: 'm', architecture: { type: 'cnn' }, dataset: { name: 'mnist' } };
+    const spec = defaultJobSpecSchema.parse({ ...base, augmentation: { randomErasing: {} } });
+    expect(spec.augmentation.randomErasing).toEqual({
+      probability: 0.5,
+      scale: [0.02, 0.4],
+      ratio: [0.3, 3.3],
+      value: 'random',
+    });
+    const inverted = defaultJobSpecSchema.safeParse({
+      ...base,
+      augmentation: { randomErasing: { scale: [0.4, 0.1] } },
+    });
+    expect(inverted.error?.issues[0]?.path).toEqual(['augmentation', 'randomErasing', 'scale']);
+    const over = defaultJobSpecSchema.safeParse({
+      ...base,
+      augmentation: { randomErasing: { probability: 2 } },
+    });
+    expect(over.success).toBe(false);
+  });
+
   it('rejects dropout of 1 and a linear model without a loss', () => {
     expect(issuePaths({ ...minimal, regularization: { dropout: 1 } })).toEqual(['regularization.dropout']);
     expect(issuePaths({ ...minimal, architecture: { type: 'linear' } })).toEqual(['architecture.loss']);

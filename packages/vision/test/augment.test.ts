@@ -4,6 +4,7 @@ import {
   colorJitter,
   horizontalFlip,
   randomCrop,
+  randomErasing,
   randomResizedCrop,
 } from '@ocellus/vision/augment';
 import { describe, expect, it } from 'vitest';
@@ -213,6 +214,69 @@ describe('colorJitter', () => {
   });
 });
 
+describe('randomErasing', () => {
+  /** The erased pixels of each image of a single-channel batch, as a set of indices per image. */
+  const changed = (x: Tensor, y: Tensor) => {
+    const [n, , h, w] = x.shape as [number, number, number, number];
+    const [xs, ys] = [x.values(), y.values()];
+    return Array.from({ length: n }, (_, i) =>
+      Array.from({ length: h * w }, (_, p) => p).filter((p) => xs[i * h * w + p] !== ys[i * h * w + p]),
+    );
+  };
+  /** The bounding rows and columns of a set of pixel indices in a row-major image of width `w`. */
+  const extent = (pixels: number[], w: number) => {
+    const rows = pixels.map((p) => Math.floor(p / w));
+    const cols = pixels.map((p) => p % w);
+    return {
+      height: Math.max(...rows) - Math.min(...rows) + 1,
+      width: Math.max(...cols) - Math.min(...cols) + 1,
+    };
+  };
+
+  it('fills one solid rectangle of the asked area and ratio with the value, on every channel', () => {
+    const x = batch(40, 3, 20, 24, 4);
+    const y = randomErasing(x, new Rng(2), { probability: 1, scale: [0.1, 0.2], ratio: [0.5, 2], value: -1 });
+    const [xs, ys] = [x.values(), y.values()];
+    const plane = 20 * 24;
+    for (let i = 0; i < 40; i++) {
+      const erased: number[] = [];
+      for (let p = 0; p < plane; p++) {
+        const values = [0, 1, 2].map((ch) => ys[(i * 3 + ch) * plane + p]!);
+        if (values.every((v) => v === -1)) erased.push(p);
+        else for (let ch = 0; ch < 3; ch++) expect(values[ch]).toBe(xs[(i * 3 + ch) * plane + p]);
+      }
+      const { height, width } = extent(erased, 24);
+      expect(height * width).toBe(erased.length);
+      expect(erased.length / plane).toBeGreaterThan(0.07);
+      expect(erased.length / plane).toBeLessThan(0.25);
+      expect(height / width).toBeGreaterThan(0.3);
+      expect(height / width).toBeLessThan(3);
+    }
+  });
+
+  it('erases about `probability` of the images, with random values in [0, 1) by default, reproducibly', () => {
+    const x = batch(300, 1, 10, 10, 5);
+    const erase = (seed: number) => randomErasing(x, new Rng(seed), { probability: 0.3 });
+    const erasedImages = changed(x, erase(8)).filter((pixels) => pixels.length > 0).length;
+    expect(erasedImages).toBeGreaterThan(60);
+    expect(erasedImages).toBeLessThan(120);
+    expect(inUnitRange(erase(8))).toBe(true);
+    expect(list(erase(8))).toEqual(list(erase(8)));
+    expect(list(erase(8))).not.toEqual(list(erase(9)));
+    expect(list(randomErasing(x, new Rng(8), { probability: 0 }))).toEqual(list(x));
+  });
+
+  it('leaves an image alone when no box of the asked area fits, and refuses bad ranges', () => {
+    const x = batch(4, 1, 6, 6, 6);
+    expect(list(randomErasing(x, new Rng(1), { probability: 1, scale: [0.95, 1], ratio: [1, 1] }))).toEqual(
+      list(x),
+    );
+    expect(() => randomErasing(x, new Rng(1), { probability: 1.5 })).toThrow(/probability/);
+    expect(() => randomErasing(x, new Rng(1), { scale: [0.4, 0.1] })).toThrow(/scale/);
+    expect(() => randomErasing(x, new Rng(1), { ratio: [0, 2] })).toThrow(/ratio/);
+  });
+});
+
 describe('augmentation', () => {
   const x = batch(5, 1, 28, 28, 1);
 
@@ -227,6 +291,7 @@ describe('augmentation', () => {
       randomCrop: { padding: 2 },
       randomResizedCrop: { scale: [0.6, 1] },
       colorJitter: { brightness: 0.3, contrast: 0.3 },
+      randomErasing: { probability: 0.5 },
     });
     const a = augment(x, new Rng(6));
     expect(a.shape).toEqual([5, 1, 28, 28]);

@@ -92,6 +92,13 @@ export const preprocessingSchema = z
   .prefault({});
 export type Preprocessing = z.infer<typeof preprocessingSchema>;
 
+/** An interval `[low, high]` within `(0, max]`. */
+const range = (low: number, high: number, max: number) =>
+  z
+    .tuple([z.number().positive().max(max), z.number().positive().max(max)])
+    .refine(([a, b]) => a <= b, { message: 'range needs low <= high' })
+    .default([low, high]);
+
 export const augmentationSchema = z
   .object({
     flip: z.boolean().default(false),
@@ -104,6 +111,17 @@ export const augmentationSchema = z
         contrast: z.number().min(0).max(1).default(0),
       })
       .optional(),
+    randomErasing: z
+      .object({
+        probability: z.number().min(0).max(1).default(0.5),
+        scale: range(0.02, 0.4, 1),
+        ratio: range(0.3, 3.3, 100),
+        value: z.union([z.number().min(-1000).max(1000), z.literal('random')]).default('random'),
+      })
+      .optional()
+      .describe(
+        'Random Erasing (Zhong et al. 2017): one box of random area and shape per image, classify only',
+      ),
   })
   .prefault({});
 export type Augmentation = z.infer<typeof augmentationSchema>;

@@ -15,5 +15,6 @@ export { encodePhoto, type JpegOptions, jpegRoundTrip, type PhotoEncoding, photo
 export { type CanvasSample, type PhotoLikeOptions, type PhotoSample, photoLike } from './photo-like.js';
 export { type PhotoUpload, type PhotoUploadOptions, photoLikeUpload } from './photo-upload.js';
 export { type Augmentation, type AugmentationSpec, augmentation } from './pipeline.js';
+export { type RandomErasingOptions, randomErasing } from './random-erasing.js';
 export type { Range } from './random-range.js';
 export { type RandomResizedCropOptions, randomResizedCrop } from './resized-crop.js';

@@ -2,6 +2,7 @@ import type { Rng, Tensor } from '@ocellus/tensor';
 import { type ColorJitterOptions, colorJitter } from './color-jitter.js';
 import { randomCrop } from './crop.js';
 import { horizontalFlip } from './flip.js';
+import { type RandomErasingOptions, randomErasing } from './random-erasing.js';
 import { type RandomResizedCropOptions, randomResizedCrop } from './resized-crop.js';
 
 /** The job spec's `augmentation` (flip off by default: mirrored digits are other symbols). */
@@ -10,11 +11,12 @@ export interface AugmentationSpec {
   randomCrop?: { padding?: number };
   randomResizedCrop?: RandomResizedCropOptions;
   colorJitter?: ColorJitterOptions;
+  randomErasing?: RandomErasingOptions;
 }
 
 export type Augmentation = (batch: Tensor, rng: Rng) => Tensor;
 
-/** Composes the spec's steps in torchvision's usual order: crop, resized crop, flip, colour jitter. */
+/** Composes the spec's steps in torchvision's usual order: crop, resized crop, flip, colour jitter, erasing. */
 export function augmentation(spec: AugmentationSpec = {}): Augmentation {
   const steps: Augmentation[] = [];
   if (spec.randomCrop) {
@@ -29,6 +31,10 @@ export function augmentation(spec: AugmentationSpec = {}): Augmentation {
   if (spec.colorJitter) {
     const options = spec.colorJitter;
     steps.push((x, rng) => colorJitter(x, rng, options));
+  }
+  if (spec.randomErasing) {
+    const options = spec.randomErasing;
+    steps.push((x, rng) => randomErasing(x, rng, options));
   }
   return (batch, rng) => steps.reduce((x, step) => step(x, rng), batch);
 }
