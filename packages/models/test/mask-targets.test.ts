@@ -1,4 +1,8 @@
 import { Tensor } from '@ocellus/tensor';
+import { maskIou } from '@ocellus/vision/metrics';
+import { pasteMaskRle } from '@ocellus/vision/outputs';
+import { decodeMask } from '@ocellus/vision/rle';
+import { digitScenes } from '@ocellus/vision/scenes';
 import { describe, expect, it } from 'vitest';
 import { maskLoss, maskTargets } from '../src/detect/mask-rcnn/mask-targets.js';
 import type { RoiSample } from '../src/detect/region/roi-heads.js';
@@ -26,16 +30,32 @@ describe('mask targets and loss', () => {
     };
     const targets = maskTargets(sample, [1], objects, { height: SIDE, width: SIDE }, 4);
     expect(targets.shape).toEqual([1, 1, 4, 4]);
-    // Over the square's box the left two of four columns are ink, the right two blank; bilinear samples
-    // at the ink's edge (torchvision's unaligned RoIAlign) read part ink.
-    const t = Array.from(targets.values());
-    for (let row = 0; row < 4; row++) {
-      expect(t[row * 4]).toBeGreaterThanOrEqual(0.75);
-      expect(t[row * 4 + 1]).toBeGreaterThan(0.5);
-      expect(t[row * 4 + 2]).toBe(0);
-      expect(t[row * 4 + 3]).toBe(0);
+    // Over the square's box the left two of four columns are ink, the right two blank: aligned samples
+    // fall on pixel centres, so no cell reads part ink.
+    expect(Array.from(targets.values())).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]);
+  });
+
+  it('gives targets a perfect head pastes back onto the strokes of real scene digits', () => {
+    const scenes = digitScenes({ split: 'test', count: 20, seed: 3 });
+    const { height, width } = scenes.set;
+    for (const sceneObjects of scenes.objects) {
+      for (const object of sceneObjects) {
+        const mask = decodeMask(object.mask);
+        const sample: RoiSample = {
+          boxes: Float32Array.from(object.box),
+          imageOf: Int32Array.from([0]),
+          labels: Int32Array.from([object.index + 1]),
+          matched: Int32Array.from([0]),
+          targets: new Float32Array(4),
+        };
+        const objects = [[{ index: object.index, box: object.box, mask }]];
+        const target = maskTargets(sample, [0], objects, { height, width }, 28);
+        const pasted = decodeMask(
+          pasteMaskRle({ height: 28, width: 28, data: target.values() }, object.box, 0.5, height, width),
+        );
+        expect(maskIou(pasted, mask)).toBeGreaterThan(0.95);
+      }
     }
-    expect(t[0]).toBe(1);
   });
 
   it('charges only each RoI’s own class channel', () => {

@@ -69,11 +69,16 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
     return new MaskRcnn(arch, manifest.inputSpec, manifest.labels, { net, shape });
   }
 
-  /** The mask logits [R, classes + 1, M, M] of `rois` from the mask head's maps. */
+  /**
+   * The mask logits [R, classes + 1, M, M] of `rois` from the mask head's maps, RoIAligned half-pixel
+   * aligned as the targets are (see `maskTargets`), so mask cell and target cell see the same place.
+   */
   private maskLogits(net: MaskRcnnNet, features: BlockMaps, rois: RoiBatch): Tensor {
     const { roiOutput: output } = this.architecture.maskHead;
     const { samplingRatio } = this.architecture.roiAlign;
-    return net.mask.forward(features.pool(net.maskMaps, rois, { method: 'align', output, samplingRatio }));
+    return net.mask.forward(
+      features.pool(net.maskMaps, rois, { method: 'align', output, samplingRatio, aligned: true }),
+    );
   }
 
   predict(batch: Tensor): TaskOutputs['segment'][] {

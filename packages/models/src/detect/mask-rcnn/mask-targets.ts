@@ -7,6 +7,9 @@ import type { SceneObject } from '../region/scene-dataset.js';
 /**
  * The mask targets of the positive RoIs (torchvision's `project_masks_on_boxes`): each matched object's
  * full-canvas mask RoIAligned to `size x size` over the RoI's box; [P, 1, size, size], values in 0..1.
+ * Unlike torchvision the RoIAlign is half-pixel aligned (Detectron2's ROIAlignV2), the convention
+ * `pasteMaskRle` pastes back with: unaligned targets sit half a pixel up and left of the strokes they cut
+ * out, and on 2-3 pixel strokes that alone holds a perfect head's pasted masks to a median IoU of 0.67.
  */
 export function maskTargets(
   sample: RoiSample,
@@ -33,6 +36,7 @@ export function maskTargets(
         outputSize: size,
         spatialScale: 1,
         samplingRatio: 0,
+        aligned: true,
       },
     ),
   );

@@ -6,6 +6,8 @@ export interface RoiPooling {
   method: 'pool' | 'align';
   output: number;
   samplingRatio: number;
+  /** Half-pixel aligned RoIAlign (Detectron2's ROIAlignV2); torchvision's unaligned one when absent. */
+  aligned?: boolean;
 }
 
 /** Each RoI's `output x output` features from `features`; `scale` takes input pixels to map pixels. */
@@ -14,5 +16,9 @@ export function poolRois(features: Tensor, rois: RoiBatch, pooling: RoiPooling, 
   const options = { outputSize: pooling.output, spatialScale: scale };
   return pooling.method === 'pool'
     ? roiPool(features, boxes, options)
-    : roiAlign(features, boxes, { ...options, samplingRatio: pooling.samplingRatio });
+    : roiAlign(features, boxes, {
+        ...options,
+        samplingRatio: pooling.samplingRatio,
+        aligned: pooling.aligned ?? false,
+      });
 }
