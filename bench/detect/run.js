@@ -4,7 +4,9 @@
 // also timed alone, and every detector's batch-1 time as a speed-up over R-CNN's), with the task's COCO metrics (or the
 // localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
 // then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
-// blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes scored in upload pixels.
+// blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes (and masks, pasted at each
+// upload's size) scored in upload pixels. A segment model's mask pasting (`pasteMaskRle` of every detection
+// at the input size, as the API's reply does) is timed apart from its `predict`.
 // `npm run bench:detect -- --torch ...`: Faster R-CNN side by side with PyTorch instead (torch-side-by-side.js);
 // `--help` prints both usages.
 import { readdir } from 'node:fs/promises';
@@ -16,7 +18,9 @@ import { Rng, Tensor } from '@ocellus/tensor';
 import { photoLikeUpload } from '@ocellus/vision/augment';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { decodeImage, toModelInput, toUploadBox } from '@ocellus/vision/image';
+import { pasteMaskRle } from '@ocellus/vision/outputs';
 import { selectiveSearch } from '@ocellus/vision/proposals';
+import { decodeMask, encodeMask } from '@ocellus/vision/rle';
 import { textTable } from '../text-table.js';
 import { sideBySide, TORCH_USAGE } from './torch-side-by-side.js';
 
@@ -48,11 +52,20 @@ const only = option('--only')?.split(',');
 const BOX_TASKS = ['localize', 'detect', 'segment'];
 const log = (line) => process.stderr.write(`${line}\n`);
 
-/** Each object's box in upload pixels, whatever the task's targets call their objects. */
-const objectsOf = (target) => (target.objects ?? [target]).map(({ index, box }) => ({ index, box }));
+/** Each object's box (and full-canvas 0/1 mask), whatever the task's targets call their objects. */
+const objectsOf = (target) =>
+  (target.objects ?? [target]).map(({ index, box, mask }) => ({
+    index,
+    box,
+    ...(mask ? { mask: decodeMask(mask) } : {}),
+  }));
 
-/** The targets back in the task's shape, for the photo-like upload's objects. */
-const asTarget = (task, objects) => (task === 'localize' ? objects[0] : { objects });
+/** The targets back in the task's shape, for the photo-like upload's objects (masks as RLE of the upload). */
+function asTarget(task, upload) {
+  if (task === 'localize') return upload.objects[0];
+  const rle = (mask) => encodeMask(mask, upload.height, upload.width);
+  return { objects: upload.objects.map((o) => (o.mask ? { ...o, mask: rle(o.mask) } : o)) };
+}
 
 /** The task's outputs with every box mapped from model-input pixels to the upload's. */
 function toUpload(task, output, geometry) {
@@ -67,6 +80,7 @@ async function photoMetrics(model, task, data, test, targets) {
   const plane = channels * height * width;
   const outputs = [];
   const truth = [];
+  const sizes = [];
   for (let i = 0; i < test.length; i++) {
     const objects = objectsOf(targets[i]);
     const pixels = data.set.images.slice(test[i] * plane, (test[i] + 1) * plane);
@@ -75,9 +89,10 @@ async function photoMetrics(model, task, data, test, targets) {
     const spec = model.inputSpec;
     const [output] = model.predict(new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width]));
     outputs.push(toUpload(task, output, input.geometry));
-    truth.push(asTarget(task, upload.objects));
+    truth.push(asTarget(task, upload));
+    sizes.push({ height: upload.height, width: upload.width });
   }
-  return scorers[task](outputs, truth, { labels: model.labels, height, width }).metrics;
+  return scorers[task](outputs, truth, { labels: model.labels, height, width, sizes }).metrics;
 }
 
 const median = (values) => {
@@ -116,6 +131,15 @@ function proposalMs(manifest, set, indices) {
   return median(samples);
 }
 
+/** Milliseconds per image of pasting every detection's mask into the input (a segment model's reply). */
+function pasteMs(outputs, { height, width }) {
+  const t0 = performance.now();
+  for (const { detections } of outputs) {
+    for (const d of detections) pasteMaskRle(d.mask, d.box, 0.5, height, width);
+  }
+  return (performance.now() - t0) / outputs.length;
+}
+
 const root = option('--registry') ?? DEFAULT_REGISTRY_ROOT;
 const registry = openRegistry(root);
 const rows = [];
@@ -142,8 +166,8 @@ for (const name of (await readdir(root)).sort()) {
   const { height, width } = model.inputSpec;
   const targets = data.targets(test);
   const { metrics } = scorers[manifest.task](outputs, targets, { labels: model.labels, height, width });
-  const photo =
-    manifest.task === 'segment' ? {} : await photoMetrics(model, manifest.task, data, test, targets);
+  const msPaste = manifest.task === 'segment' ? pasteMs(outputs, model.inputSpec) : undefined;
+  const photo = await photoMetrics(model, manifest.task, data, test, targets);
   rows.push({
     model: name,
     version,
@@ -154,6 +178,7 @@ for (const name of (await readdir(root)).sort()) {
     msBatch8: batch8,
     msEvaluation: evalMs,
     msProposals: proposals,
+    msPaste,
     trainSeconds: manifest.metrics.trainSeconds,
     metrics,
     photo,
@@ -178,14 +203,18 @@ if (json) {
     'ms/img @1',
     'ms/img @8',
     'proposals ms',
+    'paste ms',
     'vs R-CNN',
     'train min',
     'AP',
     'AP50',
     'AP75',
+    'mask AP',
+    'mask AP50',
     'accuracy',
     'mean IoU',
     'photo-like: AP50',
+    'mask AP50',
     'accuracy',
     'mean IoU',
   ];
@@ -197,14 +226,18 @@ if (json) {
     r.msBatch1.toFixed(2),
     r.msBatch8.toFixed(2),
     r.msProposals === undefined ? '-' : r.msProposals.toFixed(2),
+    r.msPaste === undefined ? '-' : r.msPaste.toFixed(2),
     r.speedUpOverRcnn === undefined ? '-' : `${r.speedUpOverRcnn.toFixed(1)}x`,
     r.trainSeconds === undefined ? '-' : (r.trainSeconds / 60).toFixed(1),
     fmt(r.metrics.testAp),
     fmt(r.metrics.testAp50),
     fmt(r.metrics.testAp75),
+    fmt(r.metrics.testMaskAp),
+    fmt(r.metrics.testMaskAp50),
     fmt(r.metrics.testAccuracy),
     fmt(r.metrics.testMeanIou),
     fmt(r.photo.testAp50),
+    fmt(r.photo.testMaskAp50),
     fmt(r.photo.testAccuracy),
     fmt(r.photo.testMeanIou),
   ]);

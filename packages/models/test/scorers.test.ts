@@ -93,6 +93,27 @@ describe('task scorers', () => {
     expect(result.metrics.testMaskAp75).toBe(0);
   });
 
+  it('segment: with sizes, each image’s masks are pasted at its own size', () => {
+    const small: Box = [2, 2, 6, 6];
+    const large: Box = [4, 2, 12, 10];
+    const truth = [
+      { objects: [{ index: 2, box: small, mask: encodeMask(filled(small), 8, 8) }] },
+      { objects: [{ index: 3, box: large, mask: encodeMask(filled(large, 12, 16), 12, 16) }] },
+    ];
+    const full = { height: 2, width: 2, data: new Float32Array(4).fill(1) };
+    const outputs = [
+      { detections: [{ index: 2, score: 0.9, box: small, mask: full }] },
+      { detections: [{ index: 3, score: 0.9, box: large, mask: full }] },
+    ];
+    const sizes = [
+      { height: 8, width: 8 },
+      { height: 12, width: 16 },
+    ];
+    expect(scorers.segment(outputs, truth, { ...context, sizes }).metrics.testMaskAp).toBeCloseTo(1, 12);
+    // At the input size the second image's mask is cut off and its RLE is of another size.
+    expect(() => scorers.segment(outputs, truth, context)).toThrow();
+  });
+
   it('segment: a mask below the threshold pastes to nothing and matches no object', () => {
     const box: Box = [2, 2, 6, 6];
     const truth = [{ objects: [{ index: 2, box, mask: encodeMask(filled(box), 8, 8) }] }];

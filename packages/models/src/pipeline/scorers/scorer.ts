@@ -17,6 +17,11 @@ export interface ScoringContext {
   labels: readonly string[];
   height: number;
   width: number;
+  /**
+   * Each image's own size, when outputs and targets are in the pixels of images of other sizes (photo-like
+   * uploads, boxes mapped back to each upload); masks are pasted at it. The input size otherwise.
+   */
+  sizes?: readonly { height: number; width: number }[];
 }
 
 export type Scorer<T extends Task> = (
