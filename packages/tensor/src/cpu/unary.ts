@@ -1,3 +1,4 @@
+import { tanhForward } from '../kernels/tanh.js';
 import { allocate, type DType, type Storage } from '../storage.js';
 
 export type UnaryKind = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh';
@@ -38,9 +39,7 @@ const loops: Record<UnaryKind, Loop> = {
       }
     }
   },
-  tanh: (x, out) => {
-    for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
-  },
+  tanh: tanhForward,
 };
 
 export function unaryKernel(kind: UnaryKind, x: Storage, dtype: DType): Storage {

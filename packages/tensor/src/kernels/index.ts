@@ -33,5 +33,6 @@ export type { RoiSampling } from './roi-align-weights.js';
 export { type RoiGeometry, roiGeometry } from './roi-geometry.js';
 export { roiPoolBackward, roiPoolForward } from './roi-pool.js';
 export { maxPool2x2Backward, maxPool2x2Fits, maxPool2x2Forward } from './simd-pool2d.js';
+export { fastTanh, tanhForward } from './tanh.js';
 export type { ConvInputGrad } from './winograd-input-grad.js';
 export type { ConvWeightGrad } from './winograd-weight-grad.js';
