@@ -14,6 +14,7 @@ export {
   zeros,
 } from './creation.js';
 export * from './functional/arithmetic.js';
+export { additiveEnergy, type EnergyCoverageTerm } from './functional/attention.js';
 export { type BatchNormOptions, batchNorm } from './functional/batch-norm.js';
 export { reduceTo } from './functional/broadcast.js';
 export {

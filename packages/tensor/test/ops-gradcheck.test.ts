@@ -251,6 +251,12 @@ const cases: Case[] = [
     fn: (x) => T.roiAlign(x, rois, { outputSize: [2, 3], spatialScale: 0.5, samplingRatio: 2 }),
     inputs: () => [r([2, 2, 5, 6])],
   },
+  {
+    op: 'additiveEnergy',
+    name: 'shared keys with coverage; more in ops-additive-energy.test.ts',
+    fn: (keys, query, v, coverage, weight) => T.additiveEnergy(keys, query, v, { coverage, weight }),
+    inputs: () => [r([1, 4, 3]), r([2, 3]), r([3]), r([2, 4]), r([3])],
+  },
 ];
 
 /** Ops with no gradient by definition: their outputs never require one. */

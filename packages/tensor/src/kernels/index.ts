@@ -1,3 +1,10 @@
+export {
+  additiveEnergyBackward,
+  additiveEnergyForward,
+  type EnergyCoverage,
+  type EnergyDims,
+  type EnergyGrads,
+} from './additive-energy.js';
 export { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
 export {
   type BatchNormLayout,

@@ -1,5 +1,6 @@
 import { absOp } from './abs.js';
 import { addOp } from './add.js';
+import { additiveEnergyOp } from './additive-energy.js';
 import { type ArgReduceAttrs, argReduceOp } from './argmax.js';
 import { avgPool2dOp } from './avg-pool2d.js';
 import { type BatchNormAttrs, batchNormOp } from './batch-norm.js';
@@ -93,6 +94,7 @@ export interface OpAttrs {
   avgPool2d: Pool2dAttrs;
   roiPool: RoiPoolAttrs;
   roiAlign: RoiAlignAttrs;
+  additiveEnergy: NoAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -142,4 +144,5 @@ export const ops: { readonly [K in OpName]: OpDef<OpAttrs[K]> } = {
   avgPool2d: avgPool2dOp,
   roiPool: roiPoolOp,
   roiAlign: roiAlignOp,
+  additiveEnergy: additiveEnergyOp,
 };
