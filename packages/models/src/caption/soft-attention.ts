@@ -1,6 +1,6 @@
 import { Linear } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
-import { add, matmul, type Rng, reshape, softmax, type Tensor, tanh, unsqueeze } from '@ocellus/tensor';
+import { additiveEnergy, matmul, type Rng, reshape, softmax, type Tensor, unsqueeze } from '@ocellus/tensor';
 
 /** What one attention step gives: the context `[N, channels]` and the weights `[N, cells]` (rows sum to 1). */
 export interface Attended {
@@ -48,14 +48,14 @@ export class SoftAttention extends Module {
   /**
    * Attends from hidden states `h [K, hiddenDim]` over `cells` and their `keys` (K images, or one
    * image's, broadcast over K hypotheses), given the attention so far `coverage [K, cells]` when the
-   * module reads it.
+   * module reads it. The energies are one op (additiveEnergy) over the `score` and `coverage` weights,
+   * instead of a broadcast add, tanh and product through [K, cells, attentionDim] tensors.
    */
   forward(cells: Tensor, keys: Tensor, h: Tensor, coverage: Tensor | null): Attended {
     const k = h.shape[0]!;
-    let pre = add(keys, unsqueeze(this.hidden.forward(h), 1));
-    if (this.coverage && coverage) pre = add(pre, this.coverage.forward(unsqueeze(coverage, 2)));
-    const energies = this.score.forward(tanh(pre));
-    const alpha = softmax(reshape(energies, [k, keys.shape[1]!]), 1);
+    const covered = this.coverage && coverage ? { coverage, weight: this.coverage.weight } : null;
+    const energies = additiveEnergy(keys, this.hidden.forward(h), this.score.weight, covered);
+    const alpha = softmax(energies, 1);
     const context = reshape(matmul(unsqueeze(alpha, 1), cells), [k, cells.shape[2]!]);
     return { context, alpha };
   }
