@@ -1,6 +1,7 @@
 import * as T from '@ocellus/tensor';
 import { type DType, Rng, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
+import { maxScaledError } from './scaled-error.js';
 
 // additiveEnergy against the unfused expression it replaces, and element-wise gradient checks, on odd
 // shapes: K = 3 queries, C = 7 cells, A = 5 features; keys per query (B = K) or shared (B = 1).
@@ -41,20 +42,6 @@ function composed(keys: Tensor, query: Tensor, v: Tensor, coverage?: Tensor, wei
   return T.reshape(T.matmul(T.tanh(pre), T.reshape(v, [A, 1])), [K, C]);
 }
 
-/** max |a - b| over max |b|. */
-function scaledError(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const av = a.values();
-  const bv = b.values();
-  let scale = 1e-30;
-  let worst = 0;
-  for (let i = 0; i < av.length; i++) {
-    scale = Math.max(scale, Math.abs(bv[i]!));
-    worst = Math.max(worst, Math.abs(av[i]! - bv[i]!));
-  }
-  return worst / scale;
-}
-
 /** The output and the gradients of sum(out * upstream) with respect to every input. */
 function run(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], upstream: Tensor): Tensor[] {
   const leaves = inputs.map((t) => T.tensor(t.values(), t.shape, { dtype: t.dtype, requiresGrad: true }));
@@ -76,7 +63,7 @@ describe('additiveEnergy', () => {
       expect(a[0]!.dtype).toBe(dtype);
       a.forEach((t, i) => {
         expect(
-          scaledError(t, b[i]!),
+          maxScaledError(t, b[i]!),
           `${c.name}: ${i === 0 ? 'energies' : `gradient ${i - 1}`}`,
         ).toBeLessThan(tol);
       });
@@ -100,7 +87,7 @@ describe('additiveEnergy', () => {
     const shared = run(fused, inputs, upstream)[1]!;
     const expanded = [T.contiguous(T.expand(inputs[0]!, [K, C, A])), ...inputs.slice(1)];
     const perQuery = run(fused, expanded, upstream)[1]!;
-    expect(scaledError(shared, T.sum(perQuery, 0, true))).toBeLessThan(1e-14);
+    expect(maxScaledError(shared, T.sum(perQuery, 0, true))).toBeLessThan(1e-14);
   });
 
   it('refuses mismatched shapes with a RangeError naming the op and the shapes', () => {

@@ -1,23 +1,11 @@
 import * as T from '@ocellus/tensor';
 import { Rng, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
+import { maxScaledError } from './scaled-error.js';
 
 // The fused ops against the primitives they replace, in float32 on odd shapes.
 const rng = new Rng(11);
 const r = (shape: number[], low = -1, high = 1) => T.rand(shape, rng, { low, high });
-
-function maxScaled(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const av = a.values();
-  const bv = b.values();
-  let scale = 1e-30;
-  let worst = 0;
-  for (let i = 0; i < av.length; i++) {
-    scale = Math.max(scale, Math.abs(bv[i]!));
-    worst = Math.max(worst, Math.abs(av[i]! - bv[i]!));
-  }
-  return worst / scale;
-}
 
 /** Gradients of sum(out * upstream) with respect to `inputs`, through `fn`. */
 function gradients(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], upstream: Tensor): Tensor[] {
@@ -38,7 +26,7 @@ describe('linear', () => {
     const fused = (x: Tensor, w: Tensor, b: Tensor) => T.linear(x, w, b, { activation: 'relu' });
     const composed = (x: Tensor, w: Tensor, b: Tensor) => T.relu(T.add(T.matmul(x, T.transpose(w)), b));
     expect(
-      maxScaled(
+      maxScaledError(
         fused(...(inputs as [Tensor, Tensor, Tensor])),
         composed(...(inputs as [Tensor, Tensor, Tensor])),
       ),
@@ -46,7 +34,7 @@ describe('linear', () => {
     const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
     const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
     a.forEach((g, i) => {
-      expect(maxScaled(g, b[i]!)).toBeLessThan(1e-5);
+      expect(maxScaledError(g, b[i]!)).toBeLessThan(1e-5);
     });
   });
 
@@ -68,10 +56,10 @@ describe('softmaxCrossEntropy', () => {
     const fused = (s: Tensor) => T.softmaxCrossEntropy(s, labels);
     const composed = (s: Tensor) =>
       T.sub(T.logsumexp(s, 1), T.reshape(T.gather(s, 1, Int32Array.from(labels), [n, 1]), [n]));
-    expect(maxScaled(fused(scores), composed(scores))).toBeLessThan(1e-6);
+    expect(maxScaledError(fused(scores), composed(scores))).toBeLessThan(1e-6);
     const [a] = gradients(fused, [scores], upstream);
     const [b] = gradients(composed, [scores], upstream);
-    expect(maxScaled(a!, b!)).toBeLessThan(1e-5);
+    expect(maxScaledError(a!, b!)).toBeLessThan(1e-5);
   });
 
   it('stays finite for huge scores and refuses labels out of range', () => {
@@ -88,11 +76,11 @@ describe('conv2d with a fused ReLU', () => {
     const fused = (x: Tensor, w: Tensor, b: Tensor) => T.conv2d(x, w, b, { padding: 1, activation: 'relu' });
     const composed = (x: Tensor, w: Tensor, b: Tensor) => T.relu(T.conv2d(x, w, b, { padding: 1 }));
     const args = inputs as [Tensor, Tensor, Tensor];
-    expect(maxScaled(fused(...args), composed(...args))).toBe(0);
+    expect(maxScaledError(fused(...args), composed(...args))).toBe(0);
     const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
     const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
     a.forEach((g, i) => {
-      expect(maxScaled(g, b[i]!)).toBeLessThan(1e-6);
+      expect(maxScaledError(g, b[i]!)).toBeLessThan(1e-6);
     });
   });
 });
@@ -116,11 +104,11 @@ describe('batchNorm', () => {
       const upstream = r(shape);
       const fused = (x: Tensor, w: Tensor, b: Tensor) => T.batchNorm(x, w, b, { activation: 'relu' });
       const args = inputs as [Tensor, Tensor, Tensor];
-      expect(maxScaled(fused(...args), composed(...args))).toBeLessThan(1e-5);
+      expect(maxScaledError(fused(...args), composed(...args))).toBeLessThan(1e-5);
       const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
       const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
       a.forEach((g, i) => {
-        expect(maxScaled(g, b[i]!)).toBeLessThan(1e-4);
+        expect(maxScaledError(g, b[i]!)).toBeLessThan(1e-4);
       });
     },
   );
