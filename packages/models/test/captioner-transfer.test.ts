@@ -57,10 +57,27 @@ const backboneOf = (tensors: Record<string, { values(): ArrayLike<number> }>) =>
       .map(([name, tensor]) => [name.slice(name.indexOf('backbone.')), Array.from(tensor.values())]),
   );
 
+/** The tensors of an artifact under `.head.`, by name. */
+const headOf = (tensors: Record<string, { values(): ArrayLike<number> }>) =>
+  Object.fromEntries(
+    Object.entries(tensors)
+      .filter(([name]) => name.includes('encoder.head.'))
+      .map(([name, tensor]) => [name, Array.from(tensor.values())]),
+  );
+
 describe('a captioner started from a trained Faster R-CNN', () => {
+  let trained: FasterRcnn | null = null;
+  /** One detector fitted on 120 square scenes, shared by the tests that start from it. */
+  async function fittedDetector(): Promise<FasterRcnn> {
+    if (!trained) {
+      trained = FasterRcnn.create(fasterSpec, scenes(120, 5));
+      await trained.fit(scenes(120, 5), fasterSpec, {});
+    }
+    return trained;
+  }
+
   it("takes the detector's backbone as its encoder: frozen, it stays exactly the detector's while the decoder learns", async () => {
-    const faster = FasterRcnn.create(fasterSpec, scenes(120, 5));
-    await faster.fit(scenes(120, 5), fasterSpec, {});
+    const faster = await fittedDetector();
     const data = captionedSquares(120, 6);
     const spec = captionSpec(['backbone']);
     const model = faster.transfer(spec, data);
@@ -75,6 +92,29 @@ describe('a captioner started from a trained Faster R-CNN', () => {
     expect(encoder).toEqual(detector);
     // The spec's own one-layer stack gave way to the detector's two layers.
     expect((model as Captioner).architecture.layers).toEqual(faster.architecture.layers);
+  }, 180_000);
+
+  it("trains an encoderHead after the frozen backbone: the head's weights move, the backbone stays the detector's", async () => {
+    const faster = await fittedDetector();
+    const data = captionedSquares(60, 9);
+    const headSpec = (freeze: string[]) => {
+      const base = captionSpec(freeze, { schedule: { epochs: 2, batchSize: 8, clipNorm: 5 } });
+      const architecture = { ...base.architecture, encoderHead: [{ filters: 6, kernel: 3, pool: 1 }] };
+      return defaultJobSpecSchema.parse({ ...base, architecture });
+    };
+    const trainedHead = headSpec(['backbone']);
+    const model = faster.transfer(trainedHead, data);
+    await model.fit(data, trainedHead, {});
+    // Same seed, so the same initial head; frozen, it keeps it.
+    const frozenHead = headSpec(['backbone', 'encoder.head']);
+    const fixed = faster.transfer(frozenHead, data);
+    await fixed.fit(data, frozenHead, {});
+
+    const head = headOf(model.toArtifact().tensors);
+    const initial = headOf(fixed.toArtifact().tensors);
+    expect(Object.keys(head)).toContain('net.encoder.head.0.weight');
+    expect(head['net.encoder.head.0.weight']).not.toEqual(initial['net.encoder.head.0.weight']);
+    expect(backboneOf(model.toArtifact().tensors)).toEqual(backboneOf(faster.toArtifact().tensors));
   }, 180_000);
 
   it('refuses an encoder the backbone does not fit, and another architecture type', async () => {

@@ -3,6 +3,7 @@ import {
   activationSchema,
   anchorsSchema,
   blockMapsSchema,
+  convBlockSchema,
   convStackSchema,
   hiddenLayersSchema,
   maskHeadSchema,
@@ -189,6 +190,11 @@ export const captionerSchema = z.object({
   /** Attention also reads how much each cell has had so far (coverage, Tu et al. 2016). */
   coverage: z.boolean().default(false),
   layers: convStackSchema,
+  /**
+   * Conv blocks after `layers`, trained even when `transferFrom` freezes the stack it starts from: a
+   * detector's frozen backbone finds digits, and these learn what the attention should read of them.
+   */
+  encoderHead: z.array(convBlockSchema).min(1).max(8).optional(),
   activation: activationSchema,
   wordvecDim: z.int().min(1).max(2048).default(128),
   hiddenDim: z.int().min(1).max(4096).default(128),

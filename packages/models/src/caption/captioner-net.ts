@@ -47,7 +47,7 @@ export class CaptionerNet extends Module {
     const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
     this.encoder = this.registerModule(
       'encoder',
-      new ImageEncoder(arch.layers, shape.inputShape as MapShape, stack),
+      new ImageEncoder(arch, shape.inputShape as MapShape, stack),
     );
     const { channels, cells } = this.encoder;
     const vocabulary = shape.classes;

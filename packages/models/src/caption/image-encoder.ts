@@ -8,24 +8,31 @@ import type { CaptionerArchitecture } from './captioner-architecture.js';
 export const COORDINATE_CHANNELS = 2;
 
 /**
- * The captioner's encoder: the spec's conv stack over the image, read as a grid of `rows x cols`
- * cells of `channels` features, row-major. Each cell also carries its centre's coordinates
+ * The captioner's encoder: the spec's conv stack over the image (`backbone`), then its `encoderHead`
+ * blocks when it has them (`head`), read as a grid of `rows x cols` cells of `channels` features, row-major. Each cell also carries its centre's coordinates
  * (CoordConv, Liu et al. 2018): attention compares cells by content only, and a caption read left
  * to right needs to know where the cell it attends to lies.
  */
 export class ImageEncoder extends Module {
   readonly backbone: Sequential;
+  readonly head: Sequential | null;
   readonly rows: number;
   readonly cols: number;
   /** Features per cell, the conv map's channels plus `COORDINATE_CHANNELS`. */
   readonly channels: number;
   private readonly coordinates: Float32Array;
 
-  constructor(layers: CaptionerArchitecture['layers'], input: MapShape, stack: StackOptions) {
+  constructor(
+    arch: Pick<CaptionerArchitecture, 'layers' | 'encoderHead'>,
+    input: MapShape,
+    stack: StackOptions,
+  ) {
     super();
-    const conv = convStack(layers, input, stack);
-    const [channels, rows, cols] = conv.shape;
+    const conv = convStack(arch.layers, input, stack);
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
+    const head = arch.encoderHead ? convStack(arch.encoderHead, conv.shape, stack) : null;
+    this.head = head ? this.registerModule('head', new Sequential(...head.layers)) : null;
+    const [channels, rows, cols] = (head ?? conv).shape;
     this.rows = rows;
     this.cols = cols;
     this.channels = channels + COORDINATE_CHANNELS;
@@ -45,7 +52,8 @@ export class ImageEncoder extends Module {
 
   /** Images `[N, C, H, W]` to cell features `[N, cells, channels]`. */
   forward(images: Tensor): Tensor {
-    const map = this.backbone.forward(images);
+    const features = this.backbone.forward(images);
+    const map = this.head ? this.head.forward(features) : features;
     const [n, channels] = map.shape as [number, number];
     const cells = contiguous(transpose(reshape(map, [n, channels, this.cells]), 1, 2));
     const where = new Float32Array(n * this.coordinates.length);
