@@ -138,6 +138,11 @@ describe('task scorers', () => {
       { ...context, labels },
     );
     expect(result.metrics.testExactMatch).toBe(0.5);
+    expect(result.details.exactByLength).toEqual([
+      { words: 2, images: 1, exact: 0 },
+      { words: 3, images: 1, exact: 1 },
+    ]);
+    expect(result.summary).toMatch(/2 words 0\.00% of 1, 3 words 100\.00% of 1/);
     // Four of five words match and the lengths agree (no brevity penalty).
     expect(result.metrics.testBleu1).toBeCloseTo(0.8, 12);
     expect(result.metrics.testBleu2).toBeCloseTo(Math.sqrt(0.8 * (2 / 3)), 12);

@@ -1,4 +1,4 @@
-import { bleu, exactMatch } from '@ocellus/vision/metrics';
+import { bleu, exactMatch, exactMatchByLength } from '@ocellus/vision/metrics';
 import { describe, expect, it } from 'vitest';
 
 const words = (s: string) => s.split(' ');
@@ -93,5 +93,25 @@ describe('exactMatch', () => {
     const candidates = [words('3 1 4'), words('1 5'), words('9 2 6'), []];
     const references = [[words('3 1 4')], [words('1 5 9'), words('1 5')], [words('9 2')], [[]]];
     expect(exactMatch(candidates, references)).toBe(3 / 4);
+  });
+});
+
+describe('exactMatchByLength', () => {
+  it("groups images by their first reference's length, shortest first, and counts exact matches in each", () => {
+    const candidates = [words('3 1 4'), words('1 5'), words('9 2 6'), [], words('7 7 7'), words('8')];
+    const references = [
+      [words('3 1 4')],
+      [words('1 5 9'), words('1 5')],
+      [words('9 2')],
+      [[]],
+      [words('7 7 1')],
+      [words('8')],
+    ];
+    expect(exactMatchByLength(candidates, references)).toEqual([
+      { words: 0, images: 1, exact: 1 },
+      { words: 1, images: 1, exact: 1 },
+      { words: 2, images: 1, exact: 0 },
+      { words: 3, images: 3, exact: 2 / 3 },
+    ]);
   });
 });

@@ -91,6 +91,8 @@ export function bleu(candidates: readonly Tokens[], references: readonly (readon
   };
 }
 
+const equalTokens = (a: Tokens, b: Tokens) => a.length === b.length && a.every((token, k) => token === b[k]);
+
 /** Fraction of candidates equal, token for token, to one of their references (NaN for none). */
 export function exactMatch(
   candidates: readonly Tokens[],
@@ -99,9 +101,36 @@ export function exactMatch(
   checkCorpus(candidates, references);
   let hits = 0;
   candidates.forEach((candidate, i) => {
-    const equal = (reference: Tokens) =>
-      reference.length === candidate.length && reference.every((token, k) => token === candidate[k]);
-    if (references[i]!.some(equal)) hits++;
+    if (references[i]!.some((reference) => equalTokens(reference, candidate))) hits++;
   });
   return hits / candidates.length;
+}
+
+/** Exact matches among the images whose first reference has `words` words. */
+export interface LengthAccuracy {
+  words: number;
+  images: number;
+  exact: number;
+}
+
+/**
+ * `exactMatch` per caption length, the length of each image's first reference (the caption it trains
+ * on), shortest first: where a captioner's errors pile up as captions grow.
+ */
+export function exactMatchByLength(
+  candidates: readonly Tokens[],
+  references: readonly (readonly Tokens[])[],
+): LengthAccuracy[] {
+  checkCorpus(candidates, references);
+  const groups = new Map<number, { images: number; hits: number }>();
+  candidates.forEach((candidate, i) => {
+    const words = references[i]![0]?.length ?? 0;
+    const group = groups.get(words) ?? { images: 0, hits: 0 };
+    group.images++;
+    if (references[i]!.some((reference) => equalTokens(reference, candidate))) group.hits++;
+    groups.set(words, group);
+  });
+  return [...groups]
+    .sort(([a], [b]) => a - b)
+    .map(([words, { images, hits }]) => ({ words, images, exact: hits / images }));
 }

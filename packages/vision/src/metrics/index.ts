@@ -1,4 +1,11 @@
-export { type BleuResult, bleu, exactMatch, type Tokens } from './bleu.js';
+export {
+  type BleuResult,
+  bleu,
+  exactMatch,
+  exactMatchByLength,
+  type LengthAccuracy,
+  type Tokens,
+} from './bleu.js';
 export {
   accuracy,
   confusionMatrix,

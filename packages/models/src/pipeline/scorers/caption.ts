@@ -1,9 +1,10 @@
-import { bleu, exactMatch } from '@ocellus/vision/metrics';
+import { bleu, exactMatch, exactMatchByLength } from '@ocellus/vision/metrics';
 import { finite, percent, type Scorer } from './scorer.js';
 
 /**
  * caption: corpus BLEU-1..4 against each image's reference captions (every one it has, as COCO's caption
- * evaluation reads them), and exact-sequence accuracy (a match with any of them).
+ * evaluation reads them), exact-sequence accuracy (a match with any of them), and the same per caption
+ * length (of the first reference) in the details, as `exactByLength`.
  */
 export const caption: Scorer<'caption'> = (outputs, targets, { labels }) => {
   const words = (tokens: Int32Array) => Array.from(tokens, (t) => labels[t] ?? `#${t}`);
@@ -13,10 +14,12 @@ export const caption: Scorer<'caption'> = (outputs, targets, { labels }) => {
     bleu: [b1, b2, b3, b4],
   } = bleu(candidates, references);
   const testExactMatch = exactMatch(candidates, references);
+  const exactByLength = exactMatchByLength(candidates, references);
+  const lengths = exactByLength.map((l) => `${l.words} words ${percent(l.exact)} of ${l.images}`).join(', ');
   return {
     metrics: finite({ testBleu1: b1, testBleu2: b2, testBleu3: b3, testBleu4: b4, testExactMatch }),
-    details: {},
+    details: { exactByLength },
     examples: candidates.length,
-    summary: `test BLEU-4 ${b4.toFixed(4)}, exact ${percent(testExactMatch)} on ${candidates.length} images`,
+    summary: `test BLEU-4 ${b4.toFixed(4)}, exact ${percent(testExactMatch)} on ${candidates.length} images (${lengths})`,
   };
 };
