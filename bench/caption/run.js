@@ -6,6 +6,7 @@
 // a registry (a temporary one, removed at the end, unless `--registry`), whose test evaluation gives exact
 // match and BLEU; then each published version is loaded back and its greedy captions timed per caption at
 // batch 1 and batch 8 (median over `--timed` calls, default 50, after a warm-up) on its test scenes.
+// The table shows exact match per caption length (words) beside the corpus figures.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,7 @@ try {
       testExactMatch: metrics.testExactMatch,
       testBleu1: metrics.testBleu1,
       testBleu4: metrics.testBleu4,
+      exactByLength: manifest.extra?.exactByLength ?? [],
       msBatch1,
       msBatch8,
       metrics,
@@ -172,6 +174,7 @@ if (json) {
     'exact',
     'BLEU-1',
     'BLEU-4',
+    'exact by words',
     'train time',
     'ms/caption @1',
     'ms/caption @8',
@@ -182,6 +185,7 @@ if (json) {
     percent(r.testExactMatch),
     fixed(r.testBleu1),
     fixed(r.testBleu4),
+    r.exactByLength.map((l) => `${l.words}: ${percent(l.exact)}`).join(' '),
     duration(r.trainSeconds),
     r.msBatch1.toFixed(2),
     r.msBatch8.toFixed(2),
