@@ -5,7 +5,7 @@
 // localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
 // then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
 // blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes (and masks, pasted at each
-// upload's size) scored in upload pixels. A segment model's mask pasting (`pasteMaskRle` of every detection
+// upload's size) scored in upload pixels, over all uploads and by upload size (0.5-1x, 1-2x, 2-3x). A segment model's mask pasting (`pasteMaskRle` of every detection
 // at the input size, as the API's reply does) is timed apart from its `predict`.
 // `npm run bench:detect -- --torch ...`: Faster R-CNN side by side with PyTorch instead (torch-side-by-side.js);
 // `--help` prints both usages.
@@ -73,7 +73,17 @@ function toUpload(task, output, geometry) {
   return { detections: output.detections.map((d) => ({ ...d, box: toUploadBox(d.box, geometry) })) };
 }
 
-/** The metrics on photo-like uploads of the test images, decoded and brought to the model as the API does. */
+/** Upload widths over the input's, in the buckets photo-like metrics are also given by: [from, to). */
+const SCALE_BUCKETS = [
+  [0.5, 1],
+  [1, 2],
+  [2, 3.01],
+];
+
+/**
+ * The metrics on photo-like uploads of the test images, decoded and brought to the model as the API does,
+ * over all of them and (`byScale`) over the uploads of each `SCALE_BUCKETS` width range.
+ */
 async function photoMetrics(model, task, data, test, targets) {
   const rng = new Rng(17);
   const { channels, height, width } = data.set;
@@ -92,7 +102,18 @@ async function photoMetrics(model, task, data, test, targets) {
     truth.push(asTarget(task, upload));
     sizes.push({ height: upload.height, width: upload.width });
   }
-  return scorers[task](outputs, truth, { labels: model.labels, height, width, sizes }).metrics;
+  const score = (keep) =>
+    scorers[task](
+      outputs.filter((_, i) => keep(i)),
+      truth.filter((_, i) => keep(i)),
+      { labels: model.labels, height, width, sizes: sizes.filter((_, i) => keep(i)) },
+    );
+  const byScale = SCALE_BUCKETS.map(([from, to]) => {
+    const inBucket = (i) => sizes[i].width / width >= from && sizes[i].width / width < to;
+    const { metrics, examples } = score(inBucket);
+    return { scale: `${from}-${Math.floor(to)}x`, images: examples, metrics };
+  });
+  return { ...score(() => true).metrics, byScale };
 }
 
 const median = (values) => {
@@ -242,5 +263,26 @@ if (json) {
     fmt(r.photo.testMeanIou),
   ]);
   process.stdout.write(`${textTable(header, lines)}\n`);
+  const byScale = rows.flatMap((r) =>
+    r.photo.byScale.map((b) => [
+      `${r.model}@${r.version}`,
+      b.scale,
+      String(b.images),
+      fmt(b.metrics.testAp50),
+      fmt(b.metrics.testMaskAp50),
+      fmt(b.metrics.testAccuracy),
+      fmt(b.metrics.testMeanIou),
+    ]),
+  );
+  const scaleHeader = [
+    'model',
+    'upload width / input',
+    'uploads',
+    'AP50',
+    'mask AP50',
+    'accuracy',
+    'mean IoU',
+  ];
+  process.stdout.write(`\nphoto-like uploads by size\n${textTable(scaleHeader, byScale)}\n`);
   if (rows.length === 0) log(`no box model with a production version in ${root}`);
 }
