@@ -89,6 +89,20 @@ describe('captioner training', () => {
       expect(Array.from(b[name]!.values())).toEqual(Array.from(t.values()));
   });
 
+  it('trains on photo-like versions of its images when the spec asks for them, and only then', async () => {
+    const data = everything(shapeScenes(8, 4));
+    const plain = tinySpec({ cell: 'lstm', attention: true }, { schedule: { epochs: 1, batchSize: 4 } });
+    const photo = { ...plain, augmentation: { ...plain.augmentation, photoLike: true } };
+    const weights = async (spec: typeof plain) =>
+      Object.values((await trained(data, spec)).model.toArtifact().tensors).map((t) =>
+        Array.from(t.values()),
+      );
+    const [a, b, c] = [await weights(plain), await weights(photo), await weights(photo)];
+    // Same seed, so only the images differ; the photo-like ones are seeded too.
+    expect(b).not.toEqual(a);
+    expect(c).toEqual(b);
+  });
+
   it('lowers the word loss of a vanilla RNN without attention too', async () => {
     const data = everything(shapeScenes(10, 3));
     const spec = tinySpec({ cell: 'rnn', attention: false }, { schedule: { epochs: 15, batchSize: 5 } });

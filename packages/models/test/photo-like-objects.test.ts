@@ -78,4 +78,22 @@ describe('photo-like training images with their objects', () => {
     }
     expect(photos).toBeGreaterThan(0);
   });
+
+  it('with keepFrame, changes the look and size of the upload but leaves every object where it was', () => {
+    const keep = photoLikeObjects(SIDE, SIDE, { keepFrame: true });
+    const rng = new Rng(5);
+    let photos = 0;
+    for (let i = 0; i < 30; i++) {
+      // At the canvas's edge, where a zoom or shift would push part of it off.
+      const image = square(i % 2 === 0 ? 0 : SIDE - 20, 4 + i, 20);
+      const before = Float32Array.from(image.pixels);
+      const out = keep(image, rng);
+      if (out.pixels.every((v, p) => v === before[p])) continue;
+      photos++;
+      expect(out.objects).toHaveLength(1);
+      out.objects[0]!.box.forEach((v, k) => expect(v).toBeCloseTo(image.objects[0]!.box[k]!, 9));
+      expect(boxIou(image.objects[0]!.box, inkBox(out.pixels))).toBeGreaterThan(0.8);
+    }
+    expect(photos).toBeGreaterThan(5);
+  });
 });

@@ -35,15 +35,29 @@ function maskBack(
   return Uint8Array.from(plane, (v) => (v >= 0.5 ? 1 : 0));
 }
 
+export interface PhotoLikeObjectsOptions {
+  /**
+   * No zoom or shift, only the upload's size and look (as `photoLikeUpload` makes evaluation uploads):
+   * every object stays on the canvas where it was, for targets that cannot follow an object dropped, such as
+   * a caption.
+   */
+  keepFrame?: boolean;
+}
+
 /**
  * Half the time (`PHOTO_SHARE`, drawn from `rng`), a grey `width x height` training image as the service
  * would see it uploaded photo-like, else the image as it is: rendered at a
- * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift; seeded), brought
- * back to the input's size and through the `digit-scene` normalisation, the boxes (and full-canvas masks)
- * following every step.
+ * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift unless `keepFrame`;
+ * seeded), brought back to the input's size and through the `digit-scene` normalisation, the boxes (and
+ * full-canvas masks) following every step.
  * Objects the zoom pushed mostly off the canvas are dropped; other fields of an object are kept.
  */
-export function photoLikeObjects(width: number, height: number): ObjectsAugmentation {
+export function photoLikeObjects(
+  width: number,
+  height: number,
+  options: PhotoLikeObjectsOptions = {},
+): ObjectsAugmentation {
+  const frame = options.keepFrame ? { zoom: [1, 1] as [number, number], translate: 0 } : {};
   return ({ pixels, objects }, rng) => {
     if (rng.uniform() >= PHOTO_SHARE) return { pixels, objects };
     const sx = logUniform(rng, SCALE);
@@ -51,7 +65,7 @@ export function photoLikeObjects(width: number, height: number): ObjectsAugmenta
       width: Math.max(8, Math.round(sx * width)),
       height: Math.max(8, Math.round(sx * logUniform(rng, ASPECT) * height)),
     };
-    const photo = photoLike({ pixels, width, height, objects }, rng, { size });
+    const photo = photoLike({ pixels, width, height, objects }, rng, { size, ...frame });
     const back = resamplePlane(photo.pixels, size.width, size.height, width, height);
     const fx = width / size.width;
     const fy = height / size.height;

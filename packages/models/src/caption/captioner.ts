@@ -10,6 +10,7 @@ import { l2Penalty } from '@ocellus/nn/losses';
 import type { Manifest } from '@ocellus/registry';
 import { mul, noGrad, Rng, Tensor } from '@ocellus/tensor';
 import { prefixed, withPrefix } from '../artifact.js';
+import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme } from '../classify/network-builder.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import { resolveFreeze, TransferError } from '../transfer/backbone.js';
@@ -150,11 +151,15 @@ export class Captioner implements VisionModel<'caption'> {
     // Batch norms under frozen weights keep the statistics the encoder was trained with.
     const frozenNorms = frozenNormLayers(net);
     const targets = (indices: Int32Array) => captions.targets(indices);
+    // Photo-like uploads as evaluation makes them: no zoom or shift, so no digit leaves the caption.
+    const augment = spec.augmentation.photoLike
+      ? photoLikeObjects(width, height, { keepFrame: true })
+      : undefined;
     const { l2 } = spec.regularization;
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
       net,
       {
-        train: new CaptionDataset(data.set, data.train, targets),
+        train: new CaptionDataset(data.set, data.train, targets, augment),
         validation: new CaptionDataset(data.set, data.validation, targets),
         forward: (_model, batch) => {
           for (const layer of frozenNorms) layer.eval();
