@@ -13,7 +13,7 @@ export interface MetricTarget {
 
 /**
  * REFERENCE.md "Accuracy to reach" (classifiers on the MNIST test split) and the issues' targets for
- * the box models (on the digit-loc and digit-scenes test splits), by model family.
+ * the box models and the captioner (on the digit-loc and digit-scenes test splits), by model family.
  */
 export const SHIPPED_TARGETS: Readonly<Record<string, readonly MetricTarget[]>> = {
   knn: [{ metric: 'testAccuracy', min: 0.94 }],
@@ -34,6 +34,10 @@ export const SHIPPED_TARGETS: Readonly<Record<string, readonly MetricTarget[]>> 
   'mask-rcnn': [
     { metric: 'testMaskAp50', min: 0.95 },
     { metric: 'testMaskAp', min: 0.6 },
+  ],
+  captioner: [
+    { metric: 'testExactMatch', min: 0.95 },
+    { metric: 'testBleu4', min: 0.95 },
   ],
 };
 

@@ -1,7 +1,7 @@
 import { datasetStoreRoot } from '@ocellus/datasets';
 import { evaluateModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
-import { renderConfusionMatrix } from '@ocellus/vision/metrics';
+import { type LengthAccuracy, renderConfusionMatrix } from '@ocellus/vision/metrics';
 import { parseCommand, registryOption } from '../args.js';
 import { formatPercent, metricWords } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -24,7 +24,8 @@ function agreement(recorded: number, now: number, examples: number): Verdict {
 /**
  * Scores a published model on its test split now (not read back from the manifest) with its task's
  * evaluator and prints each metric beside the recorded one, then the tables the evaluator made (a
- * classifier's confusion matrix with each class's accuracy); exit 1 if the manifest disagrees.
+ * classifier's confusion matrix with each class's accuracy, a captioner's exact match by caption length);
+ * exit 1 if the manifest disagrees.
  */
 export async function evaluate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand({ args, options: registryOption, allowPositionals: true });
@@ -55,6 +56,13 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   if (Array.isArray(perClass)) {
     const rows = perClass.map((a: number, c: number) => `${model.labels[c]} ${formatPercent(a, 1)}`);
     out.write(`per-class accuracy: ${rows.join(', ')}\n\n`);
+  }
+  const byLength = result.details['exactByLength'];
+  if (Array.isArray(byLength)) {
+    const rows = (byLength as LengthAccuracy[]).map(
+      (l) => `${l.words} words ${formatPercent(l.exact, 1)} of ${l.images}`,
+    );
+    out.write(`exact match by caption length: ${rows.join(', ')}\n`);
   }
   const confusion = result.details['confusionMatrix'];
   if (Array.isArray(confusion))
