@@ -26,8 +26,8 @@ const overlayAlpha = (page: Page, x: number, y: number) =>
   );
 
 /**
- * Segment and caption views, drawn from replies shaped by the contract (API.md) while no such model is
- * shipped: the page's requests for the model list and the task are answered by the test.
+ * Segment and caption views, drawn from replies shaped by the contract (API.md) whose masks and weights
+ * the test knows: the page's requests for the model list and the task are answered by the test.
  */
 describe('the console: masks and attention', () => {
   let server: ConsoleServer;
