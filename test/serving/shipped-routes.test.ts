@@ -3,7 +3,7 @@ import { boxIou } from '@ocellus/vision/boxes';
 import { digitScenes, localisationImages } from '@ocellus/vision/scenes';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sceneUploads } from './helpers/scene-uploads.js';
+import { type SceneUpload, sceneUploads } from './helpers/scene-uploads.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
@@ -24,17 +24,19 @@ describe('the box and caption routes on the shipped models, with photo-like uplo
     expect(await server?.stop()).toBe(0);
   });
 
+  /** POSTs `upload` to `url` and returns the reply's one result, once the reply is a 200 from `model`. */
+  async function resultOf(url: string, upload: SceneUpload, model: string) {
+    const res = await request(server.url).post(url).set('content-type', upload.type).send(upload.bytes);
+    expect(res.status).toBe(200);
+    expect(res.body.model).toBe(model);
+    return res.body.results[0];
+  }
+
   it('POST /v1/localize names the digit of a localisation image and boxes it in upload pixels', async () => {
     const images = await sceneUploads(localisationImages({ split: 'test', count: 24, seed: 4 }), 3);
     let right = 0;
     for (const upload of images) {
-      const res = await request(server.url)
-        .post('/v1/localize')
-        .set('content-type', upload.type)
-        .send(upload.bytes);
-      expect(res.status).toBe(200);
-      expect(res.body.model).toBe('digits-localizer');
-      const { index, box, score } = res.body.results[0];
+      const { index, box, score } = await resultOf('/v1/localize', upload, 'digits-localizer');
       expect(score).toBeGreaterThan(0);
       const [truth] = upload.objects;
       if (index === truth!.index && boxIou(box, truth!.box) >= 0.5) right++;
@@ -56,10 +58,11 @@ describe('the box and caption routes on the shipped models, with photo-like uplo
       let objects = 0;
       let found = 0;
       for (const upload of images) {
-        const res = await request(server.url).post(url).set('content-type', upload.type).send(upload.bytes);
-        expect(res.status).toBe(200);
-        expect(res.body.model).toBe(model);
-        const detections: { index: number; box: Box }[] = res.body.results[0].detections;
+        const { detections }: { detections: { index: number; box: Box }[] } = await resultOf(
+          url,
+          upload,
+          model,
+        );
         for (const truth of upload.objects) {
           objects++;
           if (detections.some((d) => d.index === truth.index && boxIou(d.box, truth.box) >= 0.5)) found++;
@@ -76,13 +79,7 @@ describe('the box and caption routes on the shipped models, with photo-like uplo
     let words = 0;
     let wordsRight = 0;
     for (const upload of uploads) {
-      const res = await request(server.url)
-        .post('/v1/caption')
-        .set('content-type', upload.type)
-        .send(upload.bytes);
-      expect(res.status).toBe(200);
-      expect(res.body.model).toBe('digits-captioner');
-      const { caption, tokens, score } = res.body.results[0];
+      const { caption, tokens, score } = await resultOf('/v1/caption', upload, 'digits-captioner');
       expect(caption).toMatch(/^\d( \d)*$/);
       expect(tokens).toEqual(caption.split(' '));
       expect(score).toBeLessThanOrEqual(0);
@@ -100,12 +97,11 @@ describe('the box and caption routes on the shipped models, with photo-like uplo
 
   it('POST /v1/caption?attention=true gives one weight grid per token over the grid it places in the upload', async () => {
     const [upload] = await sceneUploads(digitScenes({ split: 'test', count: 1, seed: 9 }), 6);
-    const res = await request(server.url)
-      .post('/v1/caption?attention=true&beam=3')
-      .set('content-type', upload!.type)
-      .send(upload!.bytes);
-    expect(res.status).toBe(200);
-    const { tokens, attention, attentionGrid } = res.body.results[0];
+    const { tokens, attention, attentionGrid } = await resultOf(
+      '/v1/caption?attention=true&beam=3',
+      upload!,
+      'digits-captioner',
+    );
     const [rows, cols] = attentionGrid.size;
     expect(attentionGrid.box).toEqual([0, 0, upload!.width, upload!.height]);
     // One grid per word, each a distribution over the cells.

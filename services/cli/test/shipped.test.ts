@@ -42,7 +42,8 @@ describe('the shipped models', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toMatch(/manifest records [\d.]+% \((reproduced|within one digit)\)/);
-      if (spec.task === 'caption') expect(stdout).toMatch(/exact match by caption length: 1 words [\d.]+% of \d+/);
+      if (spec.task === 'caption')
+        expect(stdout).toMatch(/exact match by caption length: 1 words [\d.]+% of \d+/);
       for (const { metric, min } of shortfalls.get(spec.model)?.floors ?? targetsOf(spec)) {
         const now = Number(new RegExp(`\\n${metricWords(metric)} ([\\d.]+)%`).exec(stdout)?.[1]) / 100;
         expect(now, metric).toBeGreaterThanOrEqual(min);
