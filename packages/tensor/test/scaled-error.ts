@@ -1,16 +1,9 @@
 import type { Tensor } from '@ocellus/tensor';
 import { expect } from 'vitest';
+import { maxScaledError as maxScaledValueError } from './kernels-reference.js';
 
-/** max |a - b| over max |b|, after checking the shapes agree: how far a fused op is from its reference. */
+/** `kernels-reference`'s max scaled error of two tensors' values, after checking their shapes agree. */
 export function maxScaledError(a: Tensor, b: Tensor): number {
   expect(a.shape).toEqual(b.shape);
-  const av = a.values();
-  const bv = b.values();
-  let scale = 1e-30;
-  let worst = 0;
-  for (let i = 0; i < av.length; i++) {
-    scale = Math.max(scale, Math.abs(bv[i]!));
-    worst = Math.max(worst, Math.abs(av[i]! - bv[i]!));
-  }
-  return worst / scale;
+  return maxScaledValueError(a.values(), b.values());
 }
