@@ -9,9 +9,10 @@ export const COORDINATE_CHANNELS = 2;
 
 /**
  * The captioner's encoder: the spec's conv stack over the image (`backbone`), then its `encoderHead`
- * blocks when it has them (`head`), read as a grid of `rows x cols` cells of `channels` features, row-major. Each cell also carries its centre's coordinates
- * (CoordConv, Liu et al. 2018): attention compares cells by content only, and a caption read left
- * to right needs to know where the cell it attends to lies.
+ * blocks when it has them (`head`), read as a grid of `rows x cols` cells of `channels` features,
+ * row-major. Each cell also carries its centre's coordinates (CoordConv, Liu et al. 2018): attention
+ * compares cells by content only, and a caption read left to right needs to know where the cell it
+ * attends to lies.
  */
 export class ImageEncoder extends Module {
   readonly backbone: Sequential;

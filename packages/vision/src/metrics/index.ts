@@ -4,6 +4,7 @@ export {
   exactMatch,
   exactMatchByLength,
   type LengthAccuracy,
+  lengthAccuracyText,
   type Tokens,
 } from './bleu.js';
 export {

@@ -1,7 +1,7 @@
 import { datasetStoreRoot } from '@ocellus/datasets';
 import { evaluateModel } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
-import { type LengthAccuracy, renderConfusionMatrix } from '@ocellus/vision/metrics';
+import { type LengthAccuracy, lengthAccuracyText, renderConfusionMatrix } from '@ocellus/vision/metrics';
 import { parseCommand, registryOption } from '../args.js';
 import { formatPercent, metricWords } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -59,10 +59,7 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   }
   const byLength = result.details['exactByLength'];
   if (Array.isArray(byLength)) {
-    const rows = (byLength as LengthAccuracy[]).map(
-      (l) => `${l.words} words ${formatPercent(l.exact, 1)} of ${l.images}`,
-    );
-    out.write(`exact match by caption length: ${rows.join(', ')}\n`);
+    out.write(`exact match by caption length: ${lengthAccuracyText(byLength as LengthAccuracy[], 1)}\n`);
   }
   const confusion = result.details['confusionMatrix'];
   if (Array.isArray(confusion))

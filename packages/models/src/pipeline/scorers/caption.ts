@@ -1,4 +1,4 @@
-import { bleu, exactMatch, exactMatchByLength } from '@ocellus/vision/metrics';
+import { bleu, exactMatch, exactMatchByLength, lengthAccuracyText } from '@ocellus/vision/metrics';
 import { finite, percent, type Scorer } from './scorer.js';
 
 /**
@@ -15,11 +15,10 @@ export const caption: Scorer<'caption'> = (outputs, targets, { labels }) => {
   } = bleu(candidates, references);
   const testExactMatch = exactMatch(candidates, references);
   const exactByLength = exactMatchByLength(candidates, references);
-  const lengths = exactByLength.map((l) => `${l.words} words ${percent(l.exact)} of ${l.images}`).join(', ');
   return {
     metrics: finite({ testBleu1: b1, testBleu2: b2, testBleu3: b3, testBleu4: b4, testExactMatch }),
     details: { exactByLength },
     examples: candidates.length,
-    summary: `test BLEU-4 ${b4.toFixed(4)}, exact ${percent(testExactMatch)} on ${candidates.length} images (${lengths})`,
+    summary: `test BLEU-4 ${b4.toFixed(4)}, exact ${percent(testExactMatch)} on ${candidates.length} images (${lengthAccuracyText(exactByLength, 2)})`,
   };
 };
