@@ -10,7 +10,7 @@ import {
 } from '@ocellus/nn/layers';
 import type { TensorModule } from '@ocellus/nn/module';
 import { add, mul, noGrad, sum, type Tensor } from '@ocellus/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkFn, checkModule, expectAllClose, expectGradCheck, r64 } from './layers-helpers.js';
 
 /** The layers one by one, never fused. */
@@ -109,5 +109,49 @@ describe('Sequential.forwardTaps', () => {
       return add(sum(mul(mid!, mid!)), sum(out!));
     };
     expectGradCheck('Sequential.forwardTaps', checkFn(check, r64([2, 2, 6, 6]), net.parameters()), 1e-5);
+  });
+});
+
+describe('Sequential without gradients: a Conv2d and the eval BatchNorm2d, ReLU and 2x2 max-pool after it as one op', () => {
+  /** lenetLike with running statistics of its own (one training pass), switched to eval. */
+  function trainedStats(): Sequential {
+    const net = lenetLike();
+    net.forward(r64([4, 2, 6, 6]).detach());
+    net.eval();
+    return net;
+  }
+
+  it('gives the values of the layers one by one, the norm folded into the conv weights', () => {
+    const net = trainedStats();
+    const x = r64([3, 2, 6, 6]).detach();
+    const bn = net.layers[3] as BatchNorm2d;
+    const pool = net.layers[5] as MaxPool2d;
+    expect(Array.from(bn.runningMean.values()).some((v) => v !== 0)).toBe(true);
+    const spies = [vi.spyOn(bn, 'forward'), vi.spyOn(bn, 'forwardRelu'), vi.spyOn(pool, 'forward')];
+    const fused = noGrad(() => net.forward(x));
+    spies.forEach((spy) => {
+      expect(spy).not.toHaveBeenCalled();
+    });
+    expectAllClose(fused.values(), stepwise(net.layers, x).values(), 1e-12);
+  });
+
+  it('folds nothing while a gradient is wanted or the norm is training', () => {
+    const net = trainedStats();
+    const bn = net.layers[3] as BatchNorm2d;
+    const fold = vi.spyOn(bn, 'fold');
+    net.forward(r64([2, 2, 6, 6]).detach());
+    net.train();
+    noGrad(() => net.forward(r64([2, 2, 6, 6]).detach()));
+    expect(fold).not.toHaveBeenCalled();
+    expect(() => bn.fold(bn.weight, null)).toThrow(/only eval statistics/);
+  });
+
+  it('keeps block boundaries at a tap and pools odd maps as maxPool2d(2) does', () => {
+    const net = trainedStats();
+    const x = r64([2, 2, 7, 7]).detach();
+    const [tap, out] = noGrad(() => net.forwardTaps(x, [4, 10]).map((t) => t.values()));
+    expectAllClose(tap!, stepwise(net.layers.slice(0, 4), x).values(), 1e-12);
+    expectAllClose(out!, stepwise(net.layers, x).values(), 1e-12);
+    expectAllClose(noGrad(() => net.forward(x)).values(), stepwise(net.layers, x).values(), 1e-12);
   });
 });

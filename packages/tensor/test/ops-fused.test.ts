@@ -85,6 +85,40 @@ describe('conv2d with a fused ReLU', () => {
   });
 });
 
+describe('conv2d with a fused 2x2 max-pool', () => {
+  const inputs = [r([3, 2, 10, 9]), r([5, 2, 3, 3]), r([5])] as [Tensor, Tensor, Tensor];
+  const fused = (x: Tensor, w: Tensor, b: Tensor) =>
+    T.conv2d(x, w, b, { padding: 1, activation: 'relu', pool: true });
+  const composed = (x: Tensor, w: Tensor, b: Tensor) =>
+    T.maxPool2d(T.relu(T.conv2d(x, w, b, { padding: 1 })), 2);
+
+  it('pools inside the op where no gradient is wanted: the values of the ops it replaces', () => {
+    const out = T.noGrad(() =>
+      fused(
+        ...(inputs.map((t) => T.tensor(t.values(), t.shape, { requiresGrad: true })) as [
+          Tensor,
+          Tensor,
+          Tensor,
+        ]),
+      ),
+    );
+    expect(out.shape).toEqual([3, 5, 5, 4]);
+    expect(maxScaledError(out, composed(...inputs))).toBe(0);
+    expect(fused(...inputs).node).toBeNull();
+  });
+
+  it('runs as conv2d then maxPool2d when a gradient is wanted, with their gradients', () => {
+    const upstream = r([3, 5, 5, 4]);
+    const leaves = inputs.map((t) => T.tensor(t.values(), t.shape, { requiresGrad: true }));
+    expect(fused(...(leaves as [Tensor, Tensor, Tensor])).node?.op).toBe('maxPool2d');
+    const a = gradients(fused as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    const b = gradients(composed as (...xs: Tensor[]) => Tensor, inputs, upstream);
+    a.forEach((g, i) => {
+      expect(maxScaledError(g, b[i]!)).toBe(0);
+    });
+  });
+});
+
 describe('batchNorm', () => {
   /** The textbook composition: (x - mean) / sqrt(var + eps) * gamma + beta over axes other than 1. */
   function composed(x: Tensor, w: Tensor, b: Tensor): Tensor {

@@ -48,6 +48,35 @@ abstract class BatchNorm extends Module implements TensorModule {
     return this.normalise(x, false);
   }
 
+  /**
+   * The eval-mode normalisation folded into the layer before it (a conv or linear map with weight
+   * [out, ...] and optional bias [out]): scale = gamma / sqrt(running var + eps) per output, weight
+   * rows times scale, bias (b - running mean) scale + beta. Values only, no gradient.
+   */
+  fold(weight: Tensor, bias: Tensor | null): { weight: Tensor; bias: Tensor } {
+    if (this.training) throw new Error(`${this.constructor.name}: only eval statistics fold into a layer`);
+    const n = this.numFeatures;
+    if (weight.shape[0] !== n) {
+      throw new Error(
+        `${this.constructor.name}: cannot fold ${n} features into weight [${weight.shape.join(', ')}]`,
+      );
+    }
+    const [gamma, beta] = [this.weight.values(), this.bias.values()];
+    const [mean, variance] = [this.runningMean.values(), this.runningVar.values()];
+    const w = weight.values();
+    const b = bias?.values();
+    const row = w.length / n;
+    const folded = new Float64Array(w.length);
+    const shift = new Float64Array(n);
+    for (let f = 0; f < n; f++) {
+      const scale = gamma[f]! / Math.sqrt(variance[f]! + this.eps);
+      for (let i = f * row; i < (f + 1) * row; i++) folded[i] = w[i]! * scale;
+      shift[f] = ((b?.[f] ?? 0) - mean[f]!) * scale + beta[f]!;
+    }
+    const dtype = weight.dtype;
+    return { weight: tensor(folded, weight.shape, { dtype }), bias: tensor(shift, [n], { dtype }) };
+  }
+
   /** relu(batchnorm(x)) as one op (Sequential uses it for a BatchNorm followed by a ReLU). */
   forwardRelu(x: Tensor): Tensor {
     return this.normalise(x, true);

@@ -45,6 +45,22 @@ export class Conv2d extends Module implements TensorModule {
   forwardRelu(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { ...this.geometry, activation: 'relu' });
   }
+
+  /**
+   * conv2d, then an eval-mode `norm`, a ReLU and a 2x2 max-pool as asked, in one op: the norm folded into
+   * the weights and bias (see BatchNorm.fold), the pooling fused where no gradient is wanted.
+   */
+  forwardFused(x: Tensor, { norm, relu, pool }: FusedTail): Tensor {
+    const { weight, bias } = norm ? norm.fold(this.weight, this.bias) : this;
+    return conv2d(x, weight, bias, { ...this.geometry, ...(relu ? { activation: 'relu' } : {}), pool });
+  }
+}
+
+/** What Conv2d.forwardFused applies after the convolution. */
+export interface FusedTail {
+  norm: { fold(weight: Tensor, bias: Tensor | null): { weight: Tensor; bias: Tensor } } | null;
+  relu: boolean;
+  pool: boolean;
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {

@@ -21,6 +21,15 @@ export class MaxPool2d extends Module implements TensorModule {
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.options);
   }
+
+  /** A 2x2 window at stride 2 without padding: the pooling a conv op can fuse. */
+  get halves(): boolean {
+    const two = (v: Pair | undefined) =>
+      v === undefined || v === 2 || (typeof v !== 'number' && v[0] === 2 && v[1] === 2);
+    const none = (v: Pair | undefined) =>
+      v === undefined || v === 0 || (typeof v !== 'number' && v[0] === 0 && v[1] === 0);
+    return two(this.kernelSize) && two(this.options.stride) && none(this.options.padding);
+  }
 }
 
 /** Mean over each window of each channel (torch's count_include_pad). */

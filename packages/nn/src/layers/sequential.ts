@@ -1,6 +1,7 @@
 import { forwardChain, type Tensor } from '@ocellus/tensor';
 import { Module, type TensorModule } from '../module.js';
 import { ReLU } from './activations.js';
+import { fusedConvBlock } from './conv-block.js';
 
 /** A layer that can apply the ReLU after it inside its own op (one pass and one buffer less). */
 interface ReluFusable {
@@ -13,6 +14,8 @@ const fusesRelu = (layer: TensorModule): layer is TensorModule & ReluFusable =>
 /**
  * Layers applied in order, registered as children "0", "1", ... (torch's names in state dicts). A layer
  * that can fuse a ReLU (Conv2d, BatchNorm, Linear) followed by a plain ReLU runs both as one op: same values.
+ * Without gradients a Conv2d and the eval BatchNorm2d, ReLU and 2x2 max-pool after it run as one conv op
+ * (conv-block.ts): the same values up to rounding, as the norm is folded into the weights.
  */
 export class Sequential extends Module implements TensorModule {
   readonly layers: readonly TensorModule[];
@@ -52,6 +55,12 @@ export class Sequential extends Module implements TensorModule {
   private steps(from: number, end: number): ((h: Tensor) => Tensor)[] {
     const steps: ((h: Tensor) => Tensor)[] = [];
     for (let i = from; i < end; i++) {
+      const fused = fusedConvBlock(this.layers, i, end);
+      if (fused) {
+        steps.push(fused.step);
+        i += fused.length - 1;
+        continue;
+      }
       const layer = this.layers[i]!;
       const next = i + 1 < end ? this.layers[i + 1] : undefined;
       if (next?.constructor === ReLU && fusesRelu(layer)) {

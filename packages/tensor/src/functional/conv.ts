@@ -1,4 +1,5 @@
 import { apply } from '../apply.js';
+import { isGradEnabled } from '../autograd.js';
 import type { Tensor } from '../tensor.js';
 
 type Pair = number | readonly [number, number];
@@ -15,6 +16,11 @@ export interface Conv2dOptions {
 export interface FusedConv2dOptions extends Conv2dOptions {
   /** Applied to the output in the same pass (and its gradient in the same backward). */
   activation?: 'relu';
+  /**
+   * Then maxPool2d(2): in the same pass when no gradient is wanted (only the pooled quarter leaves the
+   * kernel), as the two ops otherwise. Same values either way.
+   */
+  pool?: boolean;
 }
 
 /** x [n, c, h, w] * weight [f, c, kh, kw] (+ bias [f]) -> [n, f, oh, ow], torch semantics. */
@@ -24,13 +30,17 @@ export function conv2d(
   bias: Tensor | null = null,
   options: FusedConv2dOptions = {},
 ): Tensor {
+  const inputs = bias ? [x, weight, bias] : [x, weight];
   const attrs = {
     stride: pair(options.stride, 1),
     padding: pair(options.padding, 0),
     dilation: pair(options.dilation, 1),
     relu: options.activation === 'relu',
   };
-  return apply('conv2d', bias ? [x, weight, bias] : [x, weight], attrs);
+  if (!options.pool) return apply('conv2d', inputs, attrs);
+  if (isGradEnabled() && inputs.some((t) => t.requiresGrad))
+    return maxPool2d(apply('conv2d', inputs, attrs), 2);
+  return apply('conv2d', inputs, { ...attrs, pool: true });
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {

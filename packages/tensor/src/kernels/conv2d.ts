@@ -1,11 +1,14 @@
 import { gemm } from '../gemm/index.js';
 import { type Runtime, simdRuntime } from '../runtime/index.js';
-import type { Storage } from '../storage.js';
+import { allocateUnzeroed, dtypeOf, recycle, type Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
+import { pooledSize, poolsInRuntime } from './conv-output.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
 import { directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
+import { maxPool2dForward } from './max-pool2d.js';
+import { pool2dGeometry } from './pool-geometry.js';
 import { reluBackward } from './relu.js';
 import type { IgemmOptions } from './simd/igemm.js';
 import { requireLength, requireSameDType } from './validate.js';
@@ -36,6 +39,11 @@ export interface Conv2dForwardOptions extends ConvOptions {
   relu?: boolean;
   /** The direct path's Winograd F(2x2, 3x3) for 3x3 stride-1 layers: forced on or off; default by channels. */
   winograd?: boolean;
+  /**
+   * Max-pool the (activated) output 2x2 at stride 2, as maxPool2d(2) after it: out is [n, f, oh / 2, ow / 2]
+   * (floored). Forward only: no backward pass takes a pooled output.
+   */
+  pool?: boolean;
 }
 
 function directRuntime(op: string, data: Storage, options: ConvOptions): Runtime | undefined {
@@ -49,7 +57,8 @@ function directRuntime(op: string, data: Storage, options: ConvOptions): Runtime
 
 /**
  * out[b, f, oy, ox] = bias[f] + sum over (c, ky, kx) of w[f, c, ky, kx] * x[b, c, oy*sh - ph + ky*dh, ...],
- * then max(0, .) with `relu`. Overwrites out. The im2col path uses `scratch`, the direct path its own.
+ * then max(0, .) with `relu`, then max-pooled 2x2 with `pool`. Overwrites out. The im2col path uses
+ * `scratch`, the direct path its own.
  */
 export function conv2dForward(
   x: Storage,
@@ -64,11 +73,18 @@ export function conv2dForward(
   requireLength('conv2dForward', 'x', x, n * c * h * geo.w);
   requireLength('conv2dForward', 'w', w, f * k);
   if (bias !== null) requireLength('conv2dForward', 'bias', bias, f);
-  requireLength('conv2dForward', 'out', out, m * f);
+  const pool = options.pool ?? false;
+  const { ph, pw } = pooledSize(geo);
+  requireLength('conv2dForward', 'out', out, pool ? n * f * ph * pw : m * f);
   requireSameDType('conv2dForward', { x, w, bias, out });
   const views = scratch === undefined ? undefined : scratchViews('conv2dForward', geo, x, scratch);
   const relu = options.relu ?? false;
   const rt = directRuntime('conv2dForward', x, options);
+  if (pool && (!rt || !poolsInRuntime(geo))) {
+    poolAfter(x, w, bias, geo, out, scratch, options);
+    return;
+  }
+  const epilogue = { relu, pool };
   if (rt && winogradChosen(geo, options.winograd)) {
     winogradConv2dForward(
       rt,
@@ -77,7 +93,7 @@ export function conv2dForward(
       bias as Float32Array | null,
       geo,
       out as Float32Array,
-      relu,
+      epilogue,
       options,
     );
     return;
@@ -90,7 +106,7 @@ export function conv2dForward(
       bias as Float32Array | null,
       geo,
       out as Float32Array,
-      relu,
+      epilogue,
       options,
     );
     return;
@@ -100,6 +116,23 @@ export function conv2dForward(
   gemm(false, true, m, f, k, 1, matrix(cols, k), matrix(w, k), 0, matrix(product, f));
   positionMajorToNchw(product, n, f, geo.oh * geo.ow, bias, out);
   if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i]! > 0 ? out[i]! : 0;
+}
+
+/** The pooled forward where the runtime cannot pool: the whole output, then maxPool2d(2) of it. */
+function poolAfter(
+  x: Storage,
+  w: Storage,
+  bias: Storage | null,
+  geo: Conv2dGeometry,
+  out: Storage,
+  scratch: ConvScratch | undefined,
+  options: Conv2dForwardOptions,
+): void {
+  const full = allocateUnzeroed(dtypeOf(x), geo.outChannels * geo.positions);
+  conv2dForward(x, w, bias, geo, full, scratch, { ...options, pool: false });
+  const poolGeo = pool2dGeometry({ n: geo.n, c: geo.outChannels, h: geo.oh, w: geo.ow, kh: 2, kw: 2 });
+  maxPool2dForward(full, poolGeo, out, new Int32Array(out.length));
+  recycle(full);
 }
 
 export interface Conv2dBackwardOptions extends ConvOptions {

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime/index.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
+import { copyOutput, pooledScratch } from './conv-output.js';
 import { consecutive, outputOrigins, tapOffsets, windowOrigins } from './conv-tables.js';
 import {
   directInputGrad,
@@ -63,7 +64,13 @@ const inputPadding = (geo: Conv2dGeometry): Padding => ({
   wp: geo.w + 2 * geo.padW,
 });
 
-/** out = conv2d(x, w) + bias, then max(0, .) when `relu`; overwrites out. */
+/** What a forward pass applies to the conv's output: a ReLU, then a 2x2 stride-2 max-pool (even sizes). */
+export interface Epilogue {
+  relu: boolean;
+  pool: boolean;
+}
+
+/** out = conv2d(x, w) + bias, then max(0, .) with `relu`, then pooled with `pool`; overwrites out. */
 export function directConv2dForward(
   rt: Runtime,
   x: Float32Array,
@@ -71,7 +78,7 @@ export function directConv2dForward(
   bias: Float32Array | null,
   geo: Conv2dGeometry,
   out: Float32Array,
-  relu: boolean,
+  { relu, pool }: Epilogue,
   options: IgemmOptions = {},
 ): void {
   const { n, c, outChannels: f, kh, kw, oh, ow, positions, patchSize: taps } = geo;
@@ -88,7 +95,8 @@ export function directConv2dForward(
     x: n * c * hp * wp,
     w: taps * fp,
     bias: fp,
-    out: out.length,
+    out: n * f * oh * ow,
+    pooled: pooledScratch(n * f, oh, ow, pool),
   });
   stagePadded(rt, at.raw, at.x, x, pad);
   const mem = rt.floats;
@@ -116,7 +124,7 @@ export function directConv2dForward(
     },
     options,
   );
-  out.set(mem.subarray(at.out >> 2, (at.out >> 2) + out.length));
+  copyOutput(rt, out, at.out, { planes: n * f, rows: oh, cols: ow, oh, ow }, pool ? { at: at.pooled } : null);
 }
 
 export interface DirectBackwardOptions extends IgemmOptions {

@@ -1,7 +1,8 @@
 import type { Runtime } from '../runtime/index.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
+import { copyOutput, pooledScratch } from './conv-output.js';
 import { consecutive, tapOffsets } from './conv-tables.js';
-import { stagePadded } from './direct-conv2d.js';
+import { type Epilogue, stagePadded } from './direct-conv2d.js';
 import { type IgemmOptions, igemm } from './simd/igemm.js';
 
 // 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) (Lavin and Gray 2016): per 2x2 output tile, 16
@@ -113,7 +114,10 @@ export function stageInputTiles(
   }
 }
 
-/** out = conv2d(x, w) + bias, then max(0, .) when `relu`; overwrites out. Needs winogradShape(geo). */
+/**
+ * out = conv2d(x, w) + bias, then max(0, .) with `relu`, then pooled with `pool`; overwrites out. Needs
+ * winogradShape(geo).
+ */
 export function winogradConv2dForward(
   rt: Runtime,
   x: Float32Array,
@@ -121,7 +125,7 @@ export function winogradConv2dForward(
   bias: Float32Array | null,
   geo: Conv2dGeometry,
   out: Float32Array,
-  relu: boolean,
+  { relu, pool }: Epilogue,
   options: IgemmOptions = {},
 ): void {
   const { n, c, outChannels: f, oh, ow } = geo;
@@ -138,6 +142,7 @@ export function winogradConv2dForward(
     bias: f,
     m: 16 * f * tiles,
     y: n * f * yh * yw,
+    pooled: pooledScratch(n * f, yh, yw, pool),
   });
   stageInputTiles(rt, x, geo, tiling, at);
   const mem = rt.floats;
@@ -175,15 +180,5 @@ export function winogradConv2dForward(
       k.winogradOutput(products, plane, th, groups, 4 * f * tiles, at.bias + 4 * fo, relu ? 1 : 0);
     }
   }
-  const y = at.y >> 2;
-  if (yh === oh && yw === ow) {
-    out.set(mem.subarray(y, y + out.length));
-    return;
-  }
-  for (let plane = 0; plane < n * f; plane++) {
-    for (let r = 0; r < oh; r++) {
-      const from = y + (plane * yh + r) * yw;
-      out.set(mem.subarray(from, from + ow), (plane * oh + r) * ow);
-    }
-  }
+  copyOutput(rt, out, at.y, { planes: n * f, rows: yh, cols: yw, oh, ow }, pool ? { at: at.pooled } : null);
 }

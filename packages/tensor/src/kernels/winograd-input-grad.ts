@@ -44,6 +44,6 @@ export function winogradInputGrad(
   const padding = [2 - geo.padH, 2 - geo.padW] as const;
   const transposed = conv2dGeometry({ n, c: f, h: oh, w: ow, outChannels: c, kh: 3, kw: 3, padding });
   const down = new Float32Array(dx.length);
-  winogradConv2dForward(rt, g, rotated, null, transposed, down, false, options);
+  winogradConv2dForward(rt, g, rotated, null, transposed, down, { relu: false, pool: false }, options);
   for (let i = 0; i < dx.length; i++) dx[i]! += down[i]!;
 }

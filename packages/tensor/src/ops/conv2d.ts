@@ -11,6 +11,8 @@ export interface Conv2dAttrs {
   dilation: [number, number];
   /** A fused ReLU on the output: relu(conv2d(x, w) + b) in one pass. */
   relu?: boolean;
+  /** A fused 2x2 stride-2 max-pool after the ReLU; forward only (conv2d() composes maxPool2d for gradients). */
+  pool?: boolean;
 }
 
 /**
@@ -29,13 +31,17 @@ export const conv2dOp = defineOp<
     const { stride, padding, dilation } = attrs;
     const geo = conv2dGeometry({ n, c, h, w: width, outChannels: f, kh, kw, stride, padding, dilation });
     const dtype = convDType(inputs);
-    const out = allocateUnzeroed(dtype, n * f * geo.oh * geo.ow);
+    const pool = attrs.pool ?? false;
+    const [oh, ow] = pool ? [geo.oh >> 1, geo.ow >> 1] : [geo.oh, geo.ow];
+    const out = allocateUnzeroed(dtype, n * f * oh * ow);
     const bias = b ? valuesAs(b, dtype) : null;
     const relu = attrs.relu ?? false;
-    conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), bias, geo, out, undefined, { relu });
-    return { out: new Tensor(out, [n, f, geo.oh, geo.ow]), saved: { x, w, b, geo, out } };
+    conv2dForward(valuesAs(x, dtype), valuesAs(w, dtype), bias, geo, out, undefined, { relu, pool });
+    return { out: new Tensor(out, [n, f, oh, ow]), saved: { x, w, b, geo, out } };
   },
   backward(g, { x, w, b, geo, out }, attrs) {
+    if (attrs.pool)
+      throw new Error('conv2d: a fused max-pool has no backward pass; use conv2d then maxPool2d');
     const dtype = g.dtype;
     const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
     const dw = w.requiresGrad ? allocate(dtype, w.size) : null;
