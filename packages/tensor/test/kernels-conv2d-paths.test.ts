@@ -1,9 +1,11 @@
 import {
   type Conv2dBackwardOptions,
+  type Conv2dForwardOptions,
   conv2dBackward,
   conv2dForward,
   conv2dGeometry,
   inputGradPlan,
+  spatialChosen,
 } from '@ocellus/tensor/kernels';
 import { poolStats, support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
@@ -25,18 +27,22 @@ const cases: ConvCase[] = [
   { n: 2, c: 6, h: 14, w: 14, f: 16, kh: 5, kw: 5, stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
 ];
 /**
- * Every path, the direct one also with a worker sharing even the smallest product, and with its col2im
- * input gradient on every case (by default it takes the correlation where that is cheaper).
+ * Every path, the direct one also with a worker sharing even the smallest product, with its spatial
+ * forward kernel (stride-1 cases), and with its col2im input gradient on every case (by default it takes
+ * the correlation where that is cheaper).
  */
-const modes: [string, Conv2dBackwardOptions][] = [
+type Mode = Conv2dBackwardOptions & Conv2dForwardOptions;
+const modes: [string, Mode][] = [
   ['im2col', { path: 'im2col' }],
   ...(support.simd
     ? ([
-        ['direct', { path: 'direct', threads: 1 }],
+        ['direct', { path: 'direct', threads: 1, spatial: false }],
+        ['direct, spatial kernel where stride 1', { path: 'direct', threads: 1, spatial: true }],
+        ['direct, spatial, 2 threads', { path: 'direct', threads: 2, parallelMin: 0, spatial: true }],
         ['direct, col2im input gradient', { path: 'direct', threads: 1, inputGrad: 'col2im' }],
         ['direct, 2 threads', { path: 'direct', threads: 2, parallelMin: 0 }],
         ['direct, col2im, 2 threads', { path: 'direct', threads: 2, parallelMin: 0, inputGrad: 'col2im' }],
-      ] as [string, Conv2dBackwardOptions][])
+      ] as [string, Mode][])
     : []),
 ];
 
@@ -124,6 +130,18 @@ describe('conv2d direct path', () => {
     }
     expect(poolStats().workerUnits).toBeGreaterThan(before);
     expect(maxScaledError(out, expected)).toBeLessThan(1e-5);
+  });
+
+  it('takes the spatial forward kernel for few output channels, or up to 16 on wide rows, at stride 1', () => {
+    const chosen = (p: Partial<ConvCase>, wanted?: boolean) =>
+      spatialChosen(conv2dGeometry({ ...cases[7]!, ...p, outChannels: p.f ?? 6 }), wanted);
+    expect(chosen({})).toBe(true);
+    expect(chosen({ c: 3, h: 128, w: 128, f: 16, kh: 3, kw: 3, padding: [1, 1] })).toBe(true);
+    expect(chosen({ c: 6, h: 14, w: 14, f: 16, padding: [0, 0] })).toBe(false);
+    expect(chosen({ c: 3, h: 128, w: 128, f: 17, kh: 3, kw: 3, padding: [1, 1] })).toBe(false);
+    expect(chosen({ stride: [2, 2] })).toBe(false);
+    expect(chosen({ dilation: [2, 2] }, true)).toBe(false);
+    expect(chosen({ f: 16, padding: [0, 0] }, true)).toBe(true);
   });
 
   it('takes the col2im input gradient where the correlation would run over much padding, or is strided', () => {

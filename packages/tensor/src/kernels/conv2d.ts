@@ -4,7 +4,7 @@ import { allocateUnzeroed, dtypeOf, recycle, type Storage } from '../storage.js'
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { pooledSize, poolsInRuntime } from './conv-output.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
-import { directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
+import { type DirectForwardOptions, directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
 import { addChannelSums, matrix, nchwToPositionMajor, positionMajorToNchw } from './layout.js';
 import { maxPool2dForward } from './max-pool2d.js';
@@ -34,7 +34,7 @@ export interface ConvOptions extends IgemmOptions {
   path?: ConvPath;
 }
 
-export interface Conv2dForwardOptions extends ConvOptions {
+export interface Conv2dForwardOptions extends ConvOptions, DirectForwardOptions {
   /** Apply max(0, .) to the output (a fused ReLU). */
   relu?: boolean;
   /** The direct path's Winograd F(2x2, 3x3) for 3x3 stride-1 layers: forced on or off; default by channels. */

@@ -29,6 +29,7 @@ export {
   conv2dBackward,
   conv2dForward,
 } from './conv2d.js';
+export { spatialChosen } from './direct-conv2d.js';
 export { type InputGradPlan, inputGradPlan } from './direct-input-grad.js';
 export { col2im, im2col } from './im2col.js';
 export { maxPool2dBackward, maxPool2dForward } from './max-pool2d.js';

@@ -2,14 +2,14 @@
 export const ABORT = 0;
 /** Bumped for each dispatch; a worker takes part only while OPEN still holds the number it was woken with. */
 const OPEN = 1;
-/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM, TASK_ROI_ALIGN) and how many threads take part, caller included. */
+/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM, TASK_ROI_ALIGN, TASK_SPATIAL) and how many threads take part, caller included. */
 export const TASK = 2;
 export const PARTICIPANTS = 3;
 /** Bumped each time values are posted to the workers (the GEMM's operand arrays). */
 export const POSTED_SEQ = 4;
 /** Test hook: the worker with this index (1-based participant) exits during the next dispatch. */
 export const EXIT_WORKER = 5;
-/** igemm units run by workers so far (diagnostics). */
+/** igemm and spatial-conv units run by workers so far (diagnostics). */
 export const WORKER_UNITS = 6;
 /** First slot of the task's own parameters and counters (see gemm/job.ts and kernels/simd/igemm.ts). */
 export const PARAMS = 8;
@@ -27,10 +27,12 @@ export const STATE_DEAD = 2;
 export const TASK_GEMM = 1;
 export const TASK_IGEMM = 2;
 export const TASK_ROI_ALIGN = 3;
+export const TASK_SPATIAL = 4;
 export const TASK_NAMES: Record<number, string> = {
   [TASK_GEMM]: 'gemm',
   [TASK_IGEMM]: 'igemm',
   [TASK_ROI_ALIGN]: 'roiAlign',
+  [TASK_SPATIAL]: 'spatialConv',
 };
 
 /** Even, so that the float64 slots after the ints are 8-byte aligned. */

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Engine } from '../gemm/engine.js';
 import { gemmModuleBytes, KERNEL_CODES } from '../gemm/kernels.js';
 import { type IgemmShape, igemmName } from '../kernels/simd/igemm-module.js';
-import { convModuleBytes, type IgemmFn, type SimdKernels } from '../kernels/simd/module.js';
+import { convModuleBytes, type IgemmFn, type SimdKernels, type SpatialFn } from '../kernels/simd/module.js';
+import { spatialName } from '../kernels/simd/spatial-module.js';
 import { compileModule, detectSimd, instantiate, type WasmMemory, type WasmModule } from '../wasm/api.js';
 
 /** WebAssembly SIMD and relaxed-SIMD FMA, detected once at start-up. */
@@ -50,5 +51,12 @@ export class Instance {
     const fn = this.exports[igemmName(shape)];
     if (typeof fn !== 'function') throw new Error(`no igemm kernel ${igemmName(shape)}`);
     return fn as IgemmFn;
+  }
+
+  /** The spatial direct convolution for `channels` output channels (1..SPATIAL_MAX_CHANNELS). */
+  spatial(channels: number): SpatialFn {
+    const fn = this.exports[spatialName(channels)];
+    if (typeof fn !== 'function') throw new Error(`no spatial kernel ${spatialName(channels)}`);
+    return fn as SpatialFn;
   }
 }

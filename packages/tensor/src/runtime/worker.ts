@@ -4,6 +4,7 @@ import { readJob } from '../gemm/job.js';
 import { SharedSync } from '../gemm/sync.js';
 import { participateRoiAlign } from '../kernels/roi-align-pooled.js';
 import { participate } from '../kernels/simd/igemm.js';
+import { participateSpatial } from '../kernels/simd/spatial.js';
 import {
   Aborted,
   Control,
@@ -17,6 +18,7 @@ import {
   TASK_IGEMM,
   TASK_NAMES,
   TASK_ROI_ALIGN,
+  TASK_SPATIAL,
   workerBusy,
   workerGen,
   workerState,
@@ -54,6 +56,7 @@ function serve(init: WorkerInit): void {
     [TASK_GEMM]: (participant) => instance.engine.run(readJob(control), operands(), sync, participant),
     [TASK_IGEMM]: () => participate(instance, control, true),
     [TASK_ROI_ALIGN]: () => participateRoiAlign(control, postedArrays(3)),
+    [TASK_SPATIAL]: () => participateSpatial(instance, control, true),
   };
 
   process.on('exit', (code) => {

@@ -5,6 +5,7 @@ import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
 import { scatterFunctions } from './scatter-module.js';
+import { spatialFunctions } from './spatial-module.js';
 import { stageFunctions } from './stage-module.js';
 import { winogradFunctions } from './winograd-module.js';
 
@@ -23,6 +24,22 @@ export type IgemmFn = (
   nf: number,
   bias: number,
   flags: number,
+) => void;
+
+/** See spatial-module.ts; every argument an i32, addresses in bytes. */
+export type SpatialFn = (
+  src: number,
+  taps: number,
+  k: number,
+  w: number,
+  ldw: number,
+  bias: number,
+  flags: number,
+  out: number,
+  plane: number,
+  rows: number,
+  ow: number,
+  wpb: number,
 ) => void;
 
 /** The exports besides the igemm blocks (pool, relu, stage, scatter, Winograd and norm modules). */
@@ -121,11 +138,12 @@ export interface SimdKernels {
   reluMask(g: number, y: number, dst: number, vectors: number): void;
 }
 
-/** The convolution kernels' module: igemm blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, Winograd transforms, norms. */
+/** The convolution kernels' module: igemm and spatial blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, Winograd transforms, norms. */
 export const convModuleBytes = (relaxed: boolean): Uint8Array =>
   moduleBytes(
     [
       ...igemmFunctions(relaxed),
+      ...spatialFunctions(relaxed),
       ...poolFunctions(),
       ...reluFunctions(),
       ...stageFunctions(),
