@@ -68,8 +68,9 @@ const inputPadding = (geo: Conv2dGeometry): Padding => ({
 /**
  * Where a stride-1 layer takes the spatial kernel (simd/spatial-module.ts): up to 6 output channels, which
  * the indirect GEMM pads to 8 and stores lane by lane; and up to 16 on rows of 64 or more, where a row's
- * last partial block wastes little. From bench/conv (forward, 1 and 2 threads): 6 channels on 28x28 took
- * 0.76-0.84x the indirect GEMM's time, 16 on 128x128 0.82-0.95x, 16 on 10x10 1.3x.
+ * last partial block wastes little. Forward with ReLU on bench/conv's shapes, both kernels alternating in one
+ * process (1 and 2 threads, 2026-12-04): 6 channels on 28x28 took 0.76-0.84x the indirect GEMM's time, 16
+ * on 128x128 0.82-0.95x, 16 on 10x10 rows 1.3-1.4x.
  */
 export const SPATIAL_MAX_OUT_CHANNELS = 6;
 export const SPATIAL_WIDE_ROWS = { channels: 16, width: 64 } as const;
