@@ -1,9 +1,10 @@
 import { type Control, PARAMS, TASK_ROI_ALIGN } from '../runtime/control.js';
-import { defaultThreads, runtime } from '../runtime/index.js';
+import { defaultThreads, runtime, simdRuntime } from '../runtime/index.js';
 import { type Storage, sharedCopy } from '../storage.js';
-import { roiAlignBackward, roiAlignForward } from './roi-align.js';
+import { requireRoiAlignBuffers, roiAlignBackward, roiAlignForward } from './roi-align.js';
 import type { RoiSampling } from './roi-align-weights.js';
 import type { RoiGeometry } from './roi-geometry.js';
+import { roiAlignSimdFits, roiAlignSimdForward } from './simd/roi-align.js';
 
 /** Slots of a pooled RoIAlign in the control block: the block counter, the grain, the call's sizes. */
 const NEXT = PARAMS;
@@ -25,7 +26,9 @@ const BLOCKS_PER_THREAD = 4;
 /**
  * RoIAlign's forward (`src` the map, `dst` the pooled values) or backward (`src` the pooled gradient, `dst`
  * the map's, zeroed), split by channel blocks over the runtime's pool: a channel's planes are written by
- * one thread only, so the backward's scatter needs no atomics. Small calls run inline.
+ * one thread only, so the backward's scatter needs no atomics. Small calls run inline. A float32 forward
+ * over whole vectors of channels runs in WebAssembly SIMD instead (simd/roi-align.ts), split by RoIs;
+ * `simd: false` keeps it on the JavaScript loops.
  */
 export function roiAlignPooled(
   backward: boolean,
@@ -35,9 +38,17 @@ export function roiAlignPooled(
   sampling: RoiSampling,
   dst: Storage,
   threads = defaultThreads,
+  { simd = true }: { simd?: boolean } = {},
 ): void {
   const kernel = backward ? roiAlignBackward : roiAlignForward;
   const bins = geo.k * geo.c * geo.oh * geo.ow;
+  const rt = simd && !backward && roiAlignSimdFits(src, geo) ? simdRuntime() : undefined;
+  if (rt) {
+    requireRoiAlignBuffers('roiAlignForward', src, dst, rois, geo, sampling);
+    const participants = bins < ROI_PARALLEL_MIN ? 1 : threads;
+    roiAlignSimdForward(rt, src as Float32Array, rois, geo, sampling, dst as Float32Array, participants);
+    return;
+  }
   if (threads <= 1 || geo.c < 2 || bins < ROI_PARALLEL_MIN) {
     kernel(src, rois, geo, sampling, dst);
     return;

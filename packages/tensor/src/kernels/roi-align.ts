@@ -3,23 +3,22 @@ import { fillRoiAlignWeights, type RoiSampling, roiAlignWeights } from './roi-al
 import { narrowing, type RoiGeometry, requireRois } from './roi-geometry.js';
 import { requireLength } from './validate.js';
 
-function requireSampling(op: string, { samplingRatio }: RoiSampling): void {
-  if (!Number.isInteger(samplingRatio)) {
-    throw new RangeError(`${op}: samplingRatio must be an integer, got ${samplingRatio}`);
-  }
-}
-
-function requireBuffers(
+/** Throws unless the buffers fit the geometry, the RoIs are valid and the sampling ratio an integer. */
+export function requireRoiAlignBuffers(
   op: string,
   image: Storage,
   pooled: Storage,
   rois: ArrayLike<number>,
   geo: RoiGeometry,
+  { samplingRatio }: RoiSampling,
 ) {
   const { n, c, h, w, k, oh, ow } = geo;
   requireLength(op, 'image', image, n * c * h * w);
   requireLength(op, 'pooled', pooled, k * c * oh * ow);
   requireRois(op, rois, geo);
+  if (!Number.isInteger(samplingRatio)) {
+    throw new RangeError(`${op}: samplingRatio must be an integer, got ${samplingRatio}`);
+  }
 }
 
 /** Channels [from, to) of a call: all of them unless a pooled call hands out blocks. */
@@ -41,8 +40,7 @@ export function roiAlignForward(
   out: Storage,
   range: ChannelRange = { from: 0, to: geo.c },
 ): void {
-  requireBuffers('roiAlignForward', x, out, rois, geo);
-  requireSampling('roiAlignForward', sampling);
+  requireRoiAlignBuffers('roiAlignForward', x, out, rois, geo, sampling);
   const { c, h, w, k, oh, ow } = geo;
   const narrow = narrowing(out);
   const weights = roiAlignWeights(geo);
@@ -84,8 +82,7 @@ export function roiAlignBackward(
   dx: Storage,
   range: ChannelRange = { from: 0, to: geo.c },
 ): void {
-  requireBuffers('roiAlignBackward', dx, gradOut, rois, geo);
-  requireSampling('roiAlignBackward', sampling);
+  requireRoiAlignBuffers('roiAlignBackward', dx, gradOut, rois, geo, sampling);
   const { c, h, w, k, oh, ow } = geo;
   const narrow = narrowing(dx);
   const weights = roiAlignWeights(geo);

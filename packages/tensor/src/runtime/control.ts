@@ -2,7 +2,7 @@
 export const ABORT = 0;
 /** Bumped for each dispatch; a worker takes part only while OPEN still holds the number it was woken with. */
 const OPEN = 1;
-/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM, TASK_ROI_ALIGN, TASK_SPATIAL) and how many threads take part, caller included. */
+/** What the current dispatch runs (TASK_GEMM, TASK_IGEMM, TASK_ROI_ALIGN, TASK_SPATIAL, TASK_ROI_ALIGN_SIMD) and how many threads take part, caller included. */
 export const TASK = 2;
 export const PARTICIPANTS = 3;
 /** Bumped each time values are posted to the workers (the GEMM's operand arrays). */
@@ -28,11 +28,13 @@ export const TASK_GEMM = 1;
 export const TASK_IGEMM = 2;
 export const TASK_ROI_ALIGN = 3;
 export const TASK_SPATIAL = 4;
+export const TASK_ROI_ALIGN_SIMD = 5;
 export const TASK_NAMES: Record<number, string> = {
   [TASK_GEMM]: 'gemm',
   [TASK_IGEMM]: 'igemm',
   [TASK_ROI_ALIGN]: 'roiAlign',
   [TASK_SPATIAL]: 'spatialConv',
+  [TASK_ROI_ALIGN_SIMD]: 'roiAlign',
 };
 
 /** Even, so that the float64 slots after the ints are 8-byte aligned. */

@@ -2,7 +2,14 @@ import { availableParallelism } from 'node:os';
 import { Engine } from '../gemm/engine.js';
 import { gemmModuleBytes, KERNEL_CODES } from '../gemm/kernels.js';
 import { type IgemmShape, igemmName } from '../kernels/simd/igemm-module.js';
-import { convModuleBytes, type IgemmFn, type SimdKernels, type SpatialFn } from '../kernels/simd/module.js';
+import {
+  convModuleBytes,
+  type IgemmFn,
+  type RoiAlignFn,
+  type SimdKernels,
+  type SpatialFn,
+} from '../kernels/simd/module.js';
+import { roiAlignName } from '../kernels/simd/roi-align-module.js';
 import { spatialName } from '../kernels/simd/spatial-module.js';
 import { compileModule, detectSimd, instantiate, type WasmMemory, type WasmModule } from '../wasm/api.js';
 
@@ -37,7 +44,10 @@ export class Instance {
   readonly engine: Engine;
   private readonly exports: Record<string, unknown>;
 
-  constructor(memory: WasmMemory, modules: Modules) {
+  constructor(
+    readonly memory: WasmMemory,
+    modules: Modules,
+  ) {
     this.engine = new Engine(memory, modules.gemm);
     this.exports = modules.conv ? instantiate(modules.conv, memory) : {};
   }
@@ -58,5 +68,12 @@ export class Instance {
     const fn = this.exports[spatialName(channels)];
     if (typeof fn !== 'function') throw new Error(`no spatial kernel ${spatialName(channels)}`);
     return fn as SpatialFn;
+  }
+
+  /** RoIAlign's forward over one RoI for runs of `vectors` channel vectors (1 or ROI_ALIGN_BLOCK). */
+  roiAlign(vectors: number): RoiAlignFn {
+    const fn = this.exports[roiAlignName(vectors)];
+    if (typeof fn !== 'function') throw new Error(`no RoIAlign kernel ${roiAlignName(vectors)}`);
+    return fn as RoiAlignFn;
   }
 }

@@ -4,6 +4,7 @@ import { readJob } from '../gemm/job.js';
 import { SharedSync } from '../gemm/sync.js';
 import { participateRoiAlign } from '../kernels/roi-align-pooled.js';
 import { participate } from '../kernels/simd/igemm.js';
+import { participateRoiAlignSimd } from '../kernels/simd/roi-align.js';
 import { participateSpatial } from '../kernels/simd/spatial.js';
 import {
   Aborted,
@@ -18,6 +19,7 @@ import {
   TASK_IGEMM,
   TASK_NAMES,
   TASK_ROI_ALIGN,
+  TASK_ROI_ALIGN_SIMD,
   TASK_SPATIAL,
   workerBusy,
   workerGen,
@@ -57,6 +59,7 @@ function serve(init: WorkerInit): void {
     [TASK_IGEMM]: () => participate(instance, control, true),
     [TASK_ROI_ALIGN]: () => participateRoiAlign(control, postedArrays(3)),
     [TASK_SPATIAL]: () => participateSpatial(instance, control, true),
+    [TASK_ROI_ALIGN_SIMD]: (participant) => participateRoiAlignSimd(instance, control, participant),
   };
 
   process.on('exit', (code) => {

@@ -4,6 +4,7 @@ import { igemmFunctions } from './igemm-module.js';
 import { normFunctions } from './norm-module.js';
 import { poolFunctions } from './pool-module.js';
 import { reluFunctions } from './relu-module.js';
+import { roiAlignFunctions } from './roi-align-module.js';
 import { scatterFunctions } from './scatter-module.js';
 import { spatialFunctions } from './spatial-module.js';
 import { stageFunctions } from './stage-module.js';
@@ -40,6 +41,24 @@ export type SpatialFn = (
   rows: number,
   ow: number,
   wpb: number,
+) => void;
+
+/** See roi-align-module.ts; addresses and strides in bytes, `inv` a float. */
+export type RoiAlignFn = (
+  img: number,
+  rowW: number,
+  colW: number,
+  spans: number,
+  oh: number,
+  ow: number,
+  hb: number,
+  wb: number,
+  rowb: number,
+  pix: number,
+  blocks: number,
+  out: number,
+  plane: number,
+  inv: number,
 ) => void;
 
 /** The exports besides the igemm blocks (pool, relu, stage, scatter, Winograd and norm modules). */
@@ -138,7 +157,7 @@ export interface SimdKernels {
   reluMask(g: number, y: number, dst: number, vectors: number): void;
 }
 
-/** The convolution kernels' module: igemm and spatial blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, Winograd transforms, norms. */
+/** The convolution kernels' module: igemm and spatial blocks (with FMA when `relaxed`), pooling, ReLU, staging, col2im, Winograd transforms, norms, RoIAlign. */
 export const convModuleBytes = (relaxed: boolean): Uint8Array =>
   moduleBytes(
     [
@@ -150,6 +169,7 @@ export const convModuleBytes = (relaxed: boolean): Uint8Array =>
       ...scatterFunctions(),
       ...winogradFunctions(),
       ...normFunctions(),
+      ...roiAlignFunctions(),
     ],
     MAX_PAGES,
   );
