@@ -1,4 +1,4 @@
-import { ROI_PARALLEL_MIN, roiAlignForward, roiAlignPooled } from '@ocellus/tensor/kernels';
+import { ROI_PARALLEL_MIN, roiAlignBackward, roiAlignForward, roiAlignPooled } from '@ocellus/tensor/kernels';
 import { poolStats, support } from '@ocellus/tensor/runtime';
 import { describe, expect, it } from 'vitest';
 import { prng } from './seeded.js';
@@ -62,67 +62,97 @@ const title = ({ geo, sampling }: Case) =>
   `[${geo.n}, ${geo.c}, ${geo.h}, ${geo.w}], ${geo.k} RoIs to ${geo.oh}x${geo.ow}, sampling ${sampling.samplingRatio}` +
   `${sampling.aligned ? ', aligned' : ''}`;
 
-describe.runIf(support.simd)('roiAlignPooled in WebAssembly SIMD (float32, channels in vectors)', () => {
-  it.each(cases.map((c) => [title(c), c] as const))('agrees with the JavaScript loops: %s', (_, c) => {
-    const { x, rois } = problem(c, 11);
-    const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
-    const [loops, simd] = [new Float32Array(size), new Float32Array(size).fill(Number.NaN)];
-    roiAlignForward(x, rois, c.geo, c.sampling, loops);
-    roiAlignPooled(false, x, rois, c.geo, c.sampling, simd, 1);
-    let worst = 0;
-    for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(simd[i]! - loops[i]!));
-    // Sums of at most a few hundred float32 products of values in [-1, 1] with weights summing to 1.
-    expect(worst).toBeLessThan(4e-7);
-    expect(loops.filter((v) => v !== 0).length).toBeGreaterThan(size / 5);
-    const unpooled = new Float32Array(size);
-    roiAlignPooled(false, x, rois, c.geo, c.sampling, unpooled, 1, { simd: false });
-    expect([...unpooled]).toEqual([...loops]);
-  });
+describe.runIf(support.simd)(
+  'roiAlignPooled forward and backward in WebAssembly SIMD (float32, channels in vectors)',
+  () => {
+    it.each(cases.map((c) => [title(c), c] as const))('agrees with the JavaScript loops: %s', (_, c) => {
+      const { x, rois } = problem(c, 11);
+      const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
+      const [loops, simd] = [new Float32Array(size), new Float32Array(size).fill(Number.NaN)];
+      roiAlignForward(x, rois, c.geo, c.sampling, loops);
+      roiAlignPooled(false, x, rois, c.geo, c.sampling, simd, 1);
+      let worst = 0;
+      for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(simd[i]! - loops[i]!));
+      // Sums of at most a few hundred float32 products of values in [-1, 1] with weights summing to 1.
+      expect(worst).toBeLessThan(4e-7);
+      expect(loops.filter((v) => v !== 0).length).toBeGreaterThan(size / 5);
+      const unpooled = new Float32Array(size);
+      roiAlignPooled(false, x, rois, c.geo, c.sampling, unpooled, 1, { simd: false });
+      expect([...unpooled]).toEqual([...loops]);
+    });
 
-  it('gives the same values bit for bit whether one thread or two share the RoIs', () => {
-    const c = cases[0]!;
-    const { x, rois } = problem(c, 5);
-    const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
-    expect(size).toBeGreaterThanOrEqual(ROI_PARALLEL_MIN);
-    const [alone, pooled] = [new Float32Array(size), new Float32Array(size)];
-    roiAlignPooled(false, x, rois, c.geo, c.sampling, alone, 1);
-    roiAlignPooled(false, x, rois, c.geo, c.sampling, pooled, 2);
-    expect(poolStats().workers).toBeGreaterThanOrEqual(1);
-    expect([...pooled]).toEqual([...alone]);
-  });
-
-  it('refuses buffers and RoIs that do not fit, as the JavaScript loops do', () => {
-    const c = cases[1]!;
-    const { x, rois } = problem(c, 3);
-    const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
-    expect(() => roiAlignPooled(false, x, rois, c.geo, c.sampling, new Float32Array(size - 1), 1)).toThrow(
-      /pooled/,
+    it.each(cases.map((c) => [title(c), c] as const))(
+      'scatters the gradient as the JavaScript loops do: %s',
+      (_, c) => {
+        const { x: dxExpected, rois } = problem(c, 13);
+        const random = prng(17);
+        const g = new Float32Array(c.geo.k * c.geo.c * c.geo.oh * c.geo.ow).map(() => 2 * random() - 1);
+        dxExpected.fill(0);
+        roiAlignBackward(g, rois, c.geo, c.sampling, dxExpected);
+        const dx = new Float32Array(dxExpected.length).fill(Number.NaN);
+        roiAlignPooled(true, g, rois, c.geo, c.sampling, dx, 1);
+        let worst = 0;
+        let scale = 0;
+        for (let i = 0; i < dx.length; i++) {
+          worst = Math.max(worst, Math.abs(dx[i]! - dxExpected[i]!));
+          scale = Math.max(scale, Math.abs(dxExpected[i]!));
+        }
+        // Each value sums many RoIs' weighted gradients; float32 products rounded in another order.
+        expect(worst).toBeLessThan(4e-7 * Math.max(scale, 1));
+        expect(dxExpected.filter((v) => v !== 0).length).toBeGreaterThan(dx.length / 5);
+      },
     );
-    const bad = rois.slice();
-    bad[0] = c.geo.n;
-    expect(() => roiAlignPooled(false, x, bad, c.geo, c.sampling, new Float32Array(size), 1)).toThrow(
-      RangeError,
-    );
-    expect(() =>
-      roiAlignPooled(
-        false,
-        x,
-        rois,
-        c.geo,
-        { samplingRatio: 1.5, aligned: false },
-        new Float32Array(size),
-        1,
-      ),
-    ).toThrow(/samplingRatio/);
-  });
 
-  it('leaves float64 maps and channel counts that are not whole vectors to the JavaScript loops', () => {
-    const geo = { n: 1, c: 6, h: 8, w: 8, k: 5, oh: 2, ow: 2, spatialScale: 1 };
-    const sampling = { samplingRatio: 2, aligned: false };
-    const { x, rois } = problem({ geo, sampling }, 9);
-    const [loops, pooled] = [new Float32Array(5 * 6 * 4), new Float32Array(5 * 6 * 4)];
-    roiAlignForward(x, rois, geo, sampling, loops);
-    roiAlignPooled(false, x, rois, geo, sampling, pooled, 1);
-    expect([...pooled]).toEqual([...loops]);
-  });
-});
+    it('gives the same values bit for bit whether one thread or two share the RoIs', () => {
+      const c = cases[0]!;
+      const { x, rois } = problem(c, 5);
+      const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
+      expect(size).toBeGreaterThanOrEqual(ROI_PARALLEL_MIN);
+      const [alone, pooled] = [new Float32Array(size), new Float32Array(size)];
+      roiAlignPooled(false, x, rois, c.geo, c.sampling, alone, 1);
+      roiAlignPooled(false, x, rois, c.geo, c.sampling, pooled, 2);
+      expect(poolStats().workers).toBeGreaterThanOrEqual(1);
+      expect([...pooled]).toEqual([...alone]);
+      const [dxAlone, dxPooled] = [new Float32Array(x.length), new Float32Array(x.length)];
+      roiAlignPooled(true, alone, rois, c.geo, c.sampling, dxAlone, 1);
+      roiAlignPooled(true, alone, rois, c.geo, c.sampling, dxPooled, 2);
+      expect([...dxPooled]).toEqual([...dxAlone]);
+      expect(dxAlone.some((v) => v !== 0)).toBe(true);
+    });
+
+    it('refuses buffers and RoIs that do not fit, as the JavaScript loops do', () => {
+      const c = cases[1]!;
+      const { x, rois } = problem(c, 3);
+      const size = c.geo.k * c.geo.c * c.geo.oh * c.geo.ow;
+      expect(() => roiAlignPooled(false, x, rois, c.geo, c.sampling, new Float32Array(size - 1), 1)).toThrow(
+        /pooled/,
+      );
+      const bad = rois.slice();
+      bad[0] = c.geo.n;
+      expect(() => roiAlignPooled(false, x, bad, c.geo, c.sampling, new Float32Array(size), 1)).toThrow(
+        RangeError,
+      );
+      expect(() =>
+        roiAlignPooled(
+          false,
+          x,
+          rois,
+          c.geo,
+          { samplingRatio: 1.5, aligned: false },
+          new Float32Array(size),
+          1,
+        ),
+      ).toThrow(/samplingRatio/);
+    });
+
+    it('leaves float64 maps and channel counts that are not whole vectors to the JavaScript loops', () => {
+      const geo = { n: 1, c: 6, h: 8, w: 8, k: 5, oh: 2, ow: 2, spatialScale: 1 };
+      const sampling = { samplingRatio: 2, aligned: false };
+      const { x, rois } = problem({ geo, sampling }, 9);
+      const [loops, pooled] = [new Float32Array(5 * 6 * 4), new Float32Array(5 * 6 * 4)];
+      roiAlignForward(x, rois, geo, sampling, loops);
+      roiAlignPooled(false, x, rois, geo, sampling, pooled, 1);
+      expect([...pooled]).toEqual([...loops]);
+    });
+  },
+);

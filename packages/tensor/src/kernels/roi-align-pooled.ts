@@ -4,7 +4,7 @@ import { type Storage, sharedCopy } from '../storage.js';
 import { requireRoiAlignBuffers, roiAlignBackward, roiAlignForward } from './roi-align.js';
 import type { RoiSampling } from './roi-align-weights.js';
 import type { RoiGeometry } from './roi-geometry.js';
-import { roiAlignSimdFits, roiAlignSimdForward } from './simd/roi-align.js';
+import { roiAlignSimdBackward, roiAlignSimdFits, roiAlignSimdForward } from './simd/roi-align.js';
 
 /** Slots of a pooled RoIAlign in the control block: the block counter, the grain, the call's sizes. */
 const NEXT = PARAMS;
@@ -26,9 +26,9 @@ const BLOCKS_PER_THREAD = 4;
 /**
  * RoIAlign's forward (`src` the map, `dst` the pooled values) or backward (`src` the pooled gradient, `dst`
  * the map's, zeroed), split by channel blocks over the runtime's pool: a channel's planes are written by
- * one thread only, so the backward's scatter needs no atomics. Small calls run inline. A float32 forward
- * over whole vectors of channels runs in WebAssembly SIMD instead (simd/roi-align.ts), split by RoIs;
- * `simd: false` keeps it on the JavaScript loops.
+ * one thread only, so the backward's scatter needs no atomics. Small calls run inline. Float32 calls over
+ * whole vectors of channels run in WebAssembly SIMD instead (simd/roi-align.ts); `simd: false` keeps them
+ * on the JavaScript loops.
  */
 export function roiAlignPooled(
   backward: boolean,
@@ -42,11 +42,17 @@ export function roiAlignPooled(
 ): void {
   const kernel = backward ? roiAlignBackward : roiAlignForward;
   const bins = geo.k * geo.c * geo.oh * geo.ow;
-  const rt = simd && !backward && roiAlignSimdFits(src, geo) ? simdRuntime() : undefined;
-  if (rt) {
-    requireRoiAlignBuffers('roiAlignForward', src, dst, rois, geo, sampling);
+  const rt = simd && roiAlignSimdFits(src, dst, geo) ? simdRuntime() : undefined;
+  if (rt && src instanceof Float32Array && dst instanceof Float32Array) {
     const participants = bins < ROI_PARALLEL_MIN ? 1 : threads;
-    roiAlignSimdForward(rt, src as Float32Array, rois, geo, sampling, dst as Float32Array, participants);
+    const args = [rt, src, rois, geo, sampling, dst, participants] as const;
+    if (backward) {
+      requireRoiAlignBuffers('roiAlignBackward', dst, src, rois, geo, sampling);
+      roiAlignSimdBackward(...args);
+    } else {
+      requireRoiAlignBuffers('roiAlignForward', src, dst, rois, geo, sampling);
+      roiAlignSimdForward(...args);
+    }
     return;
   }
   if (threads <= 1 || geo.c < 2 || bins < ROI_PARALLEL_MIN) {

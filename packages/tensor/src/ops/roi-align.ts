@@ -6,8 +6,8 @@ import { defineOp } from './op.js';
 import { type RoiAlignAttrs, roiOperands } from './roi-inputs.js';
 
 /**
- * Mask R-CNN's RoIAlign (a float32 forward in WebAssembly SIMD, else split by channels over the pool when
- * large); the backward scatters the bilinear weights into the input, none to the RoIs.
+ * Mask R-CNN's RoIAlign (float32 in WebAssembly SIMD, else split by channels over the pool when large);
+ * the backward scatters the bilinear weights into the input, none to the RoIs.
  */
 export const roiAlignOp = defineOp<
   RoiAlignAttrs,

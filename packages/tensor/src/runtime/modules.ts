@@ -70,10 +70,11 @@ export class Instance {
     return fn as SpatialFn;
   }
 
-  /** RoIAlign's forward over one RoI for runs of `vectors` channel vectors (1 or ROI_ALIGN_BLOCK). */
-  roiAlign(vectors: number): RoiAlignFn {
-    const fn = this.exports[roiAlignName(vectors)];
-    if (typeof fn !== 'function') throw new Error(`no RoIAlign kernel ${roiAlignName(vectors)}`);
+  /** RoIAlign's forward or backward over one RoI for runs of `vectors` channel vectors (1 or ROI_ALIGN_BLOCK). */
+  roiAlign(vectors: number, backward: boolean): RoiAlignFn {
+    const name = roiAlignName(vectors, backward);
+    const fn = this.exports[name];
+    if (typeof fn !== 'function') throw new Error(`no RoIAlign kernel ${name}`);
     return fn as RoiAlignFn;
   }
 }

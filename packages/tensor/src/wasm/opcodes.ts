@@ -56,6 +56,7 @@ export const simd = {
   shuffle: 0x0d,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
+  f32x4ReplaceLane: 0x20,
   f64x2ExtractLane: 0x21,
   f32x4Eq: 0x41,
   f32x4Ne: 0x42,

@@ -43,7 +43,7 @@ export type SpatialFn = (
   wpb: number,
 ) => void;
 
-/** See roi-align-module.ts; addresses and strides in bytes, `inv` a float. */
+/** See roi-align-module.ts (forward and backward alike); addresses and strides in bytes, `inv` a float. */
 export type RoiAlignFn = (
   img: number,
   rowW: number,
