@@ -25,7 +25,11 @@ const random = (length, seed) => {
   return out;
 };
 
-/** Each pass allocates its output per call, as the conv ops do. */
+/**
+ * Each pass writes into buffers it reuses, as the conv ops do through the tensor package's recycling pool
+ * (outputs unzeroed, gradients zeroed and added into). A fresh 1 MB array per call would mostly time the
+ * page faults of first touching it: 3.4 ms against 0.4 ms for LeNet's first layer on the 2-core machine.
+ */
 export function prepare(s, pass) {
   const params = {
     n: s.n,
@@ -47,9 +51,10 @@ export function prepare(s, pass) {
   const [forward, backward] = s.transposed
     ? [convTranspose2dForward, convTranspose2dBackward]
     : [conv2dForward, conv2dBackward];
-  if (pass === 'forward') return () => forward(x, w, bias, geo, new Float32Array(outLength));
-  if (pass === 'input') return () => backward(g, x, w, geo, { dx: new Float32Array(x.length) });
-  return () => backward(g, x, w, geo, { dw: new Float32Array(w.length), db: new Float32Array(s.f) });
+  const [out, dx, dw, db] = [outLength, x.length, w.length, s.f].map((n) => new Float32Array(n));
+  if (pass === 'forward') return () => forward(x, w, bias, geo, out);
+  if (pass === 'input') return () => backward(g, x, w, geo, { dx: dx.fill(0) });
+  return () => backward(g, x, w, geo, { dw: dw.fill(0), db: db.fill(0) });
 }
 
 export const shapeNamed = (name) => {
