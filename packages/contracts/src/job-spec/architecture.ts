@@ -46,6 +46,11 @@ export const cnnSchema = z.object({
   layers: convStackSchema,
   fc: hiddenLayersSchema([128]),
   activation: activationSchema,
+  /**
+   * Test-time augmentation: class scores are the mean of the image's and its mirror image's (for classes
+   * that mirroring keeps, as clothing; not digits). Validation during training scores the image alone.
+   */
+  testTimeFlip: z.boolean().default(false),
 });
 
 /**

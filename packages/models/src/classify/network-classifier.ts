@@ -3,8 +3,8 @@ import type { Sequential } from '@ocellus/nn/layers';
 import { l1Penalty, l2Penalty, softmaxCrossEntropy, svmLoss } from '@ocellus/nn/losses';
 import type { Batch } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
-import { argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
-import { augmentation } from '@ocellus/vision/augment';
+import { add, argmax, mul, noGrad, Rng, softmax, type Tensor } from '@ocellus/tensor';
+import { augmentation, mirror } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
@@ -86,13 +86,23 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     return { network: this.network, preprocessor: this.preprocessor, shape: this.shape };
   }
 
-  /** Class scores (softmax probabilities; for an SVM the softmax of its margins). */
+  /**
+   * Class scores (softmax probabilities; for an SVM the softmax of its margins); with `testTimeFlip` the
+   * mean of the image's and its mirror image's, and the mean of their logits.
+   */
   infer(batch: Tensor): Record<string, Tensor> {
     const { network, preprocessor } = this.ready();
     return noGrad(() => {
       network.eval();
       const logits = network.forward(preprocessor.transform(batch));
-      return { scores: softmax(logits, 1), logits };
+      if (!(this.architecture.type === 'cnn' && this.architecture.testTimeFlip)) {
+        return { scores: softmax(logits, 1), logits };
+      }
+      const mirrored = network.forward(preprocessor.transform(mirror(batch)));
+      return {
+        scores: mul(add(softmax(logits, 1), softmax(mirrored, 1)), 0.5),
+        logits: mul(add(logits, mirrored), 0.5),
+      };
     });
   }
 

@@ -9,7 +9,7 @@ export {
 } from './box-geometry.js';
 export { type ColorJitterOptions, colorJitter } from './color-jitter.js';
 export { type RandomCropOptions, randomCrop } from './crop.js';
-export { horizontalFlip } from './flip.js';
+export { horizontalFlip, mirror } from './flip.js';
 export { gaussianBlur } from './gaussian-blur.js';
 export { encodePhoto, type JpegOptions, jpegRoundTrip, type PhotoEncoding, photoLikeAsync } from './jpeg.js';
 export { type CanvasSample, type PhotoLikeOptions, type PhotoSample, photoLike } from './photo-like.js';
