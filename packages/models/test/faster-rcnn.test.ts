@@ -53,6 +53,13 @@ describe('faster-rcnn', () => {
     const manifest = { ...artifact, name: 'squares', version: 1, task: 'detect' } as unknown as Manifest;
     const restored = modelFromArtifact(manifest, toRecords(artifact.tensors)) as VisionModel<'detect'>;
     expect(restored.predict(inputs)).toEqual(outputs);
+    // Each pass hands its temporaries back for the next: a pass on other scenes between two on the same
+    // ones, and a single scene, change nothing.
+    const others = gatherBatch(data.set, data.train.subarray(0, 3)).inputs;
+    const single = gatherBatch(data.set, data.validation.subarray(0, 1)).inputs;
+    expect(restored.predict(others)).toHaveLength(3);
+    expect(restored.predict(single)).toEqual(outputs.slice(0, 1));
+    expect(restored.predict(inputs)).toEqual(outputs);
     const tensors = restored.infer(inputs);
     expect(tensors.boxes!.shape).toEqual([data.validation.length, 100, 4]);
   }, 120_000);

@@ -40,4 +40,5 @@ export { type OpAttrs, type OpName, ops } from './ops/registry.js';
 export { Rng, type RngState } from './rng.js';
 export { broadcastShapes, type Shape, sizeOf } from './shape.js';
 export { allocate, type DType, type Storage } from './storage.js';
+export { releasingTemporaries } from './temporaries.js';
 export { type GraphNode, type NestedArray, Tensor } from './tensor.js';

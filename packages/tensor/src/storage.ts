@@ -7,6 +7,8 @@ export const SHARED_MIN_ELEMENTS = 4096;
 // Fresh memory is dear: allocating and first touching 1.2 MB costs about five times writing it again
 // (page faults, zeroing, GC pressure). Buffers handed back with `recycle` are reused by `allocate`.
 const free = new Map<string, Storage[]>();
+/** The buffers in `free`, so that one handed back twice is not handed out twice. */
+const pooled = new WeakSet<Storage>();
 let pooledBytes = 0;
 /** The pool never keeps more than this. */
 const MAX_POOLED_BYTES = 256 << 20;
@@ -28,6 +30,7 @@ function take(dtype: DType, length: number, zeroed: boolean): Storage {
   const reused = free.get(poolKey(dtype, length))?.pop();
   let out: Storage;
   if (reused) {
+    pooled.delete(reused);
     pooledBytes -= reused.byteLength;
     if (zeroed) reused.fill(0);
     out = reused;
@@ -50,9 +53,10 @@ export function sharedCopy<T extends Storage>(data: T): T {
   return copy;
 }
 
-/** Hands a buffer nothing references any more back to `allocate`. */
+/** Hands a buffer nothing references any more back to `allocate` (once: a second hand-back is ignored). */
 export function recycle(data: Storage): void {
-  if (data.length === 0 || pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
+  if (data.length === 0 || pooled.has(data) || pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
+  pooled.add(data);
   const key = poolKey(dtypeOf(data), data.length);
   const list = free.get(key);
   if (list) list.push(data);

@@ -8,7 +8,7 @@ import {
 import { l2Penalty, mseLoss, smoothL1Loss, softmaxCrossEntropy } from '@ocellus/nn/losses';
 import type { Batch } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
-import { argmax, mul, noGrad, Rng, softmax, Tensor } from '@ocellus/tensor';
+import { argmax, mul, noGrad, Rng, releasingTemporaries, softmax, Tensor } from '@ocellus/tensor';
 import { boxIou } from '@ocellus/vision/boxes';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
@@ -110,12 +110,14 @@ export class Localizer implements VisionModel<'localize'> {
   }
 
   predict(batch: Tensor): TaskOutputs['localize'][] {
-    const { scores, box } = this.infer(batch);
-    const boxes = box!.values();
-    return scoreRows(scores!).map(({ scores: row }, i) => ({
-      scores: row,
-      box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
-    }));
+    return releasingTemporaries(() => {
+      const { scores, box } = this.infer(batch);
+      const boxes = box!.values();
+      return scoreRows(scores!).map(({ scores: row }, i) => ({
+        scores: row,
+        box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!],
+      }));
+    });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {

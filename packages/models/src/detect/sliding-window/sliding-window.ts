@@ -9,7 +9,16 @@ import {
 import { l2Penalty, smoothL1Loss, softmaxCrossEntropy } from '@ocellus/nn/losses';
 import type { Batch } from '@ocellus/nn/train';
 import type { Manifest } from '@ocellus/registry';
-import { argmax, indexSelect, mul, Rng, reshape, sum, type Tensor } from '@ocellus/tensor';
+import {
+  argmax,
+  indexSelect,
+  mul,
+  Rng,
+  releasingTemporaries,
+  reshape,
+  sum,
+  type Tensor,
+} from '@ocellus/tensor';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { prefixed, withPrefix } from '../../artifact.js';
 import { initScheme } from '../../classify/network-builder.js';
@@ -80,12 +89,14 @@ export class SlidingWindowDetector implements VisionModel<'detect'> {
     const { net } = this.ready();
     const arch = this.architecture;
     const [, , height, width] = batch.shape as [number, number, number, number];
-    const found = scanPyramid(net, batch, {
-      size: arch.window.size,
-      sides: arch.window.sizes,
-      threshold: arch.scoreThreshold,
-      classes: this.labels.length,
-    });
+    const found = releasingTemporaries(() =>
+      scanPyramid(net, batch, {
+        size: arch.window.size,
+        sides: arch.window.sizes,
+        threshold: arch.scoreThreshold,
+        classes: this.labels.length,
+      }),
+    );
     const options = { nmsIou: arch.nmsIou, limit: arch.detectionsPerImage };
     return found.map((candidates) => ({ detections: detectionsOf(candidates, { width, height }, options) }));
   }
