@@ -35,7 +35,11 @@ describe('releasingTemporaries', () => {
   it('hands out each buffer once when scopes nest (inner scopes and chains hand back before the outer one)', () => {
     const x = new Tensor(fresh(), [SIZE]);
     releasingTemporaries(() => {
-      releasingTemporaries(() => [fresh(), fresh()] && null);
+      releasingTemporaries(() => {
+        fresh();
+        fresh();
+        return null;
+      });
       noGrad(() => forwardChain(x, [(h) => relu(h), (h) => relu(h), (h) => relu(h)]));
       return null;
     });
