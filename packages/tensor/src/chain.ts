@@ -21,7 +21,6 @@ export function forwardChain(x: Tensor, steps: readonly ((h: Tensor) => Tensor)[
       if (released.has(data) || !born.has(data)) continue;
       released.add(data);
       recycle(data);
-      (born as Set<Storage>).delete(data);
     }
     return h;
   });

@@ -8,7 +8,7 @@ import {
 } from '@ocellus/contracts';
 import { l2Penalty } from '@ocellus/nn/losses';
 import type { Manifest } from '@ocellus/registry';
-import { mul, noGrad, Rng, releasingTemporaries, Tensor } from '@ocellus/tensor';
+import { mul, Rng, releasingTemporaries, Tensor } from '@ocellus/tensor';
 import { prefixed, withPrefix } from '../artifact.js';
 import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme } from '../classify/network-builder.js';
@@ -103,15 +103,13 @@ export class Captioner implements VisionModel<'caption'> {
   predict(batch: Tensor, options: ComputeOptions<'caption'> = {}): TaskOutputs['caption'][] {
     const { net } = this.ready();
     const { rows, cols } = net.encoder;
-    const captions = releasingTemporaries(() =>
-      noGrad(() => {
-        net.eval();
-        return decodeCaptions(net, batch, this.vocabulary, {
-          beam: options.beam ?? 1,
-          maxLength: this.architecture.maxLength,
-        });
-      }),
-    );
+    const captions = releasingTemporaries(() => {
+      net.eval();
+      return decodeCaptions(net, batch, this.vocabulary, {
+        beam: options.beam ?? 1,
+        maxLength: this.architecture.maxLength,
+      });
+    });
     const withAttention = options.attention === true && this.architecture.attention;
     return captions.map((c) => ({
       tokens: Int32Array.from(c.tokens),

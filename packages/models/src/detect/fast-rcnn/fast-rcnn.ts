@@ -1,6 +1,6 @@
 import { fastRcnnSchema, type JobSpec, type Metrics, networkShapeSchema } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
-import { noGrad, Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
+import { Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
 import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { checkProposalMethod, imageProposals } from '../region/image-proposals.js';
 import { RegionDetector } from '../region/region-detector.js';
@@ -36,15 +36,13 @@ export class FastRcnn extends RegionDetector<FastRcnnArchitecture, FastRcnnNet> 
   predict(batch: Tensor): TaskOutputs['detect'][] {
     const { net } = this.ready();
     const arch = this.architecture;
-    return releasingTemporaries(() =>
-      noGrad(() => {
-        net.eval();
-        const rois = roiBatch(imageProposals(batch, arch.proposals));
-        return this.detectRois(batch.shape[0]!, rois, (found) =>
-          net.head.forward(net.features(batch).pool(net.roiMaps, found, arch.roiPool)),
-        );
-      }),
-    );
+    return releasingTemporaries(() => {
+      net.eval();
+      const rois = roiBatch(imageProposals(batch, arch.proposals));
+      return this.detectRois(batch.shape[0]!, rois, (found) =>
+        net.head.forward(net.features(batch).pool(net.roiMaps, found, arch.roiPool)),
+      );
+    });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {

@@ -7,7 +7,7 @@ import {
   networkShapeSchema,
 } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
-import { noGrad, Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
+import { Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
 import { prefixed } from '../../artifact.js';
 import { Captioner } from '../../caption/captioner.js';
 import { resolveFreeze, TransferError } from '../../transfer/backbone.js';
@@ -44,15 +44,13 @@ export class FasterRcnn extends RegionDetector<FasterRcnnArchitecture, FasterRcn
   predict(batch: Tensor): TaskOutputs['detect'][] {
     const { net } = this.ready();
     const arch = this.architecture;
-    return releasingTemporaries(() =>
-      noGrad(() => {
-        net.eval();
-        const { features, rois } = proposeRegions(net, arch, this.image, batch);
-        return this.detectRois(batch.shape[0]!, rois, (found) =>
-          net.head.forward(features.pool(net.roiMaps, found, boxPooling(arch))),
-        );
-      }),
-    );
+    return releasingTemporaries(() => {
+      net.eval();
+      const { features, rois } = proposeRegions(net, arch, this.image, batch);
+      return this.detectRois(batch.shape[0]!, rois, (found) =>
+        net.head.forward(features.pool(net.roiMaps, found, boxPooling(arch))),
+      );
+    });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {

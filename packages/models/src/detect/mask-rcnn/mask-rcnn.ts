@@ -6,7 +6,7 @@ import {
   networkShapeSchema,
 } from '@ocellus/contracts';
 import type { InputSpec, Manifest } from '@ocellus/registry';
-import { noGrad, Rng, releasingTemporaries, sigmoid, Tensor } from '@ocellus/tensor';
+import { Rng, releasingTemporaries, sigmoid, Tensor } from '@ocellus/tensor';
 import { frozenNormLayers } from '../../transfer/frozen-norms.js';
 import type { Detection, FitHooks, RoiMask, TaskOutputs, TrainingData } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
@@ -85,29 +85,27 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
     const { net } = this.ready();
     const arch = this.architecture;
     const n = batch.shape[0]!;
-    return releasingTemporaries(() =>
-      noGrad(() => {
-        net.eval();
-        const { features, rois } = proposeRegions(net, arch, this.image, batch);
-        if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
-        const head = net.head.forward(features.pool(net.roiMaps, rois, boxPooling(arch)));
-        const found = detectionsOf(head, rois, n, this.image, arch.roiHeads);
-        const all = found.flat();
-        if (all.length === 0) return found.map(() => ({ detections: [] }));
-        const imageOf = Int32Array.from(found.flatMap((list, i) => list.map(() => i)));
-        const masks = sigmoid(
-          this.maskLogits(net, features, { boxes: flatBoxes(all.map((d) => d.box)), imageOf }),
-        );
-        const [, channels, m] = masks.shape as [number, number, number];
-        const values = masks.values() as Float32Array;
-        const withMask = all.map((d: Detection, r): Detection & { mask: RoiMask } => {
-          const at = (r * channels + d.index + 1) * m * m;
-          return { ...d, mask: { height: m, width: m, data: values.slice(at, at + m * m) } };
-        });
-        let next = 0;
-        return found.map((list) => ({ detections: withMask.slice(next, (next += list.length)) }));
-      }),
-    );
+    return releasingTemporaries(() => {
+      net.eval();
+      const { features, rois } = proposeRegions(net, arch, this.image, batch);
+      if (rois.imageOf.length === 0) return Array.from({ length: n }, () => ({ detections: [] }));
+      const head = net.head.forward(features.pool(net.roiMaps, rois, boxPooling(arch)));
+      const found = detectionsOf(head, rois, n, this.image, arch.roiHeads);
+      const all = found.flat();
+      if (all.length === 0) return found.map(() => ({ detections: [] }));
+      const imageOf = Int32Array.from(found.flatMap((list, i) => list.map(() => i)));
+      const masks = sigmoid(
+        this.maskLogits(net, features, { boxes: flatBoxes(all.map((d) => d.box)), imageOf }),
+      );
+      const [, channels, m] = masks.shape as [number, number, number];
+      const values = masks.values() as Float32Array;
+      const withMask = all.map((d: Detection, r): Detection & { mask: RoiMask } => {
+        const at = (r * channels + d.index + 1) * m * m;
+        return { ...d, mask: { height: m, width: m, data: values.slice(at, at + m * m) } };
+      });
+      let next = 0;
+      return found.map((list) => ({ detections: withMask.slice(next, (next += list.length)) }));
+    });
   }
 
   /** Detection tensors (see detectionTensors) and `masks` [N, D, M, M], each detection's mask over its box. */

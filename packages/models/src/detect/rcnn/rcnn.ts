@@ -1,6 +1,6 @@
 import { type JobSpec, type Metrics, networkShapeSchema, rcnnSchema } from '@ocellus/contracts';
 import type { Manifest } from '@ocellus/registry';
-import { concat, noGrad, Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
+import { concat, Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
 import type { FitHooks, TaskOutputs, TrainingData } from '../../types.js';
 import { checkProposalMethod, imageProposals } from '../region/image-proposals.js';
 import { RegionDetector } from '../region/region-detector.js';
@@ -44,33 +44,31 @@ export class Rcnn extends RegionDetector<RcnnArchitecture, RcnnNet> {
   predict(batch: Tensor): TaskOutputs['detect'][] {
     const { net } = this.ready();
     const arch = this.architecture;
-    return releasingTemporaries(() =>
-      noGrad(() => {
-        net.eval();
-        const rois = roiBatch(imageProposals(batch, arch.proposals));
-        return this.detectRois(batch.shape[0]!, rois, (found) => {
-          const parts: BoxHeadOutput[] = [];
-          for (let start = 0; start < found.imageOf.length; start += CROPS_PER_PASS) {
-            const end = start + CROPS_PER_PASS;
-            const part = {
-              boxes: found.boxes.subarray(4 * start, 4 * end),
-              imageOf: found.imageOf.subarray(start, end),
-            };
-            parts.push(net.forward(warpRois(batch, part, arch.warpSize)));
-          }
-          return {
-            logits: concat(
-              parts.map((p) => p.logits),
-              0,
-            ),
-            deltas: concat(
-              parts.map((p) => p.deltas),
-              0,
-            ),
+    return releasingTemporaries(() => {
+      net.eval();
+      const rois = roiBatch(imageProposals(batch, arch.proposals));
+      return this.detectRois(batch.shape[0]!, rois, (found) => {
+        const parts: BoxHeadOutput[] = [];
+        for (let start = 0; start < found.imageOf.length; start += CROPS_PER_PASS) {
+          const end = start + CROPS_PER_PASS;
+          const part = {
+            boxes: found.boxes.subarray(4 * start, 4 * end),
+            imageOf: found.imageOf.subarray(start, end),
           };
-        });
-      }),
-    );
+          parts.push(net.forward(warpRois(batch, part, arch.warpSize)));
+        }
+        return {
+          logits: concat(
+            parts.map((p) => p.logits),
+            0,
+          ),
+          deltas: concat(
+            parts.map((p) => p.deltas),
+            0,
+          ),
+        };
+      });
+    });
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {
