@@ -4,7 +4,7 @@ import { type Storage, sharedCopy } from '../storage.js';
 import { requireRoiAlignBuffers, roiAlignBackward, roiAlignForward } from './roi-align.js';
 import type { RoiSampling } from './roi-align-weights.js';
 import type { RoiGeometry } from './roi-geometry.js';
-import { roiAlignSimdBackward, roiAlignSimdFits, roiAlignSimdForward } from './simd/roi-align.js';
+import { roiAlignSimdBackward, roiAlignSimdForward } from './simd/roi-align.js';
 
 /** Slots of a pooled RoIAlign in the control block: the block counter, the grain, the call's sizes. */
 const NEXT = PARAMS;
@@ -42,7 +42,8 @@ export function roiAlignPooled(
 ): void {
   const kernel = backward ? roiAlignBackward : roiAlignForward;
   const bins = geo.k * geo.c * geo.oh * geo.ow;
-  const rt = simd && roiAlignSimdFits(src, dst, geo) ? simdRuntime() : undefined;
+  // The SIMD kernels take float32 buffers and whole vectors of channels.
+  const rt = simd && geo.c % 4 === 0 ? simdRuntime() : undefined;
   if (rt && src instanceof Float32Array && dst instanceof Float32Array) {
     const participants = bins < ROI_PARALLEL_MIN ? 1 : threads;
     const args = [rt, src, rois, geo, sampling, dst, participants] as const;

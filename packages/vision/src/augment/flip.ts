@@ -11,12 +11,13 @@ export function mirror(batch: Tensor): Tensor {
   return mirrorWhere(batch, () => true);
 }
 
-function mirrorWhere(batch: Tensor, flip: (image: number) => boolean): Tensor {
+/** Mirrors the images for which `flip()`, asked once per image in order, says so. */
+function mirrorWhere(batch: Tensor, flip: () => boolean): Tensor {
   const { data, n, c, h, w } = readBatch(batch);
   const out = data.slice();
   const plane = c * h * w;
   for (let i = 0; i < n; i++) {
-    if (!flip(i)) continue;
+    if (!flip()) continue;
     for (let row = i * plane; row < (i + 1) * plane; row += w) {
       for (let x = 0; x < w; x++) out[row + x] = data[row + w - 1 - x]!;
     }

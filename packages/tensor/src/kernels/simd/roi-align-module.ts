@@ -10,7 +10,7 @@ import { Code, type FunctionDef, i32s, memarg } from '../../wasm/writer.js';
 /** Channel vectors held per pass (accumulator and line per vector, plus a splat, within 16 xmm). */
 export const ROI_ALIGN_BLOCK = 4;
 
-export const roiAlignName = (vectors: number, backward = false): string =>
+export const roiAlignName = (vectors: number, backward: boolean): string =>
   `${backward ? 'roiAlignGrad' : 'roiAlign'}_${vectors}`;
 
 // Parameters (i32 but the last), addresses and strides in bytes.
@@ -96,12 +96,12 @@ function rowWeight(c: Code): void {
 }
 
 const signature = (
-  name: string,
   nv: number,
+  backward: boolean,
   f32Locals: number,
   v128Locals: number,
 ): Omit<FunctionDef, 'body'> => ({
-  name: `${name}_${nv}`,
+  name: roiAlignName(nv, backward),
   params: [...i32s(PARAMS - 1), F32],
   locals: { i32: I32_LOCALS, f32: f32Locals, v128: v128Locals },
 });
@@ -157,7 +157,7 @@ export function roiAlignFunction(nv: number): FunctionDef {
       }
     }
   });
-  return { ...signature('roiAlign', nv, 0, 2 * nv + 1), body: c };
+  return { ...signature(nv, false, 0, 2 * nv + 1), body: c };
 }
 
 /**
@@ -216,7 +216,7 @@ export function roiAlignGradFunction(nv: number): FunctionDef {
       () => {},
     );
   });
-  return { ...signature('roiAlignGrad', nv, 1, nv + 1), body: c };
+  return { ...signature(nv, true, 1, nv + 1), body: c };
 }
 
 /** Blocks of ROI_ALIGN_BLOCK vectors, and single vectors for the channels after the last whole block. */

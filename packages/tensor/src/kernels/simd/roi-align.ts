@@ -1,7 +1,6 @@
 import { type Control, PARAMS, TASK_ROI_ALIGN_SIMD, WORKER_UNITS } from '../../runtime/control.js';
 import type { Runtime } from '../../runtime/index.js';
 import type { Instance } from '../../runtime/modules.js';
-import type { Storage } from '../../storage.js';
 import { nchwToPositionMajor, positionMajorToNchw } from '../layout.js';
 import {
   fillRoiAlignWeights,
@@ -20,10 +19,6 @@ import { ROI_ALIGN_BLOCK } from './roi-align-module.js';
  * out to the pool's threads in blocks; the backward shares channel runs, so that no two threads add to
  * one value, and every value is summed in the same order whatever the thread count.
  */
-
-/** The SIMD kernels take float32 buffers and whole vectors of channels. */
-export const roiAlignSimdFits = (src: Storage, dst: Storage, geo: RoiGeometry): boolean =>
-  src instanceof Float32Array && dst instanceof Float32Array && geo.c % 4 === 0;
 
 /** Byte addresses and sizes of one call, in the order they travel through the control block. */
 const FIELDS = [
@@ -196,7 +191,7 @@ function callScratch(
 
 /**
  * out[r, c, ph, pw] as roiAlignForward gives it (to float32 rounding), `threads` sharing the RoIs when
- * more than one takes part; `x` float32 with a multiple of 4 channels (roiAlignSimdFits).
+ * more than one takes part; `x` with a multiple of 4 channels.
  */
 export function roiAlignSimdForward(
   rt: Runtime,
