@@ -60,6 +60,34 @@ describe('nms against torchvision', () => {
   );
 });
 
+describe('nms with a limit', () => {
+  it('gives the first `limit` boxes the unlimited nms keeps, on the fixture and on many random boxes', () => {
+    const { boxes, distinct, tied } = fixture.nms.inputs.large;
+    for (const scores of [distinct, tied]) {
+      const all = nms(Float64Array.from(boxes), scores, 0.5);
+      for (const limit of [0, 1, 3, all.length - 1, all.length, all.length + 5]) {
+        expect(Array.from(nms(Float64Array.from(boxes), scores, 0.5, limit))).toEqual(
+          Array.from(all.subarray(0, limit)),
+        );
+      }
+    }
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const many = new Float32Array(4 * 400);
+    for (let i = 0; i < 400; i++) {
+      const [x, y] = [random() * 100, random() * 100];
+      many.set([x, y, x + 5 + random() * 30, y + 5 + random() * 30], 4 * i);
+    }
+    const scores = Float32Array.from({ length: 400 }, () => Math.round(random() * 50) / 50);
+    const all = nms(many, scores, 0.3);
+    expect(all.length).toBeGreaterThan(40);
+    expect(Array.from(nms(many, scores, 0.3, 40))).toEqual(Array.from(all.subarray(0, 40)));
+  });
+});
+
 describe('batchedNms against torchvision', () => {
   const { boxes, distinct, tied } = fixture.nms.inputs.large;
   it.each(fixture.batchedNms)('keeps the same indices in the same order: $name', (c) => {
@@ -79,6 +107,15 @@ describe('nms', () => {
   it('keeps a box whose IoU equals the threshold and drops it just above', () => {
     expect(Array.from(nms(halfOverlap, [0.9, 0.8], 0.5))).toEqual([0, 1]);
     expect(Array.from(nms(halfOverlap, [0.9, 0.8], 0.49))).toEqual([0]);
+  });
+
+  it('drops even disjoint boxes under a negative threshold (IoU 0 is above it), as the kernel does', () => {
+    const apart = packBoxes([
+      [0, 0, 1, 1],
+      [5, 5, 6, 6],
+    ]);
+    expect(Array.from(nms(apart, [0.9, 0.8], 0))).toEqual([0, 1]);
+    expect(Array.from(nms(apart, [0.9, 0.8], -0.1))).toEqual([0]);
   });
 
   it('returns kept indices by decreasing score, not by index', () => {

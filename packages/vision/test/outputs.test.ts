@@ -70,6 +70,29 @@ describe('topK', () => {
     expect(topK([1, 2], 5)).toEqual([1, 0]);
     expect(topK([1, 2], 0)).toEqual([]);
   });
+
+  it('selects from long score lists exactly as a full sort ranks them, ties and NaN included', () => {
+    const fullSort = (scores: ArrayLike<number>, k: number) =>
+      Array.from({ length: scores.length }, (_, i) => i)
+        .sort((a, b) => scores[b]! - scores[a]! || a - b)
+        .slice(0, k);
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const n of [256, 1000, 3072]) {
+      const coarse = Float32Array.from({ length: n }, () => Math.round(random() * 40) / 40);
+      const fine = Float64Array.from({ length: n }, () => random() - 0.5);
+      for (const scores of [coarse, fine]) {
+        for (const k of [1, 7, 60, Math.floor(n / 4)]) expect(topK(scores, k)).toEqual(fullSort(scores, k));
+      }
+    }
+    const withNaN = Float64Array.from({ length: 512 }, (_, i) =>
+      i % 50 === 3 ? Number.NaN : (i * 37) % 101,
+    );
+    expect(topK(withNaN, 20)).toEqual(fullSort(withNaN, 20));
+  });
 });
 
 describe('keepDetections', () => {

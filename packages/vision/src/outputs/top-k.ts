@@ -1,6 +1,40 @@
+/**
+ * Below this many scores, or when more than a quarter of them are wanted, one comparison sort of every
+ * index is as quick as selecting first.
+ */
+const SELECT_FROM = 256;
+
 /** Indices of the `k` highest scores, highest first; ties rank the lower index first, as argmax does. */
 export function topK(scores: ArrayLike<number>, k: number): number[] {
-  const order = Array.from({ length: scores.length }, (_, i) => i);
-  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return order.slice(0, Math.max(0, Math.min(k, scores.length)));
+  const n = scores.length;
+  const count = Math.max(0, Math.min(k, n));
+  if (n < SELECT_FROM || count * 4 > n) return rankIndices(scores, indicesBelow(n)).slice(0, count);
+  const threshold = kthLargest(scores, count);
+  if (threshold === undefined) return rankIndices(scores, indicesBelow(n)).slice(0, count);
+  const chosen: number[] = [];
+  for (let i = 0; i < n; i++) if (scores[i]! > threshold) chosen.push(i);
+  for (let i = 0; i < n && chosen.length < count; i++) if (scores[i] === threshold) chosen.push(i);
+  return rankIndices(scores, chosen);
+}
+
+function indicesBelow(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function rankIndices(scores: ArrayLike<number>, indices: number[]): number[] {
+  return indices.sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/**
+ * The `count`-th highest score, from a native numeric sort of a copy (no comparator calls); undefined
+ * when a score is NaN, whose place only the comparison sort defines.
+ */
+function kthLargest(scores: ArrayLike<number>, count: number): number | undefined {
+  const copy = new Float64Array(scores.length);
+  for (let i = 0; i < copy.length; i++) {
+    const score = scores[i]!;
+    if (Number.isNaN(score)) return undefined;
+    copy[i] = score;
+  }
+  return copy.sort()[copy.length - count];
 }

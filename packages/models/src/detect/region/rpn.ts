@@ -162,7 +162,7 @@ export function proposalsOf(
       keptBoxes.set(boxes.subarray(4 * k, 4 * k + 4), 4 * j);
       keptScores[j] = own[top[k]!]!;
     });
-    const survivors = nms(keptBoxes, keptScores, limits.nmsIou).subarray(0, limits.postNms);
+    const survivors = nms(keptBoxes, keptScores, limits.nmsIou, limits.postNms);
     const result = new Float32Array(4 * survivors.length);
     survivors.forEach((k, j) => {
       result.set(keptBoxes.subarray(4 * k, 4 * k + 4), 4 * j);
