@@ -84,7 +84,9 @@ describe('topK', () => {
     for (const n of [256, 1000, 3072]) {
       const coarse = Float32Array.from({ length: n }, () => Math.round(random() * 40) / 40);
       const fine = Float64Array.from({ length: n }, () => random() - 0.5);
-      for (const scores of [coarse, fine]) {
+      const rising = Float64Array.from({ length: n }, (_, i) => i);
+      const flat = new Float32Array(n).fill(0.5);
+      for (const scores of [coarse, fine, rising, rising.slice().reverse(), flat]) {
         for (const k of [1, 7, 60, Math.floor(n / 4)]) expect(topK(scores, k)).toEqual(fullSort(scores, k));
       }
     }

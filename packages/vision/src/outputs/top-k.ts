@@ -26,15 +26,37 @@ function rankIndices(scores: ArrayLike<number>, indices: number[]): number[] {
 }
 
 /**
- * The `count`-th highest score, from a native numeric sort of a copy (no comparator calls); undefined
- * when a score is NaN, whose place only the comparison sort defines.
+ * The `count`-th highest score, selected in place in a copy (Hoare's quickselect, median-of-three
+ * pivots); undefined when a score is NaN, whose place only the comparison sort defines.
  */
 function kthLargest(scores: ArrayLike<number>, count: number): number | undefined {
-  const copy = new Float64Array(scores.length);
-  for (let i = 0; i < copy.length; i++) {
+  const values = new Float64Array(scores.length);
+  for (let i = 0; i < values.length; i++) {
     const score = scores[i]!;
     if (Number.isNaN(score)) return undefined;
-    copy[i] = score;
+    values[i] = score;
   }
-  return copy.sort()[copy.length - count];
+  const target = values.length - count;
+  let [lo, hi] = [0, values.length - 1];
+  while (lo < hi) {
+    const pivot = medianOfThree(values[lo]!, values[(lo + hi) >> 1]!, values[hi]!);
+    let [i, j] = [lo, hi];
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target];
+}
+
+function medianOfThree(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
