@@ -2,12 +2,9 @@
 // test scenes under other post-processing of the same detections: tighter per-class NMS, suppression of a box
 // mostly inside a better-scored box of its class (or of any class), and a higher score floor. It shows
 // how much of the AP the detector loses to duplicates and partial boxes, without training again.
-import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
-import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { modelFromArtifact, prepareData, scorers } from '@ocellus/models';
-import { openRegistry } from '@ocellus/registry';
-import { gatherBatch } from '@ocellus/vision/datasets';
+import { scorers } from '@ocellus/models';
 import { textTable } from '../text-table.js';
+import { testDetections } from './test-detections.js';
 
 const argv = process.argv.slice(2);
 const option = (name) => {
@@ -19,21 +16,11 @@ if (name === undefined || name.startsWith('--')) {
   process.stderr.write('usage: node bench/detect/postprocess.js <model> [--registry dir] [--scenes N]\n');
   process.exit(2);
 }
-const registry = openRegistry(option('--registry') ?? DEFAULT_REGISTRY_ROOT);
-const version = (await registry.aliases(name)).production;
-const { manifest, tensors } = await registry.load(name, version);
-const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
-const scenes = Number(option('--scenes') ?? 500);
-const { data, test } = prepareData({
-  ...stored,
-  dataset: { ...stored.dataset, train: 1, validation: 1, test: scenes },
-});
-const model = modelFromArtifact(manifest, tensors);
-const outputs = [];
-for (let start = 0; start < test.length; start += 8) {
-  outputs.push(...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs));
-}
-const targets = data.targets(test);
+const { manifest, version, model, test, outputs, targets } = await testDetections(
+  name,
+  option('--registry'),
+  Number(option('--scenes') ?? 500),
+);
 
 const area = ([x1, y1, x2, y2]) => Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
 const intersection = (a, b) =>

@@ -1,0 +1,24 @@
+// A registered detector's production version and its detections on the first `scenes` test-split scenes of
+// its own spec's data, for the scripts that score those detections again (postprocess.js, errors.js).
+import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
+import { defaultJobSpecSchema } from '@ocellus/contracts';
+import { modelFromArtifact, prepareData } from '@ocellus/models';
+import { openRegistry } from '@ocellus/registry';
+import { gatherBatch } from '@ocellus/vision/datasets';
+
+export async function testDetections(name, registryRoot = DEFAULT_REGISTRY_ROOT, scenes = 500) {
+  const registry = openRegistry(registryRoot);
+  const version = (await registry.aliases(name)).production;
+  const { manifest, tensors } = await registry.load(name, version);
+  const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
+  const { data, test } = prepareData({
+    ...stored,
+    dataset: { ...stored.dataset, train: 1, validation: 1, test: scenes },
+  });
+  const model = modelFromArtifact(manifest, tensors);
+  const outputs = [];
+  for (let start = 0; start < test.length; start += 8) {
+    outputs.push(...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs));
+  }
+  return { manifest, version, model, test, outputs, targets: data.targets(test) };
+}
