@@ -3,23 +3,15 @@
 // best score first, is matched to the digit it overlaps most: a true positive (IoU >= 0.5, its class, the
 // digit not yet found), a duplicate, the wrong class on a found box, a box mostly (70%) inside a digit
 // (part of it), a loose box (IoU 0.3-0.5), or background. Digits with no true positive are counted by
-// class and by the height of their box, with the best score the detector gave their class there.
+// class and by the height of their box, and so are those of them with a box of their class at IoU >= 0.5
+// scored S or less.
 import { boxArea, boxIou } from '@ocellus/vision/boxes';
 import { textTable } from '../text-table.js';
-import { testDetections } from './test-detections.js';
+import { detectorArguments, testDetections } from './test-detections.js';
 
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const name = argv[0];
-if (name === undefined || name.startsWith('--')) {
-  process.stderr.write(
-    'usage: node bench/detect/errors.js <model> [--registry dir] [--scenes N] [--score S]\n',
-  );
-  process.exit(2);
-}
+const { argv, name, option } = detectorArguments(
+  'node bench/detect/errors.js <model> [--registry dir] [--scenes N] [--score S]',
+);
 const floor = Number(option('--score') ?? 0.3);
 const { version, model, outputs, targets } = await testDetections(
   name,
@@ -41,7 +33,7 @@ const kinds = new Map();
 const confusions = new Map();
 const digits = HEIGHTS.slice(1).map(() => ({ all: 0, missed: 0 }));
 const missedByClass = new Map();
-const missedScores = [];
+let lowScored = 0;
 for (let i = 0; i < outputs.length; i++) {
   const objects = targets[i].objects;
   const found = new Set();
@@ -69,14 +61,13 @@ for (let i = 0; i < outputs.length; i++) {
     bucket.missed++;
     count(missedByClass, model.labels[o.index]);
     const own = outputs[i].detections.filter((d) => d.index === o.index && boxIou(d.box, o.box) >= 0.5);
-    missedScores.push(Math.max(0, ...own.map((d) => d.score)));
+    if (own.length > 0) lowScored++;
   });
 }
 
 const sorted = (table) => [...table].sort((a, b) => b[1] - a[1]);
 const total = digits.reduce((sum, b) => sum + b.all, 0);
 const missed = digits.reduce((sum, b) => sum + b.missed, 0);
-const lowScore = missedScores.filter((s) => s > 0).length;
 process.stdout.write(
   `node bench/detect/errors.js ${argv.join(' ')}: ${name} v${version}, ${outputs.length} test scenes, ` +
     `${total} digits, detections above ${floor}\n` +
@@ -84,7 +75,7 @@ process.stdout.write(
       ['detection', 'count'],
       sorted(kinds).map(([kind, n]) => [kind, String(n)]),
     )}\n\n` +
-    `missed: ${missed} digits; ${lowScore} of them have a box of their class at IoU >= 0.5 scored ${floor} or less\n` +
+    `missed: ${missed} digits; ${lowScored} of them have a box of their class at IoU >= 0.5 scored ${floor} or less\n` +
     `${textTable(
       ['digit height (px)', 'digits', 'missed', 'share missed'],
       digits.map((b, i) => [

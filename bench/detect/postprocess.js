@@ -4,18 +4,11 @@
 // how much of the AP the detector loses to duplicates and partial boxes, without training again.
 import { scorers } from '@ocellus/models';
 import { textTable } from '../text-table.js';
-import { testDetections } from './test-detections.js';
+import { detectorArguments, testDetections } from './test-detections.js';
 
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const name = argv[0];
-if (name === undefined || name.startsWith('--')) {
-  process.stderr.write('usage: node bench/detect/postprocess.js <model> [--registry dir] [--scenes N]\n');
-  process.exit(2);
-}
+const { argv, name, option } = detectorArguments(
+  'node bench/detect/postprocess.js <model> [--registry dir] [--scenes N]',
+);
 const { manifest, version, model, test, outputs, targets } = await testDetections(
   name,
   option('--registry'),

@@ -1,10 +1,26 @@
-// A registered detector's production version and its detections on the first `scenes` test-split scenes of
-// its own spec's data, for the scripts that score those detections again (postprocess.js, errors.js).
+// For the scripts that score a detector's test detections again (postprocess.js, errors.js): their command
+// line, and a registered detector's production version with its detections on the first `scenes`
+// test-split scenes of its own spec's data.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { modelFromArtifact, prepareData } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
+
+/** The script's model name (its first argument) and an `option(name)` reader; exits with `usage` without a model. */
+export function detectorArguments(usage) {
+  const argv = process.argv.slice(2);
+  const option = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const name = argv[0];
+  if (name === undefined || name.startsWith('--')) {
+    process.stderr.write(`usage: ${usage}\n`);
+    process.exit(2);
+  }
+  return { argv, name, option };
+}
 
 export async function testDetections(name, registryRoot = DEFAULT_REGISTRY_ROOT, scenes = 500) {
   const registry = openRegistry(registryRoot);

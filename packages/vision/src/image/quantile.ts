@@ -5,7 +5,15 @@
 export function selectQuantile(values: Float32Array, q: number): number {
   const n = values.length;
   if (n === 0) return 0;
-  const k = Math.min(n - 1, Math.max(0, Math.floor(q * n)));
+  return selectRank(values, Math.min(n - 1, Math.max(0, Math.floor(q * n))));
+}
+
+/**
+ * The value of rank `k` (0-based, ascending) of `values`, by the same quickselect; reorders `values` in
+ * place. Needs 0 <= k < values.length and no NaN.
+ */
+export function selectRank(values: Float32Array | Float64Array, k: number): number {
+  const n = values.length;
   let lo = 0;
   let hi = n - 1;
   while (lo < hi) {

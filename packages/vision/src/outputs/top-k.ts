@@ -1,3 +1,5 @@
+import { selectRank } from '../image/quantile.js';
+
 /**
  * Below this many scores, or when more than a quarter of them are wanted, one comparison sort of every
  * index is as quick as selecting first.
@@ -26,8 +28,8 @@ function rankIndices(scores: ArrayLike<number>, indices: number[]): number[] {
 }
 
 /**
- * The `count`-th highest score, selected in place in a copy (Hoare's quickselect, median-of-three
- * pivots); undefined when a score is NaN, whose place only the comparison sort defines.
+ * The `count`-th highest score, selected in a copy; undefined when a score is NaN, whose place only the
+ * comparison sort defines.
  */
 function kthLargest(scores: ArrayLike<number>, count: number): number | undefined {
   const values = new Float64Array(scores.length);
@@ -36,27 +38,5 @@ function kthLargest(scores: ArrayLike<number>, count: number): number | undefine
     if (Number.isNaN(score)) return undefined;
     values[i] = score;
   }
-  const target = values.length - count;
-  let [lo, hi] = [0, values.length - 1];
-  while (lo < hi) {
-    const pivot = medianOfThree(values[lo]!, values[(lo + hi) >> 1]!, values[hi]!);
-    let [i, j] = [lo, hi];
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const swap = values[i]!;
-        values[i++] = values[j]!;
-        values[j--] = swap;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return values[target];
-}
-
-function medianOfThree(a: number, b: number, c: number): number {
-  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  return selectRank(values, values.length - count);
 }
