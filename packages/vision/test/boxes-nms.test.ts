@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Box } from '@ocellus/contracts';
+import { Rng } from '@ocellus/tensor';
 import { batchedNms, nms, packBoxes, pairwiseIou } from '@ocellus/vision/boxes';
 import { describe, expect, it } from 'vitest';
 
@@ -71,11 +72,8 @@ describe('nms with a limit', () => {
         );
       }
     }
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const rng = new Rng(7);
+    const random = () => rng.uniform();
     const many = new Float32Array(4 * 400);
     for (let i = 0; i < 400; i++) {
       const [x, y] = [random() * 100, random() * 100];

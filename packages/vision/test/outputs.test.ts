@@ -1,3 +1,4 @@
+import { Rng } from '@ocellus/tensor';
 import { keepDetections, pasteMaskRle, topK } from '@ocellus/vision/outputs';
 import { encodeMask, stringToCounts } from '@ocellus/vision/rle';
 import { describe, expect, it } from 'vitest';
@@ -76,11 +77,8 @@ describe('topK', () => {
       Array.from({ length: scores.length }, (_, i) => i)
         .sort((a, b) => scores[b]! - scores[a]! || a - b)
         .slice(0, k);
-    let seed = 11;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const rng = new Rng(11);
+    const random = () => rng.uniform();
     for (const n of [256, 1000, 3072]) {
       const coarse = Float32Array.from({ length: n }, () => Math.round(random() * 40) / 40);
       const fine = Float64Array.from({ length: n }, () => random() - 0.5);

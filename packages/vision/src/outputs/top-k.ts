@@ -10,22 +10,24 @@ const SELECT_FROM = 256;
 export function topK(scores: ArrayLike<number>, k: number): number[] {
   const n = scores.length;
   const count = Math.max(0, Math.min(k, n));
-  if (n < SELECT_FROM || count * 4 > n) return rankIndices(scores, indicesBelow(n)).slice(0, count);
-  const threshold = kthLargest(scores, count);
-  if (threshold === undefined) return rankIndices(scores, indicesBelow(n)).slice(0, count);
+  if (count === 0) return [];
+  const threshold = n < SELECT_FROM || count * 4 > n ? undefined : kthLargest(scores, count);
+  if (threshold === undefined) {
+    return Array.from({ length: n }, (_, i) => i)
+      .sort(byScore(scores))
+      .slice(0, count);
+  }
   const chosen: number[] = [];
   for (let i = 0; i < n; i++) if (scores[i]! > threshold) chosen.push(i);
   for (let i = 0; i < n && chosen.length < count; i++) if (scores[i] === threshold) chosen.push(i);
-  return rankIndices(scores, chosen);
+  return chosen.sort(byScore(scores));
 }
 
-function indicesBelow(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
-
-function rankIndices(scores: ArrayLike<number>, indices: number[]): number[] {
-  return indices.sort((a, b) => scores[b]! - scores[a]! || a - b);
-}
+/** Highest score first, ties by the lower index. */
+const byScore =
+  (scores: ArrayLike<number>) =>
+  (a: number, b: number): number =>
+    scores[b]! - scores[a]! || a - b;
 
 /**
  * The `count`-th highest score, selected in a copy; undefined when a score is NaN, whose place only the
