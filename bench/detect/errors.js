@@ -60,8 +60,7 @@ for (let i = 0; i < outputs.length; i++) {
     if (found.has(k)) return;
     bucket.missed++;
     count(missedByClass, model.labels[o.index]);
-    const own = outputs[i].detections.filter((d) => d.index === o.index && boxIou(d.box, o.box) >= 0.5);
-    if (own.length > 0) lowScored++;
+    if (outputs[i].detections.some((d) => d.index === o.index && boxIou(d.box, o.box) >= 0.5)) lowScored++;
   });
 }
 
