@@ -50,7 +50,7 @@ describe('SoftAttention', () => {
       const h = rand([K, HIDDEN], rng, { low: -1, high: 1 });
       const coverage = rand([K, C], rng, { low: 0, high: 2 });
       noGrad(() => {
-        const keys = module.keys(cells);
+        const keys = module.features.forward(cells);
         const { alpha } = module.forward(cells, keys, h, coverage);
         expect(maxDifference(alpha, layerByLayer(module, keys, h, coverage))).toBeLessThan(1e-6);
       });
@@ -64,9 +64,9 @@ describe('SoftAttention', () => {
     const h = rand([K, HIDDEN], rng, { low: -1, high: 1 });
     const coverage = rand([K, C], rng, { low: 0, high: 2 });
     noGrad(() => {
-      const shared = module.forward(cells, module.keys(cells), h, coverage);
+      const shared = module.forward(cells, module.features.forward(cells), h, coverage);
       const repeatedCells = contiguous(expand(cells, [K, C, CHANNELS]));
-      const repeated = module.forward(repeatedCells, module.keys(repeatedCells), h, coverage);
+      const repeated = module.forward(repeatedCells, module.features.forward(repeatedCells), h, coverage);
       expect(maxDifference(shared.alpha, repeated.alpha)).toBeLessThan(1e-7);
       expect(maxDifference(shared.context, repeated.context)).toBeLessThan(1e-6);
     });

@@ -200,9 +200,21 @@ export const captionerSchema = z.object({
    * detector's frozen backbone finds digits, and these learn what the attention should read of them.
    */
   encoderHead: z.array(convBlockSchema).min(1).max(8).optional(),
+  /**
+   * A finer grid: the conv block of `layers` whose map gives the cells. The head's map (or the stack's
+   * last) is brought up to that map's size by nearest neighbour, a whole factor, and each cell reads both:
+   * two digits whose centres lie within one coarse cell then fall in different cells, and a caption read
+   * left to right needs to tell which is first.
+   */
+  fineMap: z.int().min(0).max(15).optional(),
   activation: activationSchema,
   wordvecDim: z.int().min(1).max(2048).default(128),
   hiddenDim: z.int().min(1).max(4096).default(128),
+  /**
+   * Width of the attention's energies (`W_f a_i + W_h h`), `hiddenDim` unless given: their cost grows with
+   * cells x this width at every step, so a fine grid (`fineMap`) wants it narrower.
+   */
+  attentionDim: z.int().min(1).max(4096).optional(),
   maxLength: z.int().min(1).max(CAPTION_MAX_WORDS).default(16),
   /**
    * Summed over 64 cells for captions of a few words, weight 1 pulls attention towards uniform: a

@@ -65,7 +65,10 @@ export class CaptionerNet extends Module {
         ? this.registerModule('initC', new Linear(vector, hidden, { init: 'xavier', rng }))
         : null;
     this.attention = arch.attention
-      ? this.registerModule('attention', new SoftAttention(channels, hidden, hidden, arch.coverage, rng))
+      ? this.registerModule(
+          'attention',
+          new SoftAttention(channels, hidden, arch.attentionDim ?? hidden, arch.coverage, rng),
+        )
       : null;
     this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
     const read = hidden + (arch.attention ? channels : 0);
@@ -77,8 +80,8 @@ export class CaptionerNet extends Module {
   }
 
   encode(images: Tensor): CaptionMemory {
-    const cells = this.encoder.forward(images);
-    return { cells, keys: this.attention ? this.attention.keys(cells) : null };
+    const grid = this.encoder.encode(images);
+    return { cells: grid.cells, keys: this.attention ? grid.project(this.attention.features) : null };
   }
 
   /** `h_0` (and `c_0`) as affine maps of each image's vector; no attention yet. */

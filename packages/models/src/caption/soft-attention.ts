@@ -11,7 +11,8 @@ export interface Attended {
 /**
  * Soft additive attention (Show, Attend and Tell 4.2.2, after Bahdanau et al.):
  * `e_i = v^T tanh(W_f a_i + W_h h + b)`, `alpha = softmax(e)` over the cells, context `sum_i alpha_i a_i`.
- * The cells' term `W_f a_i + b` is the same at every step, so `keys` computes it once per image. With
+ * The cells' term `W_f a_i + b` (`features`) is the same at every step: the caller projects the cells
+ * once per image (the encoder's grid does) and passes them as `keys`. With
  * coverage (Tu et al. 2016, "Modeling Coverage for Neural Machine Translation") the energy also reads
  * `w_c cov_i`, the attention cell i has had so far, so a caption can tell the digits it has read.
  */
@@ -38,11 +39,6 @@ export class SoftAttention extends Module {
     this.coverage = coverage
       ? this.registerModule('coverage', new Linear(1, attentionDim, { init: 'xavier', rng, bias: false }))
       : null;
-  }
-
-  /** `W_f a_i + b` for cell features `[N, cells, channels]`: `[N, cells, attentionDim]`. */
-  keys(cells: Tensor): Tensor {
-    return this.features.forward(cells);
   }
 
   /**
