@@ -34,19 +34,19 @@ function cellsOf(map: Tensor): Tensor {
  * The captioner's encoder: the spec's conv stack over the image (`backbone`), then its `encoderHead`
  * blocks when it has them (`head`), read as a grid of `rows x cols` cells of `channels` features,
  * row-major. With `fineMap` the grid is that block's finer map instead: each cell reads the block's
- * features beside the head's (brought up to the finer size by nearest neighbour). Each cell also carries its centre's coordinates (CoordConv, Liu et al. 2018): attention
- * compares cells by content only, and a caption read left to right needs to know where the cell it
- * attends to lies.
+ * features beside the head's (brought up to the finer size by nearest neighbour). Each cell also carries
+ * its centre's coordinates (CoordConv, Liu et al. 2018): attention compares cells by content only, and a
+ * caption read left to right needs to know where the cell it attends to lies.
  */
 export class ImageEncoder extends Module {
   readonly backbone: Sequential;
   readonly head: Sequential | null;
   readonly rows: number;
   readonly cols: number;
-  /** Features per cell, the conv map's channels plus `COORDINATE_CHANNELS`. */
+  /** Features per cell: the fine block's channels (with `fineMap`), the head's, then `COORDINATE_CHANNELS`. */
   readonly channels: number;
   private readonly coordinates: Float32Array;
-  /** The backbone layer counts whose outputs `forward` keeps: the fine block's (when used), then the last. */
+  /** The backbone layer counts whose outputs `encode` reads: the fine block's (when not the last), the last. */
   private readonly taps: number[];
   /** With `fineMap`: per fine cell, the coarse cell under it (the head's map brought up by nearest neighbour). */
   private readonly coarseCell: Int32Array | null;
