@@ -10,15 +10,17 @@ import { CaptionVocabulary } from '../src/caption/vocabulary.js';
 import { SHAPE_VOCABULARY } from './captioner-scenes.js';
 
 const stack = { activation: 'relu' as const, init: 'he' as const, rng: new Rng(3), dropout: 0 };
+/** Two blocks over 16x16 images: an 8x8 map of 3 channels, then a 4x4 one of 5. */
+const LAYERS = [
+  { filters: 3, kernel: 3, pool: 2 },
+  { filters: 5, kernel: 3, pool: 2 },
+];
 
 function encoder(fineMap: number | undefined, head = true) {
   const arch = captionerSchema.parse({
     type: 'captioner',
     attention: true,
-    layers: [
-      { filters: 3, kernel: 3, pool: 2 },
-      { filters: 5, kernel: 3, pool: 2 },
-    ],
+    layers: LAYERS,
     ...(head ? { encoderHead: [{ filters: 4, kernel: 3, pool: 1 }] } : {}),
     fineMap,
   });
@@ -119,10 +121,7 @@ describe('captioner encoder with fineMap', () => {
     const arch = captionerSchema.parse({
       type: 'captioner',
       attention: true,
-      layers: [
-        { filters: 3, kernel: 3, pool: 2 },
-        { filters: 5, kernel: 3, pool: 2 },
-      ],
+      layers: LAYERS,
       fineMap: 0,
       hiddenDim: 8,
       attentionDim: 5,
