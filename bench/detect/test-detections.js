@@ -1,5 +1,5 @@
-// For the scripts that score a detector's test detections again (postprocess.js, errors.js): their command
-// line, and a registered detector's production version with its detections on the first `scenes`
+// For the scripts that score a model's test outputs again (postprocess.js, errors.js, caption/errors.js):
+// their command line, and a registered model's production version with its outputs on the first `scenes`
 // test-split scenes of its own spec's data.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';

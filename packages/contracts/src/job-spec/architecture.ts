@@ -202,9 +202,9 @@ export const captionerSchema = z.object({
   encoderHead: z.array(convBlockSchema).min(1).max(8).optional(),
   /**
    * A finer grid: the conv block of `layers` whose map gives the cells. The head's map (or the stack's
-   * last) is brought up to that map's size by nearest neighbour, a whole factor, and each cell reads both:
-   * two digits whose centres lie within one coarse cell then fall in different cells, and a caption read
-   * left to right needs to tell which is first.
+   * last) is brought up to that map's size by nearest neighbour, a whole factor, and each cell reads both,
+   * so two digits whose centres lie within one coarse cell fall in different cells (on digit scenes, a
+   * stride-4 grid read them no better than the stride-8 one: README).
    */
   fineMap: z.int().min(0).max(15).optional(),
   activation: activationSchema,
