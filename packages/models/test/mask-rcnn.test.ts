@@ -70,6 +70,20 @@ describe('mask-rcnn', () => {
     expect(outputs).toEqual(before);
     const tensors = restored.infer(inputs);
     expect(tensors.masks!.shape).toEqual([data.validation.length, 100, 14, 14]);
+
+    // A scratch budget below one RoI's: the mask head takes one RoI per pass, and gives the same masks.
+    expect(outputs.flatMap((o) => o.detections).length).toBeGreaterThan(1);
+    model.maskPassBytes = 1;
+    const onePerPass = model.predict(inputs);
+    onePerPass.forEach(({ detections }, i) => {
+      expect(detections.map(({ mask: _m, ...d }) => d)).toEqual(
+        outputs[i]!.detections.map(({ mask: _m, ...d }) => d),
+      );
+      detections.forEach(({ mask }, j) => {
+        const whole = outputs[i]!.detections[j]!.mask.data;
+        expect(Array.from(mask.data)).toEqual(Array.from(whole, (v) => expect.closeTo(v, 5)));
+      });
+    });
   }, 180_000);
 
   it('starts from a trained Faster R-CNN: the frozen trunk detects exactly as it did, the new mask head learns', async () => {

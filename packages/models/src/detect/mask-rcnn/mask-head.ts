@@ -12,6 +12,8 @@ export class MaskHead extends Module {
   readonly convs: Sequential;
   readonly up: Sequential;
   readonly logits: Conv2d;
+  /** Input channels of its widest 3x3 conv, whose patch matrix is the largest scratch a pass takes. */
+  readonly widestConv: number;
 
   constructor(
     inChannels: number,
@@ -20,6 +22,7 @@ export class MaskHead extends Module {
     init: { init: InitScheme; rng: Rng },
   ) {
     super();
+    this.widestConv = Math.max(inChannels, settings.channels);
     const layers = Array.from({ length: settings.convs }, (_, i) => [
       new Conv2d(i === 0 ? inChannels : settings.channels, settings.channels, 3, { ...init, padding: 1 }),
       new ReLU(),
@@ -33,5 +36,13 @@ export class MaskHead extends Module {
   /** Pooled RoIs [R, C, m, m] to mask logits [R, classes + 1, 2m, 2m]. */
   forward(pooled: Tensor): Tensor {
     return this.logits.forward(this.up.forward(this.convs.forward(pooled)));
+  }
+
+  /**
+   * How many RoIs of `side x side` one pass may take so that its widest conv's patch matrix (float32,
+   * 9 taps per input channel per cell) stays within `bytes`; at least one.
+   */
+  roisPerPass(side: number, bytes: number): number {
+    return Math.max(1, Math.floor(bytes / (this.widestConv * 9 * side * side * 4)));
   }
 }

@@ -21,6 +21,13 @@ import { maskLoss, maskTargets } from './mask-targets.js';
 
 const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema });
 
+/**
+ * Scratch one inference pass of the mask head may take: a batch's detections go through it this many RoIs
+ * at a time (a validation batch of 64 scenes can hold 6,400, whose patch matrices in one pass exceed the
+ * 1 GiB scratch limit).
+ */
+export const MASK_PASS_BYTES = 256 * 2 ** 20;
+
 /** A trained Faster R-CNN's network a Mask R-CNN starts from: its shape, its weights, the prefixes kept frozen. */
 export interface TrunkStart {
   shape: NetworkShape;
@@ -58,6 +65,9 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
     return new MaskRcnn(arch, inputSpec, labels, null, start);
   }
 
+  /** Scratch one inference pass of the mask head may take (MASK_PASS_BYTES unless set). */
+  maskPassBytes = MASK_PASS_BYTES;
+
   static create(spec: JobSpec, data: TrainingData): MaskRcnn {
     const arch = maskRcnnSchema.parse(spec.architecture);
     return new MaskRcnn(arch, RegionDetector.inputSpecOf(data), data.labels, null);
@@ -81,6 +91,29 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
     );
   }
 
+  /**
+   * Each detection's mask probabilities for every class [R, classes + 1, M, M] as one flat array, through
+   * the head as many RoIs at a time as `maskPassBytes` of scratch allow.
+   */
+  private maskProbabilities(
+    features: BlockMaps,
+    detections: readonly Detection[],
+    imageOf: Int32Array,
+  ): { values: Float32Array; channels: number; side: number } {
+    const { net } = this.ready();
+    const perPass = net.mask.roisPerPass(this.architecture.maskHead.roiOutput, this.maskPassBytes);
+    const channels = this.labels.length + 1;
+    const side = this.architecture.maskHead.resolution;
+    const values = new Float32Array(detections.length * channels * side * side);
+    for (let start = 0; start < detections.length; start += perPass) {
+      const end = Math.min(start + perPass, detections.length);
+      const boxes = flatBoxes(detections.slice(start, end).map((d) => d.box));
+      const pass = sigmoid(this.maskLogits(net, features, { boxes, imageOf: imageOf.subarray(start, end) }));
+      values.set(pass.values() as Float32Array, start * channels * side * side);
+    }
+    return { values, channels, side };
+  }
+
   predict(batch: Tensor): TaskOutputs['segment'][] {
     const { net } = this.ready();
     const arch = this.architecture;
@@ -94,11 +127,7 @@ export class MaskRcnn extends RegionDetector<MaskRcnnArchitecture, MaskRcnnNet, 
       const all = found.flat();
       if (all.length === 0) return found.map(() => ({ detections: [] }));
       const imageOf = Int32Array.from(found.flatMap((list, i) => list.map(() => i)));
-      const masks = sigmoid(
-        this.maskLogits(net, features, { boxes: flatBoxes(all.map((d) => d.box)), imageOf }),
-      );
-      const [, channels, m] = masks.shape as [number, number, number];
-      const values = masks.values() as Float32Array;
+      const { values, channels, side: m } = this.maskProbabilities(features, all, imageOf);
       const withMask = all.map((d: Detection, r): Detection & { mask: RoiMask } => {
         const at = (r * channels + d.index + 1) * m * m;
         return { ...d, mask: { height: m, width: m, data: values.slice(at, at + m * m) } };
