@@ -22,9 +22,9 @@ import { maskLoss, maskTargets } from './mask-targets.js';
 const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema });
 
 /**
- * Scratch one inference pass of the mask head may take: a batch's detections go through it this many RoIs
- * at a time (a validation batch of 64 scenes can hold 6,400, whose patch matrices in one pass exceed the
- * 1 GiB scratch limit).
+ * Scratch one inference pass of the mask head may take: a batch's detections (up to 100 a scene) go through
+ * it as many RoIs at a time as fit (in one pass, a 32-channel head's validation batch asked for 2.1 GB,
+ * past the 1 GiB scratch limit).
  */
 export const MASK_PASS_BYTES = 256 * 2 ** 20;
 
