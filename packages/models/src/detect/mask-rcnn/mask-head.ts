@@ -12,7 +12,7 @@ export class MaskHead extends Module {
   readonly convs: Sequential;
   readonly up: Sequential;
   readonly logits: Conv2d;
-  /** Input channels of its widest 3x3 conv, whose patch matrix is the largest scratch a pass takes. */
+  /** Channels of its widest 3x3 conv (input or output), what a pass's conv scratch grows with. */
   readonly widestConv: number;
 
   constructor(
@@ -39,8 +39,10 @@ export class MaskHead extends Module {
   }
 
   /**
-   * How many RoIs of `side x side` one pass may take so that its widest conv's patch matrix (float32,
-   * 9 taps per input channel per cell) stays within `bytes`; at least one.
+   * How many RoIs of `side x side` one pass may take for its conv scratch to stay near `bytes`, at least
+   * one. An estimate, 9 floats per channel of the widest conv per cell (an im2col patch matrix; the direct
+   * path's Winograd staging takes about 6 per input and 5 per output channel): callers keep `bytes` well
+   * under the runtime's 1 GiB scratch limit.
    */
   roisPerPass(side: number, bytes: number): number {
     return Math.max(1, Math.floor(bytes / (this.widestConv * 9 * side * side * 4)));

@@ -22,9 +22,10 @@ import { maskLoss, maskTargets } from './mask-targets.js';
 const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema });
 
 /**
- * Scratch one inference pass of the mask head may take: a batch's detections (up to 100 a scene) go through
- * it as many RoIs at a time as fit (in one pass, a 32-channel head's validation batch asked for 2.1 GB,
- * past the 1 GiB scratch limit).
+ * Scratch one inference pass of the mask head may take, a quarter of the runtime's 1 GiB limit (the
+ * estimate of `MaskHead.roisPerPass` has that headroom): a batch's detections (up to 100 a scene) go
+ * through it as many RoIs at a time as fit (in one pass, a 32-channel head's validation batch asked for
+ * 2.1 GB).
  */
 export const MASK_PASS_BYTES = 256 * 2 ** 20;
 
