@@ -9,7 +9,13 @@ import { COORDINATE_CHANNELS, ImageEncoder } from '../src/caption/image-encoder.
 import { CaptionVocabulary } from '../src/caption/vocabulary.js';
 import { SHAPE_VOCABULARY } from './captioner-scenes.js';
 
-const stack = { activation: 'relu' as const, init: 'he' as const, rng: new Rng(3), dropout: 0 };
+const stack = {
+  activation: 'relu' as const,
+  init: 'he' as const,
+  rng: new Rng(3),
+  dropout: 0,
+  convDropout: 0,
+};
 /** Two blocks over 16x16 images: an 8x8 map of 3 channels, then a 4x4 one of 5. */
 const LAYERS = [
   { filters: 3, kernel: 3, pool: 2 },

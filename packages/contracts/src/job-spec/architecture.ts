@@ -246,12 +246,14 @@ export type Architecture = z.infer<typeof architectureSchema>;
 
 /**
  * What a trained network's manifest adds to its architecture (`architecture.network`): the per-example
- * input shape after preprocessing, the classes, and the dropout and init it was built with.
+ * input shape after preprocessing, the classes, and the dropout and init it was built with. `convDropout` (the
+ * conv blocks' channel dropout) is absent from manifests written before it existed: half of `dropout` then.
  */
 export const networkShapeSchema = z.object({
   inputShape: z.array(z.int().min(1)).min(1),
   classes: z.int().min(1),
   dropout: z.number().min(0).lt(1),
+  convDropout: z.number().min(0).lt(1).optional(),
   init: z.enum(['small', 'xavier', 'he', 'he-leaky']),
 });
 export type NetworkShape = z.infer<typeof networkShapeSchema>;

@@ -13,6 +13,12 @@ export const regularizationSchema = z
     l2: z.number().min(0).default(0),
     l1: z.number().min(0).default(0),
     dropout: z.number().min(0).lt(1).default(0).describe('drop probability of inverted dropout'),
+    convDropout: z
+      .number()
+      .min(0)
+      .lt(1)
+      .optional()
+      .describe('channel (spatial) dropout after each conv block; half of `dropout` unless given'),
   })
   .prefault({});
 

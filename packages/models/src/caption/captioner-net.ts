@@ -3,7 +3,7 @@ import { Dropout, Embedding, Linear } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import { LSTM, RNN } from '@ocellus/nn/recurrent';
 import { add, concat, flatten, mean, type Rng, Tensor, zeros } from '@ocellus/tensor';
-import type { MapShape } from '../networks/stacks.js';
+import { type MapShape, stackOptions } from '../networks/stacks.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
 import { DeepOutput } from './deep-output.js';
@@ -44,7 +44,7 @@ export class CaptionerNet extends Module {
 
   constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     this.encoder = this.registerModule(
       'encoder',
       new ImageEncoder(arch, shape.inputShape as MapShape, stack),

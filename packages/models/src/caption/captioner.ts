@@ -12,6 +12,7 @@ import { mul, Rng, releasingTemporaries, Tensor } from '@ocellus/tensor';
 import { prefixed, withPrefix } from '../artifact.js';
 import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme } from '../classify/network-builder.js';
+import { dropoutShape } from '../networks/stacks.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import { resolveFreeze, TransferError } from '../transfer/backbone.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
@@ -143,7 +144,7 @@ export class Captioner implements VisionModel<'caption'> {
     const shape: NetworkShape = {
       inputShape: [channels, height, width],
       classes: this.vocabulary.size,
-      dropout: spec.regularization.dropout,
+      ...dropoutShape(spec.regularization),
       init: initScheme(spec.init, arch.activation),
     };
     const net = new CaptionerNet(arch, shape, rng);

@@ -4,7 +4,7 @@ import { BatchNorm1d, Dropout, Flatten, Linear, Sequential } from '@ocellus/nn/l
 import type { TensorModule } from '@ocellus/nn/module';
 import type { Rng } from '@ocellus/tensor';
 import { type Activation, activationLayer } from '../networks/activation.js';
-import { convStack, fcStack, type MapShape } from '../networks/stacks.js';
+import { convStack, fcStack, type MapShape, stackOptions } from '../networks/stacks.js';
 
 type Architecture = JobSpec['architecture'];
 export type NetworkArchitecture = Extract<Architecture, { type: 'linear' | 'mlp' | 'cnn' }>;
@@ -46,7 +46,7 @@ export function buildNetwork(arch: NetworkArchitecture, shape: NetworkShape, rng
     layers.push(new Linear(width, shape.classes, init));
     return new Sequential(...layers);
   }
-  const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+  const stack = stackOptions(arch.activation, shape, rng);
   const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
   const fc = fcStack(flatSize(conv.shape), arch.fc, stack);
   const head = [new Flatten(), ...fc.layers, new Linear(fc.features, shape.classes, init)];

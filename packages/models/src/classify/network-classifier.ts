@@ -8,6 +8,7 @@ import { augmentation, mirror } from '@ocellus/vision/augment';
 import { gatherBatch, ImageDataset } from '@ocellus/vision/datasets';
 import { type PreprocessingJson, Preprocessor } from '@ocellus/vision/preprocessing';
 import { prefixed, withPrefix } from '../artifact.js';
+import { dropoutShape } from '../networks/stacks.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import { applyWarmStart, planWarmStart, type WarmStart } from '../transfer/warm-start.js';
@@ -118,7 +119,7 @@ export class NetworkClassifier implements VisionModel<'classify'> {
     const shape: NetworkShape = {
       inputShape: preprocessor.outputShape(1, trainImages.shape.slice(1)).slice(1),
       classes: data.labels.length,
-      dropout: this.architecture.type === 'linear' ? 0 : spec.regularization.dropout,
+      ...dropoutShape(this.architecture.type === 'linear' ? { dropout: 0 } : spec.regularization),
       init: initScheme(spec.init, activation),
     };
     return { preprocessor, shape };

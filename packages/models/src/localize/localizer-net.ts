@@ -4,7 +4,7 @@ import { Module } from '@ocellus/nn/module';
 import { type Rng, reshape, type Tensor } from '@ocellus/tensor';
 import { warpRois } from '../detect/rcnn/warp.js';
 import { activationLayer } from '../networks/activation.js';
-import { convStack, fcStack, type MapShape } from '../networks/stacks.js';
+import { convStack, fcStack, type MapShape, stackOptions } from '../networks/stacks.js';
 import type { Grid } from './centre-grid.js';
 import type { LocalizerArchitecture } from './localizer-architecture.js';
 
@@ -48,7 +48,7 @@ export class LocalizerNet extends Module {
 
   constructor(arch: LocalizerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
     const [channels, rows, cols] = conv.shape;
     this.grid = { rows, cols };

@@ -16,6 +16,7 @@ import { prefixed, withPrefix } from '../artifact.js';
 import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme, type NetworkShape } from '../classify/network-builder.js';
 import { scoreRows } from '../classify/score-rows.js';
+import { dropoutShape } from '../networks/stacks.js';
 import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { decodeBox } from './box-encoding.js';
@@ -129,7 +130,7 @@ export class Localizer implements VisionModel<'localize'> {
     const shape: NetworkShape = {
       inputShape: trainImages.shape.slice(1),
       classes: data.labels.length,
-      dropout: spec.regularization.dropout,
+      ...dropoutShape(spec.regularization),
       init: initScheme(spec.init, arch.activation),
     };
     const network = new LocalizerNet(arch, shape, rng);

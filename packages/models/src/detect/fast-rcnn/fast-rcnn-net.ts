@@ -2,7 +2,7 @@ import type { NetworkShape } from '@ocellus/contracts';
 import { Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
-import { convStack, type MapShape } from '../../networks/stacks.js';
+import { convStack, type MapShape, stackOptions } from '../../networks/stacks.js';
 import { type BlockMaps, BlockTaps, stackedChannels } from '../region/block-maps.js';
 import { BoxHead } from '../region/roi-heads.js';
 import type { FastRcnnArchitecture } from './architecture.js';
@@ -20,7 +20,7 @@ export class FastRcnnNet extends Module {
 
   constructor(arch: FastRcnnArchitecture, shape: NetworkShape, rng: Rng) {
     super();
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
     this.backbone = this.registerModule('backbone', new Sequential(...conv.layers));
     this.roiMaps = arch.roiMaps ?? [conv.blocks.length - 1];

@@ -3,7 +3,7 @@ import { Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { anchorGenerator } from '@ocellus/vision/boxes';
-import { convStack, type MapShape } from '../../networks/stacks.js';
+import { convStack, type MapShape, stackOptions } from '../../networks/stacks.js';
 import { type BlockEnd, type BlockMaps, BlockTaps, stackedChannels } from '../region/block-maps.js';
 import { BoxHead } from '../region/roi-heads.js';
 import { RpnHead } from '../region/rpn.js';
@@ -29,7 +29,7 @@ export class FasterRcnnNet extends Module {
   constructor(arch: FasterRcnnFields, shape: NetworkShape, rng: Rng) {
     super();
     const [, height, width] = shape.inputShape as MapShape;
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     const conv = convStack(arch.layers, shape.inputShape as MapShape, stack);
     this.map = conv.shape;
     this.blocks = conv.blocks;

@@ -2,7 +2,7 @@ import type { NetworkShape } from '@ocellus/contracts';
 import { Sequential } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
-import { convStack, type MapShape } from '../../networks/stacks.js';
+import { convStack, type MapShape, stackOptions } from '../../networks/stacks.js';
 import { BoxHead, type BoxHeadOutput } from '../region/roi-heads.js';
 import type { RcnnArchitecture } from './architecture.js';
 
@@ -13,7 +13,7 @@ export class RcnnNet extends Module {
 
   constructor(arch: RcnnArchitecture, shape: NetworkShape, rng: Rng) {
     super();
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     const channels = (shape.inputShape as MapShape)[0];
     const conv = convStack(arch.layers, [channels, arch.warpSize, arch.warpSize], stack);
     const [c, h, w] = conv.shape;

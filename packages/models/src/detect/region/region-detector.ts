@@ -6,6 +6,7 @@ import { prefixed, withPrefix } from '../../artifact.js';
 import { photoLikeObjects } from '../../augment/photo-like-objects.js';
 import { initScheme } from '../../classify/network-builder.js';
 import type { Activation } from '../../networks/activation.js';
+import { dropoutShape } from '../../networks/stacks.js';
 import { fitMetrics, trainNetwork } from '../../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
@@ -61,7 +62,7 @@ export abstract class RegionDetector<
     return {
       inputShape: [channels, height, width],
       classes: data.labels.length,
-      dropout: spec.regularization.dropout,
+      ...dropoutShape(spec.regularization),
       init: initScheme(spec.init, activation),
     };
   }

@@ -22,6 +22,7 @@ import {
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { prefixed, withPrefix } from '../../artifact.js';
 import { initScheme } from '../../classify/network-builder.js';
+import { dropoutShape } from '../../networks/stacks.js';
 import { fitMetrics, trainNetwork } from '../../training/train-network.js';
 import type { Artifact, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../../types.js';
 import { detectionTensors } from '../detection-tensors.js';
@@ -114,7 +115,7 @@ export class SlidingWindowDetector implements VisionModel<'detect'> {
     const shape: NetworkShape = {
       inputShape: [data.set.channels, arch.window.size, arch.window.size],
       classes,
-      dropout: spec.regularization.dropout,
+      ...dropoutShape(spec.regularization),
       init: initScheme(spec.init, arch.activation),
     };
     const net = new WindowNet(arch, shape, rng);

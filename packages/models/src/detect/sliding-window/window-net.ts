@@ -3,7 +3,7 @@ import { Conv2d, Dropout2d, Sequential } from '@ocellus/nn/layers';
 import { Module, type TensorModule } from '@ocellus/nn/module';
 import type { Rng, Tensor } from '@ocellus/tensor';
 import { activationLayer } from '../../networks/activation.js';
-import { convStack, type MapShape } from '../../networks/stacks.js';
+import { convStack, type MapShape, stackOptions } from '../../networks/stacks.js';
 import type { SlidingWindowArchitecture } from './architecture.js';
 
 /** Per window cell: class logits [N, classes + 1, gh, gw] (background last) and box codes [N, 4, gh, gw]. */
@@ -27,7 +27,7 @@ export class WindowNet extends Module {
 
   constructor(arch: SlidingWindowArchitecture, shape: NetworkShape, rng: Rng) {
     super();
-    const stack = { activation: arch.activation, init: shape.init, rng, dropout: shape.dropout };
+    const stack = stackOptions(arch.activation, shape, rng);
     const [channels, side] = shape.inputShape as [number, number, number];
     const conv = convStack(arch.layers, [channels, side, side] as MapShape, stack);
     const [features, mapSide] = conv.shape;
