@@ -75,7 +75,7 @@ describe("a conv stack's channel dropout (regularization.convDropout)", () => {
       const { data } = prepareData(spec(regularization));
       const model = NetworkClassifier.create(spec(regularization), data);
       await model.fit(data, spec(regularization), {});
-      return (model.toArtifact().architecture as { network: NetworkShape }).network;
+      return model.toArtifact().architecture.network as NetworkShape;
     };
     expect(await network({ dropout: 0.3, convDropout: 0.05 })).toMatchObject({
       dropout: 0.3,
