@@ -71,8 +71,11 @@ export interface TaskTargets {
   localize: { index: number; box: Box };
   detect: { objects: { index: number; box: Box }[] };
   segment: { objects: { index: number; box: Box; mask: Rle }[] };
-  /** `tokens` trains; `references`, when the image has several captions, are all of them (`tokens` first). */
-  caption: { tokens: Int32Array; references?: Int32Array[] };
+  /**
+   * `tokens` trains; `references`, when the image has several captions, are all of them (`tokens` first);
+   * `regions`, when the dataset knows them, the box of each word of `tokens`.
+   */
+  caption: { tokens: Int32Array; references?: Int32Array[]; regions?: Box[] };
 }
 
 /** Training data of a task: images, their split, and each image's targets. */

@@ -1,4 +1,4 @@
-import { defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
+import { type Box, defaultJobSpecSchema, type JobSpecInput } from '@ocellus/contracts';
 import type { TrainingData } from '@ocellus/models';
 import { Rng } from '@ocellus/tensor';
 
@@ -19,7 +19,7 @@ function draw(image: Float32Array, word: number, x0: number, y0: number): void {
 
 /**
  * 32x32 black canvases of `min..max` shapes, each in its own third of the width at a random height;
- * the caption is the shapes' words left to right.
+ * the caption is the shapes' words left to right, and each word's region its shape's 8x8 box.
  */
 export function shapeScenes(
   count: number,
@@ -29,7 +29,9 @@ export function shapeScenes(
   const rng = new Rng(seed);
   const images = new Float32Array(count * SIDE * SIDE);
   const captions: Int32Array[] = [];
+  const regions: Box[][] = [];
   for (let i = 0; i < count; i++) {
+    const boxes: Box[] = [];
     const k = rng.int(words.min, words.max + 1);
     const slots = [0, 1, 2];
     while (slots.length > k) slots.splice(rng.int(0, slots.length), 1);
@@ -38,9 +40,11 @@ export function shapeScenes(
       const x0 = slot * 11 + rng.int(0, 3);
       const y0 = rng.int(0, SIDE - 7);
       draw(images.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), word, x0, y0);
+      boxes.push([x0, y0, x0 + 8, y0 + 8]);
       return word;
     });
     captions.push(Int32Array.from(caption));
+    regions.push(boxes);
   }
   const all = Int32Array.from({ length: count }, (_, i) => i);
   const held = Math.max(1, Math.floor(count / 5));
@@ -50,7 +54,7 @@ export function shapeScenes(
     train: all.subarray(0, count - held),
     validation: all.subarray(count - held),
     labels: [...SHAPE_VOCABULARY],
-    targets: (indices) => Array.from(indices, (i) => ({ tokens: captions[i]! })),
+    targets: (indices) => Array.from(indices, (i) => ({ tokens: captions[i]!, regions: regions[i]! })),
     imageFormat: 'digit-scene',
   };
 }

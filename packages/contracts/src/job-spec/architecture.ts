@@ -221,6 +221,12 @@ export const captionerSchema = z.object({
    * 10-scene fit's word loss was 4x that of weight 0.01 (or 0) after 60 steps.
    */
   attentionPenalty: z.number().min(0).default(0.01),
+  /**
+   * Supervised attention (Liu et al. 2017, "Attention Correctness"): the weight of the cross-entropy between
+   * each word's attention and the share of every cell its object's box covers, on datasets that say where
+   * each word lies (digit scenes). Needs `attention`.
+   */
+  attentionSupervision: z.number().min(0).default(0),
   tbptt: z.int().min(1).max(64).optional(),
   /**
    * Show, Attend and Tell's deep output layer (eq. 7), this wide: the word scores read

@@ -69,6 +69,14 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           });
         }
       }
+      const arch = spec.architecture;
+      if (arch.type === 'captioner' && arch.attentionSupervision > 0 && !arch.attention) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['architecture', 'attentionSupervision'],
+          message: 'attentionSupervision trains the attention: it needs attention: true',
+        });
+      }
       if (isStoredDataset(spec.dataset)) return;
       const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
       if (!datasetTasks.includes(spec.task)) {

@@ -1,17 +1,23 @@
+import type { Box } from '@ocellus/contracts';
 import type { Batch, IndexedDataset } from '@ocellus/nn/train';
 import { type Rng, Tensor } from '@ocellus/tensor';
 import { gatherBatch, type ImageSet, imageIndices } from '@ocellus/vision/datasets';
 import type { ObjectsAugmentation } from '../augment/photo-like-objects.js';
 import type { TaskTargets } from '../types.js';
 
-/** A batch's targets: each image's caption as word tokens (no `<start>` or `<end>`). */
+/**
+ * A batch's targets: each image's caption as word tokens (no `<start>` or `<end>`), and where the
+ * dataset says where its words lie, each word's box (`regions`, else undefined for that image).
+ */
 export interface CaptionTargets {
   captions: Int32Array[];
+  regions: (Box[] | undefined)[];
 }
 
 /**
  * Images with their captions, read at `indices` of the set; with `augment`, each image changed by it
- * (seeded by the batch's rng). The augmentation must keep every object where it is: the caption stays.
+ * (seeded by the batch's rng). The augmentation must keep every object where it is: the caption and
+ * the regions stay.
  */
 export class CaptionDataset implements IndexedDataset<CaptionTargets> {
   constructor(
@@ -37,6 +43,11 @@ export class CaptionDataset implements IndexedDataset<CaptionTargets> {
       }
     }
     const inputs = new Tensor(pixels, gathered.shape);
-    return { inputs, targets: { captions: this.targets(chosen).map((t) => t.tokens) }, size: chosen.length };
+    const targets = this.targets(chosen);
+    return {
+      inputs,
+      targets: { captions: targets.map((t) => t.tokens), regions: targets.map((t) => t.regions) },
+      size: chosen.length,
+    };
   }
 }

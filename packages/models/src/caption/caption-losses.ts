@@ -1,5 +1,7 @@
+import type { Box } from '@ocellus/contracts';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { div, mul, square, sub, sum, Tensor } from '@ocellus/tensor';
+import { attentionSupervisionLoss, attentionTargets, type CellGrid } from './attention-supervision.js';
 import type { TeacherForced } from './teacher-forced.js';
 
 /**
@@ -13,12 +15,39 @@ export function doublyStochastic(alpha: Tensor, mask: Float32Array): Tensor {
   return div(sum(square(sub(1, attended))), n);
 }
 
+/** Supervised attention: its weight, each caption's word boxes, and the grid the attention spans. */
+export interface AttentionSupervision {
+  weight: number;
+  regions: readonly (readonly Box[])[];
+  grid: CellGrid;
+}
+
 /**
  * The captioner's named losses: `words`, the cross-entropy of each true next word (and `<end>`)
- * averaged over the tokens of the batch, and `attention`, the doubly stochastic penalty times its weight.
+ * averaged over the tokens of the batch; `attention`, the doubly stochastic penalty times its weight;
+ * with `supervision`, `attentionTarget`, the supervision loss of attention-supervision.ts times its weight.
  */
-export function captionLosses(out: TeacherForced, pad: number, penalty: number): Record<string, Tensor> {
-  const words = softmaxCrossEntropy(out.logits, out.forcing.targets, { ignoreIndex: pad });
-  if (!out.alpha || penalty === 0) return { words };
-  return { words, attention: mul(doublyStochastic(out.alpha, out.forcing.mask), penalty) };
+export function captionLosses(
+  out: TeacherForced,
+  pad: number,
+  penalty: number,
+  supervision?: AttentionSupervision,
+): Record<string, Tensor> {
+  const losses: Record<string, Tensor> = {
+    words: softmaxCrossEntropy(out.logits, out.forcing.targets, { ignoreIndex: pad }),
+  };
+  if (!out.alpha) return losses;
+  if (penalty > 0) losses.attention = mul(doublyStochastic(out.alpha, out.forcing.mask), penalty);
+  if (supervision && supervision.weight > 0) {
+    const { targets, supervised } = attentionTargets(
+      supervision.regions,
+      out.forcing.steps,
+      supervision.grid,
+    );
+    losses.attentionTarget = mul(
+      attentionSupervisionLoss(out.alpha, targets, supervised),
+      supervision.weight,
+    );
+  }
+  return losses;
 }

@@ -17,6 +17,7 @@ import { fitMetrics, trainNetwork } from '../training/train-network.js';
 import { resolveFreeze, TransferError } from '../transfer/backbone.js';
 import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import type { Artifact, ComputeOptions, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
+import { wordRegions } from './attention-supervision.js';
 import { CaptionDataset, type CaptionTargets } from './caption-dataset.js';
 import { decodeCaptions } from './caption-decoding.js';
 import { captionLosses } from './caption-losses.js';
@@ -157,6 +158,16 @@ export class Captioner implements VisionModel<'caption'> {
       ? photoLikeObjects(width, height, { keepFrame: true })
       : undefined;
     const { l2 } = spec.regularization;
+    const supervision =
+      arch.attentionSupervision > 0
+        ? {
+            weight: arch.attentionSupervision,
+            grid: { rows: net.encoder.rows, cols: net.encoder.cols, width, height },
+          }
+        : undefined;
+    // Fails before the first step on a dataset that cannot supervise it.
+    const [first] = supervision ? targets(data.train.subarray(0, 1)) : [];
+    if (supervision && first) wordRegions({ captions: [first.tokens], regions: [first.regions] });
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
       net,
       {
@@ -166,8 +177,13 @@ export class Captioner implements VisionModel<'caption'> {
           for (const layer of frozenNorms) layer.eval();
           return teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt);
         },
-        loss: (out) => ({
-          ...captionLosses(out, this.vocabulary.pad, arch.attentionPenalty),
+        loss: (out, batch) => ({
+          ...captionLosses(
+            out,
+            this.vocabulary.pad,
+            arch.attentionPenalty,
+            supervision && { ...supervision, regions: wordRegions(batch.targets) },
+          ),
           ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}),
         }),
         metrics: (out) => forcedAccuracy(out, this.vocabulary),

@@ -2,6 +2,7 @@ import type { JobSpec, Task } from '@ocellus/contracts';
 import { MNIST_LABELS } from '@ocellus/vision/mnist';
 import {
   CAPTION_VOCABULARY,
+  captionOrder,
   captionTokens,
   type DigitObject,
   type DigitSetOptions,
@@ -21,7 +22,10 @@ const sceneTargets: { [T in SceneTask]: (scenes: SceneSet<DigitObject>, i: numbe
   segment: (scenes, i) => ({
     objects: scenes.objects[i]!.map((o) => ({ index: o.index, box: [...o.box], mask: o.mask })),
   }),
-  caption: (scenes, i) => ({ tokens: captionTokens(scenes.captions[i]!) }),
+  caption: (scenes, i) => ({
+    tokens: captionTokens(scenes.captions[i]!),
+    regions: captionOrder(scenes.objects[i]!).map((o) => [...o.box]),
+  }),
 };
 
 const isSceneTask = (task: Task): task is SceneTask => Object.hasOwn(sceneTargets, task);

@@ -24,6 +24,11 @@ export const PAD_TOKEN = CAPTION_VOCABULARY.indexOf('<pad>');
 
 const centreX = (object: SceneObject) => (object.box[0] + object.box[2]) / 2;
 
+/** The objects in their caption's order: by box centre x, left to right. */
+export function captionOrder<O extends SceneObject>(objects: readonly O[]): O[] {
+  return [...objects].sort((a, b) => centreX(a) - centreX(b));
+}
+
 /**
  * REFERENCE.md "Digit scenes" 6: the objects' words (`words[index]`, by default the digit itself)
  * ordered by box centre x, left to right, joined by single spaces.
@@ -32,8 +37,7 @@ export function captionOf(
   objects: readonly SceneObject[],
   words: readonly string[] = CAPTION_VOCABULARY,
 ): string {
-  return [...objects]
-    .sort((a, b) => centreX(a) - centreX(b))
+  return captionOrder(objects)
     .map((object) => {
       const word = words[object.index];
       if (word === undefined) throw new RangeError(`class ${object.index} has no word`);

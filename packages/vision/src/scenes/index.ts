@@ -2,6 +2,7 @@ export type { CanvasSize } from './canvas.js';
 export {
   CAPTION_VOCABULARY,
   captionOf,
+  captionOrder,
   captionTokens,
   END_TOKEN,
   PAD_TOKEN,
