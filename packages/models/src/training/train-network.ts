@@ -28,6 +28,8 @@ export interface NetworkTraining<T, O> {
   logMetric: string;
   /** Called after each epoch's validation, before the next epoch draws its batches (e.g. hard-negative mining). */
   onEpoch?: (epoch: number) => void;
+  /** Images per validation batch (fit's 256 unless given). */
+  validationBatchSize?: number;
 }
 
 /** A step's named loss terms as the metrics they are logged under. */
@@ -56,6 +58,7 @@ export async function trainNetwork<T, O = Tensor>(
     seed: spec.seed,
     rng,
     validation: training.validation,
+    ...(training.validationBatchSize ? { validationBatchSize: training.validationBatchSize } : {}),
     ...(training.metrics ? { metrics: training.metrics } : {}),
     ...(training.forward ? { forward: training.forward } : {}),
     monitor: training.monitor,

@@ -23,9 +23,8 @@ const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema }
 
 /**
  * Scratch one inference pass of the mask head may take, a quarter of the runtime's 1 GiB limit (the
- * estimate of `MaskHead.roisPerPass` has that headroom): a batch's detections (up to 100 a scene) go
- * through it as many RoIs at a time as fit (in one pass, a 32-channel head's validation batch asked for
- * 2.1 GB).
+ * estimate of `MaskHead.roisPerPass` has that headroom): a batch's detections (up to 100 a scene, 6,400
+ * for a 64-scene evaluation batch) go through it as many RoIs at a time as fit.
  */
 export const MASK_PASS_BYTES = 256 * 2 ** 20;
 
