@@ -2,10 +2,8 @@
 // its test scenes (production version, default `digits-captioner`) go wrong. Each wrong caption is the right
 // words in another order, one or more wrong words in a caption of the right length, or a word too few or too
 // many; a wrong word is counted apart when it is a digit that the scene does hold elsewhere (read from the
-// wrong place). The scenes' boxes (the same scenes' detection targets) give exact match by the smallest
+// wrong place). The caption words' boxes (the test targets' regions) give exact match by the smallest
 // horizontal distance between two digit centres: the caption orders digits by centre x.
-import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { prepareData } from '@ocellus/models';
 import { detectorArguments, testDetections } from '../detect/test-detections.js';
 import { textTable } from '../text-table.js';
 
@@ -19,16 +17,7 @@ if (manifest.task !== 'caption') {
   process.stderr.write(`${name} is a ${manifest.task} model, not a captioner\nusage: ${USAGE}\n`);
   process.exit(2);
 }
-const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
-const scenesAsDetection = prepareData({
-  ...stored,
-  task: 'detect',
-  architecture: { type: 'faster-rcnn' },
-  dataset: { ...stored.dataset, train: 1, validation: 1, test: scenes },
-});
-const boxes = scenesAsDetection.data.targets(scenesAsDetection.test);
-
-const centreX = (o) => (o.box[0] + o.box[2]) / 2;
+const centreX = (box) => (box[0] + box[2]) / 2;
 const count = (table, key) => table.set(key, (table.get(key) ?? 0) + 1);
 const GAPS = [0, 6, 8, 10, 14, 20, Number.POSITIVE_INFINITY];
 const gaps = GAPS.slice(1).map(() => ({ scenes: 0, exact: 0 }));
@@ -38,13 +27,11 @@ let fromElsewhere = 0;
 outputs.forEach((output, i) => {
   const said = Array.from(output.tokens);
   const truth = Array.from(targets[i].tokens);
-  const objects = [...boxes[i].objects].sort((a, b) => centreX(a) - centreX(b));
-  if (objects.map((o) => o.index).join() !== truth.join()) {
-    throw new Error(`scene ${i}: its detection targets are not the scene its caption describes`);
-  }
+  // Each caption word's digit box, in the caption's order (left to right by centre x).
+  const regions = targets[i].regions;
   const exact = said.join() === truth.join();
-  if (objects.length > 1) {
-    const smallest = Math.min(...objects.slice(1).map((o, k) => centreX(o) - centreX(objects[k])));
+  if (regions.length > 1) {
+    const smallest = Math.min(...regions.slice(1).map((box, k) => centreX(box) - centreX(regions[k])));
     const bucket = gaps[GAPS.findIndex((g, b) => smallest >= g && smallest < GAPS[b + 1])];
     bucket.scenes++;
     if (exact) bucket.exact++;

@@ -11,14 +11,12 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelFromArtifact, prepareData, runTrainingJob, scorers } from '@ocellus/models';
+import { modelFromArtifact, prepareData, runTrainingJob } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
-import { Rng, Tensor } from '@ocellus/tensor';
 import { defaultThreads } from '@ocellus/tensor/runtime';
-import { photoLikeUpload } from '@ocellus/vision/augment';
 import { gatherBatch } from '@ocellus/vision/datasets';
-import { decodeImage, toModelInput } from '@ocellus/vision/image';
 import { textTable } from '../text-table.js';
+import { photoMetrics } from './photo-metrics.js';
 import { baseSpec, selectVariants, variantSpec } from './variants.js';
 
 const argv = process.argv.slice(2);
@@ -72,26 +70,6 @@ function msPerCaption(model, set, test, batch) {
     samples.push((performance.now() - t0) / batch);
   }
   return median(samples);
-}
-
-/**
- * Exact match and BLEU-4 on photo-like uploads of the test scenes (either polarity, uneven paper, ink
- * colour, noise, blur, JPEG, 0.5-3x the size; seeded as bench:detect's), decoded and brought to the model
- * through the upload path as the API does.
- */
-async function photoMetrics(model, data, test) {
-  const rng = new Rng(17);
-  const { channels, height, width } = data.set;
-  const plane = channels * height * width;
-  const spec = model.inputSpec;
-  const outputs = [];
-  for (const i of test) {
-    const pixels = data.set.images.slice(i * plane, (i + 1) * plane);
-    const upload = await photoLikeUpload({ pixels, width, height, objects: [] }, rng.fork());
-    const input = toModelInput(await decodeImage(upload.bytes), spec);
-    outputs.push(...model.predict(new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width])));
-  }
-  return scorers.caption(outputs, data.targets(test), { labels: model.labels, height, width }).metrics;
 }
 
 let variants;

@@ -1,4 +1,5 @@
-// For the scripts that score a model's test outputs again (postprocess.js, errors.js, caption/errors.js):
+// For the scripts that score a model's test outputs again (postprocess.js, errors.js, caption/errors.js,
+// caption/photo.js):
 // their command line, and a registered model's production version with its outputs on the first `scenes`
 // test-split scenes of its own spec's data.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
@@ -36,5 +37,5 @@ export async function testDetections(name, registryRoot = DEFAULT_REGISTRY_ROOT,
   for (let start = 0; start < test.length; start += 8) {
     outputs.push(...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs));
   }
-  return { manifest, version, model, test, outputs, targets: data.targets(test) };
+  return { manifest, version, model, data, test, outputs, targets: data.targets(test) };
 }

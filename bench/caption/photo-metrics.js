@@ -1,0 +1,25 @@
+// Exact match and BLEU on photo-like uploads of a captioner's test scenes (run.js's column and photo.js).
+import { scorers } from '@ocellus/models';
+import { Rng, Tensor } from '@ocellus/tensor';
+import { photoLikeUpload } from '@ocellus/vision/augment';
+import { decodeImage, toModelInput } from '@ocellus/vision/image';
+
+/**
+ * Exact match and BLEU-4 on photo-like uploads of the test scenes (either polarity, uneven paper, ink
+ * colour, noise, blur, JPEG, 0.5-3x the size; seeded as bench:detect's), decoded and brought to the model
+ * through the upload path as the API does.
+ */
+export async function photoMetrics(model, data, test) {
+  const rng = new Rng(17);
+  const { channels, height, width } = data.set;
+  const plane = channels * height * width;
+  const spec = model.inputSpec;
+  const outputs = [];
+  for (const i of test) {
+    const pixels = data.set.images.slice(i * plane, (i + 1) * plane);
+    const upload = await photoLikeUpload({ pixels, width, height, objects: [] }, rng.fork());
+    const input = toModelInput(await decodeImage(upload.bytes), spec);
+    outputs.push(...model.predict(new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width])));
+  }
+  return scorers.caption(outputs, data.targets(test), { labels: model.labels, height, width }).metrics;
+}

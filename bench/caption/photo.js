@@ -1,0 +1,35 @@
+// `node bench/caption/photo.js [model] [--registry dir] [--scenes N]`: a captioner's (production version,
+// default `digits-captioner`) exact match and BLEU on its first N test scenes (default 500), clean and as
+// photo-like uploads through the upload path (photo-metrics.js, seeded as bench:caption's column).
+import { scorers } from '@ocellus/models';
+import { detectorArguments, testDetections } from '../detect/test-detections.js';
+import { textTable } from '../text-table.js';
+import { photoMetrics } from './photo-metrics.js';
+
+const USAGE = 'node bench/caption/photo.js [model] [--registry dir] [--scenes N]';
+if (process.argv.length === 2 || process.argv[2].startsWith('--'))
+  process.argv.splice(2, 0, 'digits-captioner');
+const { argv, name, option } = detectorArguments(USAGE);
+const scenes = Number(option('--scenes') ?? 500);
+const { manifest, version, model, data, test, outputs, targets } = await testDetections(
+  name,
+  option('--registry'),
+  scenes,
+);
+if (manifest.task !== 'caption') {
+  process.stderr.write(`${name} is a ${manifest.task} model, not a captioner\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
+const { height, width } = data.set;
+const clean = scorers.caption(outputs, targets, { labels: model.labels, height, width }).metrics;
+const photo = await photoMetrics(model, data, test);
+const row = (kind, m) => [
+  kind,
+  `${(100 * m.testExactMatch).toFixed(1)}%`,
+  m.testBleu1.toFixed(4),
+  m.testBleu4.toFixed(4),
+];
+process.stdout.write(
+  `node bench/caption/photo.js ${argv.join(' ')}: ${name} v${version}, ${test.length} test scenes\n` +
+    `${textTable(['scenes', 'exact', 'BLEU-1', 'BLEU-4'], [row('clean', clean), row('photo-like uploads', photo)])}\n`,
+);
