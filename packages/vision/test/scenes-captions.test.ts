@@ -1,6 +1,7 @@
 import {
   CAPTION_VOCABULARY,
   captionOf,
+  captionOrder,
   captionTokens,
   concatSceneSets,
   END_TOKEN,
@@ -23,6 +24,14 @@ describe('captions', () => {
     // Centres 30, 20 and 25: the wide 7 starts first but its centre is last.
     expect(captionOf([object(7, 0, 60), object(3, 15, 25), object(1, 22, 28)])).toBe('3 1 7');
     expect(captionOf([])).toBe('');
+  });
+
+  it('gives the objects in the caption’s order, so that word t is object t', () => {
+    const objects = [object(7, 0, 60), object(3, 15, 25), object(1, 22, 28)];
+    const ordered = captionOrder(objects);
+    expect(ordered.map((o) => o.index)).toEqual([3, 1, 7]);
+    expect(ordered.map((o) => String(o.index)).join(' ')).toBe(captionOf(objects));
+    expect(objects.map((o) => o.index)).toEqual([7, 3, 1]);
   });
 
   it('can caption with other words for the classes, and refuses a class without one', () => {
