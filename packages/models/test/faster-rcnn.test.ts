@@ -2,7 +2,9 @@ import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { FasterRcnn, modelFromArtifact, toRecords, type VisionModel } from '@ocellus/models';
 import type { Manifest } from '@ocellus/registry';
 import { gatherBatch } from '@ocellus/vision/datasets';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FasterRcnn as SourceFasterRcnn } from '../src/detect/faster-rcnn/faster-rcnn.js';
+import { SceneDataset } from '../src/detect/region/scene-dataset.js';
 import { recallAt50, SIDE, SQUARE_TRUNK, scenes } from './square-scenes.js';
 
 const spec = (epochs: number) =>
@@ -74,5 +76,22 @@ describe('faster-rcnn', () => {
     const wb = b.toArtifact().tensors;
     for (const name of Object.keys(wa))
       expect(Array.from(wb[name]!.values()), name).toEqual(Array.from(wa[name]!.values()));
+  });
+
+  it('validates in batches of its training batch size, which fit in memory as its steps do', async () => {
+    const data = scenes(40, 2);
+    const tiny = { ...spec(1), schedule: { ...spec(1).schedule, batchSize: 4 } };
+    const read = vi.spyOn(SceneDataset.prototype, 'batch');
+    try {
+      await SourceFasterRcnn.create(tiny, data).fit(data, tiny, {});
+      const sizes = read.mock.calls.map(([positions]) => positions.length);
+      // The 10 training and 30 validation scenes, none read more than 4 at a time (fit's default is 256).
+      expect(Math.max(...sizes)).toBe(4);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(
+        data.train.length + data.validation.length,
+      );
+    } finally {
+      read.mockRestore();
+    }
   });
 });
