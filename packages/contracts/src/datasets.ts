@@ -125,6 +125,25 @@ export const datasetManifestSchema = z.object({
 });
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
 
+/**
+ * Why a stored version cannot train, or null: every split must hold images, since training picks its epoch
+ * (or kNN its k) on validation and scores the model on test. A split rounds to no images when its
+ * fraction of each class is under half an image (`--validation 0`, or a few images per class).
+ */
+export function untrainableSplits(
+  manifest: Pick<DatasetManifest, 'name' | 'version' | 'splits'>,
+): string | null {
+  const { train, validation, test } = manifest.splits;
+  const empty = SPLITS.filter((split) => manifest.splits[split].count === 0);
+  if (empty.length === 0) return null;
+  const counts = `train ${train.count}, validation ${validation.count}, test ${test.count}`;
+  return (
+    `dataset ${manifest.name} v${manifest.version} has no ${empty.join(' or ')} images (${counts}): ` +
+    'import it again with a larger --validation / --test fraction (each class holds out its fraction, ' +
+    'rounded)'
+  );
+}
+
 export const datasetSummarySchema = z.object({
   name: datasetNameSchema,
   format: datasetFormatSchema,

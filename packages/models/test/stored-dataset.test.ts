@@ -54,12 +54,13 @@ async function importBands(name: string, names: string[]): Promise<void> {
   );
 }
 
-/** Four 64x32 COCO images with one box each, alternately of category 5 'dot' and 9 'bar'. */
+/** Six 64x32 COCO images with one box each, alternately of category 5 'dot' and 9 'bar'; one a class in each split. */
 async function importCoco(): Promise<void> {
   const source = join(root, 'upload-coco');
   await mkdir(source);
-  const images = [1, 2, 3, 4].map((id) => ({ id, file_name: `${id}.png`, width: 64, height: 32 }));
-  const annotations = [1, 2, 3, 4].map((id) => ({
+  const ids = [1, 2, 3, 4, 5, 6];
+  const images = ids.map((id) => ({ id, file_name: `${id}.png`, width: 64, height: 32 }));
+  const annotations = ids.map((id) => ({
     id,
     image_id: id,
     category_id: id % 2 === 1 ? 5 : 9,
@@ -72,12 +73,11 @@ async function importCoco(): Promise<void> {
     { id: 5, name: 'dot' },
   ];
   await writeFile(join(source, 'instances.json'), JSON.stringify({ images, annotations, categories }));
-  for (const id of [1, 2, 3, 4])
-    await writeFile(join(source, `${id}.png`), await greyImage(64, 32, () => 40 * id));
+  for (const id of ids) await writeFile(join(source, `${id}.png`), await greyImage(64, 32, () => 40 * id));
   await openDatasetStore(datasetStoreRoot(join(root, 'registry'))).import(
     'dots',
     { kind: 'directory', path: source },
-    datasetImportOptionsSchema.parse({ format: 'coco', validation: 0, test: 0.5 }),
+    datasetImportOptionsSchema.parse({ format: 'coco', validation: 0.5, test: 0.34 }),
   );
 }
 
@@ -130,7 +130,7 @@ describe('a stored dataset as a job dataset', () => {
       datasetsRoot,
     });
     expect(localize.data.labels).toEqual(['dot', 'bar']);
-    expect(localize.data.set).toMatchObject({ channels: 1, height: 16, width: 32, size: 4 });
+    expect(localize.data.set).toMatchObject({ channels: 1, height: 16, width: 32, size: 6 });
     const all = Int32Array.of(0, 1);
     expect(localize.data.targets(all)).toEqual([
       { index: 0, box: [4, 2, 12, 6] },
@@ -147,6 +147,19 @@ describe('a stored dataset as a job dataset', () => {
     expect(() =>
       prepareData(spec({ version: 2 }), { datasetsRoot: datasetStoreRoot(join(root, 'registry')) }),
     ).toThrow(/dataset halves has no version 2/);
+  });
+
+  it('refuses, before training, a version with a split that holds no images', async () => {
+    const datasetsRoot = datasetStoreRoot(join(root, 'registry'));
+    const source = join(root, 'upload-halves');
+    await openDatasetStore(datasetsRoot).import(
+      'halves',
+      { kind: 'directory', path: source },
+      datasetImportOptionsSchema.parse({ format: 'idx', validation: 0 }),
+    );
+    expect(() => prepareData(spec({ version: 2 }), { datasetsRoot })).toThrow(
+      'dataset halves v2 has no validation images (train 200, validation 0, test 60): import it again',
+    );
   });
 
   it('trains a classifier on it through the pipeline, which finds the store beside the registry', async () => {

@@ -34,15 +34,19 @@ async function shapes(): Promise<Record<string, Buffer>> {
   return files;
 }
 
-/** COCO captions of four 12x12 PNGs, `captions.json` beside them; the last image's one caption is too long. */
+/**
+ * COCO captions of seven 12x12 PNGs, `captions.json` beside them; the fourth image's one caption is too
+ * long. The other six are three of one word and three of two, one of each in every split at validation 0.5
+ * and test 0.34.
+ */
 async function captioned(): Promise<Record<string, Buffer>> {
-  const words = ['bright', 'dark', 'bright dot', 'dark '.repeat(65).trim()];
+  const words = ['bright', 'dark', 'bright dot', 'dark '.repeat(65).trim(), 'dot', 'dark dot', 'dot bright'];
   const images = words.map((_, i) => ({ id: i, file_name: `${i}.png`, width: 12, height: 12 }));
   const annotations = words.map((caption, i) => ({ image_id: i, caption }));
   const files: Record<string, Buffer> = {
     'set/captions.json': Buffer.from(JSON.stringify({ images, annotations })),
   };
-  for (const [i] of words.entries()) files[`set/${i}.png`] = await greyImage(12, 12, () => 40 * i + 10);
+  for (const [i] of words.entries()) files[`set/${i}.png`] = await greyImage(12, 12, () => 30 * i + 10);
   return files;
 }
 
@@ -128,14 +132,19 @@ describe('POST /v1/datasets', () => {
 
   it('imports COCO captions with format=captions, listing a caption too long to learn', async () => {
     const { app } = await start();
-    const reply = await upload(app, await zip(await captioned()), 'name=glyphs&format=captions&test=0.34');
+    const reply = await upload(
+      app,
+      await zip(await captioned()),
+      'name=glyphs&format=captions&validation=0.5&test=0.34',
+    );
     expect(reply.statusCode).toBe(201);
     expect(reply.json()).toMatchObject({
       format: 'captions',
       tasks: ['caption'],
       labels: ['bright', 'dark', 'dot'],
-      captions: { count: 3, words: { min: 1, max: 2 } },
-      images: { count: 3 },
+      captions: { count: 6, words: { min: 1, max: 2 } },
+      images: { count: 6 },
+      splits: { train: { count: 2 }, validation: { count: 2 }, test: { count: 2 } },
       rejected: {
         count: 2,
         files: [
@@ -241,7 +250,7 @@ describe('POST /v1/datasets', () => {
 describe('DELETE /v1/datasets/{name}/versions/{v}', () => {
   it('is refused while an unfinished job or a model trained on it names the version', async () => {
     const { app, registry } = await start();
-    await upload(app, await zip(await shapes()));
+    await upload(app, await zip(await shapes()), 'name=shapes&format=image-folder&validation=0.25&test=0.25');
     await upload(app, await zip(await shapes()));
     const job = await app.inject({
       method: 'POST',
@@ -311,23 +320,31 @@ describe('POST /v1/jobs with a stored dataset', () => {
     dataset,
   });
 
-  it('answers 404 for a version the store does not hold and 400 for a task the dataset has no targets for', async () => {
+  it('answers 404 for a version the store does not hold, 400 for a task the dataset has no targets for or a split without images', async () => {
     const { app } = await start();
+    // Four images a class: the default 10% hold-outs round to none; a quarter holds out one a class.
     await upload(app, await zip(await shapes()));
+    await upload(app, await zip(await shapes()), 'name=shapes&format=image-folder&validation=0.25&test=0.25');
     const post = (payload: Record<string, unknown>) =>
       app.inject({ method: 'POST', url: '/v1/jobs', headers: admin, payload });
-    const missing = await post(job({ name: 'shapes', version: 2 }));
+    const missing = await post(job({ name: 'shapes', version: 3 }));
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({
       code: 'DATASET_NOT_FOUND',
-      error: 'dataset shapes has no version 2',
+      error: 'dataset shapes has no version 3',
     });
-    const wrongTask = await post(job({ name: 'shapes', version: 1 }, 'localize', { type: 'localizer' }));
+    const wrongTask = await post(job({ name: 'shapes', version: 2 }, 'localize', { type: 'localizer' }));
     expect(wrongTask.statusCode).toBe(400);
     expect(wrongTask.json()).toMatchObject({
       code: 'INVALID_JOB_SPEC',
       error: "dataset shapes trains classify, not 'localize'",
     });
-    expect((await post(job({ name: 'shapes', version: 1 }))).statusCode).toBe(202);
+    const noHoldOut = await post(job({ name: 'shapes', version: 1 }));
+    expect(noHoldOut.statusCode).toBe(400);
+    expect(noHoldOut.json().code).toBe('INVALID_JOB_SPEC');
+    expect(noHoldOut.json().error).toMatch(
+      /^dataset shapes v1 has no validation or test images \(train 8, validation 0, test 0\): import it again/,
+    );
+    expect((await post(job({ name: 'shapes', version: 2 }))).statusCode).toBe(202);
   });
 });

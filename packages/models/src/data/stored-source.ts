@@ -5,6 +5,7 @@ import {
   type JobSpec,
   type StoredDatasetRef,
   type Task,
+  untrainableSplits,
 } from '@ocellus/contracts';
 import { loadStoredDataset, type StoredDataset, scaleObjects } from '@ocellus/datasets';
 import { Rng } from '@ocellus/tensor';
@@ -88,6 +89,8 @@ export function prepareStoredDataset(spec: JobSpec, options: DataOptions): Prepa
       `dataset ${dataset.name} trains ${manifest.tasks.join(' | ')}, not '${spec.task}'`,
     );
   }
+  const unusable = untrainableSplits(manifest);
+  if (unusable) throw new StoredDatasetError(unusable);
   if (options.classes !== undefined) {
     throw new StoredDatasetError('a class subset is only drawn from the built-in mnist dataset');
   }
@@ -106,11 +109,6 @@ export function prepareStoredDataset(spec: JobSpec, options: DataOptions): Prepa
   const train = capped(bySplit.train, set.labels, dataset.train, rng);
   const validation = capped(bySplit.validation, set.labels, dataset.validation, rng);
   const test = capped(bySplit.test, set.labels, dataset.test, rng);
-  if (train.length === 0 || test.length === 0) {
-    throw new StoredDatasetError(
-      `dataset ${dataset.name} v${dataset.version} has an empty train or test split`,
-    );
-  }
   const common = { set, train, validation, labels: manifest.labels, imageFormat: 'photo' as const };
   return { data: withTargets(spec, stored, set, common), test };
 }

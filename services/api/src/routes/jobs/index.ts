@@ -6,6 +6,7 @@ import {
   jobSpecSchema,
   listJobsQuerySchema,
   toValidationIssues,
+  untrainableSplits,
 } from '@ocellus/contracts';
 import { isFinalEvent, isTerminal } from '@ocellus/jobs/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -75,6 +76,8 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
             `dataset ${dataset.name} trains ${trains}, not '${task}'`,
           );
         }
+        const unusable = untrainableSplits(manifest);
+        if (unusable) throw new ApiError(400, 'INVALID_JOB_SPEC', unusable);
       }
       const record = await jobs.submit(request.body);
       return reply
