@@ -3,6 +3,7 @@ import { type Runtime, simdRuntime } from '../runtime/index.js';
 import { allocateUnzeroed, dtypeOf, recycle, type Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { pooledSize, poolsInRuntime } from './conv-output.js';
+import { backwardFloats, forwardFloats, imagesPerPass, inPasses } from './conv-passes.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
 import { type DirectForwardOptions, directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
@@ -32,6 +33,11 @@ export type ConvPath = 'direct' | 'im2col';
 /** Which path, and for the direct path how many threads share its products (see simd/igemm.ts). */
 export interface ConvOptions extends IgemmOptions {
   path?: ConvPath;
+  /**
+   * The direct path's WebAssembly scratch one pass may take (CONV_PASS_BYTES unless given): a batch that
+   * needs more runs in passes of fewer images.
+   */
+  passBytes?: number;
 }
 
 export interface Conv2dForwardOptions extends ConvOptions, DirectForwardOptions {
@@ -85,7 +91,20 @@ export function conv2dForward(
     return;
   }
   const epilogue = { relu, pool };
-  if (rt && winogradChosen(geo, options.winograd)) {
+  const winograd = rt !== undefined && winogradChosen(geo, options.winograd);
+  if (rt) {
+    const perPass = imagesPerPass(geo, forwardFloats(winograd, pool), options.passBytes);
+    if (perPass < n) {
+      const [inPlane, outPlane] = [c * h * geo.w, pool ? f * ph * pw : f * geo.oh * geo.ow];
+      inPasses(geo, perPass, (part, first) => {
+        const images = (data: Storage, plane: number) =>
+          data.subarray(first * plane, (first + part.n) * plane);
+        conv2dForward(images(x, inPlane), w, bias, part, images(out, outPlane), undefined, options);
+      });
+      return;
+    }
+  }
+  if (rt && winograd) {
     winogradConv2dForward(
       rt,
       x as Float32Array,
@@ -176,6 +195,29 @@ export function conv2dBackward(
   if (rt) {
     const winogradDx = dx !== null && winogradInputGradChosen(geo, options.inputGrad);
     const winogradDw = dw !== null && winogradWeightGradChosen(geo, options.weightGrad);
+    const inputGrad = options.inputGrad === 'winograd' ? undefined : options.inputGrad;
+    const plan = {
+      dx: dx !== null,
+      dw: dw !== null,
+      relu: reluOutput !== null,
+      winogradDx,
+      winogradDw,
+      inputGrad,
+    };
+    const perPass = imagesPerPass(geo, backwardFloats(plan), options.passBytes);
+    if (perPass < n) {
+      const [inPlane, outPlane] = [c * h * geo.w, f * p];
+      inPasses(geo, perPass, (part, first) => {
+        const images = <S extends Storage | null>(data: S, plane: number): S =>
+          (data === null ? null : data.subarray(first * plane, (first + part.n) * plane)) as S;
+        const partGrads = { dx: images(dx, inPlane), dw, db };
+        conv2dBackward(images(gradOut, outPlane), images(x, inPlane), w, part, partGrads, undefined, {
+          ...options,
+          reluOutput: images(reluOutput, outPlane),
+        });
+      });
+      return;
+    }
     const masked = (winogradDx || winogradDw) && reluOutput ? new Float32Array(gradOut.length) : null;
     const grads32 = {
       dx: winogradDx ? null : (dx as Float32Array | null),
@@ -183,7 +225,6 @@ export function conv2dBackward(
       db: db as Float32Array | null,
       masked,
     };
-    const inputGrad = options.inputGrad === 'winograd' ? undefined : options.inputGrad;
     directConv2dBackward(
       rt,
       gradOut as Float32Array,

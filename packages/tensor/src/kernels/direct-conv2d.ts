@@ -96,6 +96,47 @@ export interface Epilogue {
   pool: boolean;
 }
 
+/** The forward pass's scratch regions in floats, as it asks the runtime for them. */
+export function directForwardScratch(geo: Conv2dGeometry, pool: boolean) {
+  const { n, c, outChannels: f, oh, ow, patchSize: taps } = geo;
+  const { hp, wp } = inputPadding(geo);
+  const fp = roundUp4(f);
+  return {
+    raw: n * c * geo.h * geo.w,
+    x: n * c * hp * wp,
+    w: taps * fp,
+    bias: fp,
+    out: n * f * oh * ow,
+    pooled: pooledScratch(n * f, oh, ow, pool),
+  };
+}
+
+/** The backward pass's scratch regions in floats for the gradients it computes and the input gradient's plan. */
+export function directBackwardScratch(
+  geo: Conv2dGeometry,
+  computes: { dx: boolean; dw: boolean; relu: boolean },
+  plan: InputGradPlan,
+) {
+  const { n, c, outChannels: f, oh, ow, positions, patchSize: taps } = geo;
+  const pad = inputPadding(geo);
+  const gradOut = n * f * oh * ow;
+  const input = n * c * geo.h * geo.w;
+  const inputGrad = computes.dx ? inputGradScratch(geo, plan) : { weights: 0, work: 0 };
+  return {
+    g: gradOut,
+    y: computes.relu ? gradOut : 0,
+    gT: positions * roundUp4(f),
+    sums: 2 * f,
+    raw: computes.dw ? input : 0,
+    x: computes.dw ? n * c * pad.hp * pad.wp : 0,
+    dw: computes.dw ? f * taps : 0,
+    weights: inputGrad.weights,
+    work: inputGrad.work,
+    dx: computes.dx ? input : 0,
+    prior: computes.dx ? input : 0,
+  };
+}
+
 /** out = conv2d(x, w) + bias, then max(0, .) with `relu`, then pooled with `pool`; overwrites out. */
 export function directConv2dForward(
   rt: Runtime,
@@ -122,14 +163,7 @@ export function directConv2dForward(
           outputOrigins(n, f, oh * ow),
         )
   ) as number[];
-  const at = rt.scratch({
-    raw: x.length,
-    x: n * c * hp * wp,
-    w: taps * fp,
-    bias: fp,
-    out: n * f * oh * ow,
-    pooled: pooledScratch(n * f, oh, ow, pool),
-  });
+  const at = rt.scratch(directForwardScratch(geo, pool));
   stagePadded(rt, at.raw, at.x, x, pad);
   const mem = rt.floats;
   stageTransposed(mem, at.w, w, f, taps, fp);
@@ -230,20 +264,9 @@ export function directConv2dBackward(
     : [];
   const tables = rt.tables(...weightTables, ...(dx ? inputGradTables(geo, plan) : []));
   const [wRows = 0, wCols = 0, wBase = 0] = dw ? tables : [];
-  const inputGrad = dx ? inputGradScratch(geo, plan) : { weights: 0, work: 0 };
-  const at = rt.scratch({
-    g: gradOut.length,
-    y: reluOutput ? gradOut.length : 0,
-    gT: positions * fp,
-    sums: 2 * f,
-    raw: dw ? x.length : 0,
-    x: dw ? n * c * pad.hp * pad.wp : 0,
-    dw: dw ? f * taps : 0,
-    weights: inputGrad.weights,
-    work: inputGrad.work,
-    dx: dx ? dx.length : 0,
-    prior: dx ? dx.length : 0,
-  });
+  const at = rt.scratch(
+    directBackwardScratch(geo, { dx: dx !== null, dw: dw !== null, relu: reluOutput !== null }, plan),
+  );
   const mem = rt.floats;
   mem.set(gradOut, at.g >> 2);
   if (reluOutput) mem.set(reluOutput, at.y >> 2);

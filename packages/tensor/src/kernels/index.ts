@@ -13,6 +13,13 @@ export {
   batchNormForward,
 } from './batch-norm.js';
 export { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from './conv-geometry.js';
+export {
+  backwardFloats,
+  CONV_PASS_BYTES,
+  forwardFloats,
+  imagesPerPass,
+  withBatch,
+} from './conv-passes.js';
 export { type ConvScratch, convScratch } from './conv-scratch.js';
 export {
   type ConvTranspose2dGeometry,

@@ -118,6 +118,23 @@ export function stageInputTiles(
  * out = conv2d(x, w) + bias, then max(0, .) with `relu`, then pooled with `pool`; overwrites out. Needs
  * winogradShape(geo).
  */
+/** The forward pass's scratch regions in floats, as it asks the runtime for them. */
+export function winogradForwardScratch(geo: Conv2dGeometry, pool: boolean) {
+  const { n, c, outChannels: f } = geo;
+  const { th, tw, tiles, hp, wp } = winogradTiling(geo);
+  const [yh, yw] = [2 * th, 2 * tw];
+  return {
+    raw: n * c * geo.h * geo.w,
+    padded: n * c * hp * wp,
+    v: 16 * c * tiles,
+    u: 16 * c * roundUp4(f),
+    bias: f,
+    m: 16 * f * tiles,
+    y: n * f * yh * yw,
+    pooled: pooledScratch(n * f, yh, yw, pool),
+  };
+}
+
 export function winogradConv2dForward(
   rt: Runtime,
   x: Float32Array,
@@ -130,20 +147,11 @@ export function winogradConv2dForward(
 ): void {
   const { n, c, outChannels: f, oh, ow } = geo;
   const tiling = winogradTiling(geo);
-  const { th, groups, tw, planeTiles, tiles, hp, wp } = tiling;
+  const { th, groups, tw, planeTiles, tiles } = tiling;
   const [yh, yw] = [2 * th, 2 * tw];
   const fp = roundUp4(f);
   const [rows, cols] = rt.tables(consecutive(tiles), tapOffsets(c, 1, 1, 1, 1, 1, tiles)) as [number, number];
-  const at = rt.scratch({
-    raw: x.length,
-    padded: n * c * hp * wp,
-    v: 16 * c * tiles,
-    u: 16 * c * fp,
-    bias: f,
-    m: 16 * f * tiles,
-    y: n * f * yh * yw,
-    pooled: pooledScratch(n * f, yh, yw, pool),
-  });
+  const at = rt.scratch(winogradForwardScratch(geo, pool));
   stageInputTiles(rt, x, geo, tiling, at);
   const mem = rt.floats;
   const k = rt.kernels;

@@ -23,6 +23,13 @@ export function winogradInputGradChosen(geo: Conv2dGeometry, wanted?: ConvInputG
   return fits(geo) && geo.c >= WINOGRAD_MIN_CHANNELS && geo.outChannels >= WINOGRAD_MIN_CHANNELS;
 }
 
+/** The forward convolution whose output is the input gradient: gradOut by the rotated kernel, padded to fit. */
+export function winogradInputGradGeometry(geo: Conv2dGeometry): Conv2dGeometry {
+  const { n, c, outChannels: f, oh, ow } = geo;
+  const padding = [2 - geo.padH, 2 - geo.padW] as const;
+  return conv2dGeometry({ n, c: f, h: oh, w: ow, outChannels: c, kh: 3, kw: 3, padding });
+}
+
 /** dx += the input gradient of conv2d(x, w) for gradOut `g` (already through any ReLU mask). */
 export function winogradInputGrad(
   rt: Runtime,
@@ -32,7 +39,7 @@ export function winogradInputGrad(
   dx: Float32Array,
   options: IgemmOptions,
 ): void {
-  const { n, c, outChannels: f, oh, ow } = geo;
+  const { c, outChannels: f } = geo;
   const rotated = new Float32Array(w.length);
   for (let fo = 0; fo < f; fo++) {
     for (let ch = 0; ch < c; ch++) {
@@ -41,8 +48,7 @@ export function winogradInputGrad(
       for (let t = 0; t < 9; t++) rotated[to + t] = w[from + 8 - t]!;
     }
   }
-  const padding = [2 - geo.padH, 2 - geo.padW] as const;
-  const transposed = conv2dGeometry({ n, c: f, h: oh, w: ow, outChannels: c, kh: 3, kw: 3, padding });
+  const transposed = winogradInputGradGeometry(geo);
   const down = new Float32Array(dx.length);
   winogradConv2dForward(rt, g, rotated, null, transposed, down, { relu: false, pool: false }, options);
   for (let i = 0; i < dx.length; i++) dx[i]! += down[i]!;

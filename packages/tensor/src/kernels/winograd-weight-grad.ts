@@ -57,6 +57,21 @@ function addKernels(mem: Float32Array, at: number, dw: Float32Array, f: number, 
   }
 }
 
+/** The weight gradient's scratch regions in floats, as it asks the runtime for them. */
+export function winogradWeightGradScratch(geo: Conv2dGeometry) {
+  const { n, c, outChannels: f, oh, ow } = geo;
+  const { th, tw, tiles, hp, wp } = winogradTiling(geo);
+  return {
+    raw: n * c * geo.h * geo.w,
+    padded: n * c * hp * wp,
+    v: 16 * c * tiles,
+    g: n * f * oh * ow,
+    gPadded: n * f * 2 * th * 2 * tw,
+    gt: 16 * tiles * roundUp4(f),
+    p: 16 * f * c,
+  };
+}
+
 /** dw += the weight gradient of conv2d(x, w) for gradOut `g` (already through any ReLU mask). */
 export function winogradWeightGrad(
   rt: Runtime,
@@ -68,7 +83,7 @@ export function winogradWeightGrad(
 ): void {
   const { n, c, outChannels: f, oh, ow } = geo;
   const tiling = winogradTiling(geo);
-  const { th, groups, tw, planeTiles, tiles, hp, wp } = tiling;
+  const { th, groups, tw, planeTiles, tiles } = tiling;
   const fp = roundUp4(f);
   const [yh, yw] = [2 * th, 2 * tw];
   const [rows, cols, cbase] = rt.tables(
@@ -76,15 +91,7 @@ export function winogradWeightGrad(
     consecutive(tiles),
     consecutive(c),
   ) as [number, number, number];
-  const at = rt.scratch({
-    raw: x.length,
-    padded: n * c * hp * wp,
-    v: 16 * c * tiles,
-    g: g.length,
-    gPadded: n * f * yh * yw,
-    gt: 16 * tiles * fp,
-    p: 16 * f * c,
-  });
+  const at = rt.scratch(winogradWeightGradScratch(geo));
   stageInputTiles(rt, x, geo, tiling, at);
   rt.floats.set(g, at.g >> 2);
   const k = rt.kernels;

@@ -24,7 +24,9 @@ const storedArchitecture = maskRcnnSchema.extend({ network: networkShapeSchema }
 /**
  * Scratch one inference pass of the mask head may take, a quarter of the runtime's 1 GiB limit (the
  * estimate of `MaskHead.roisPerPass` has that headroom): a batch's detections (up to 100 a scene, 6,400
- * for a 64-scene evaluation batch) go through it as many RoIs at a time as fit.
+ * for a 64-scene evaluation batch) go through it as many RoIs at a time as fit. The head's convs would
+ * split a larger batch themselves (kernels/conv-passes.ts); its RoIAlign, which stages every RoI's
+ * pooled features at once, would not.
  */
 export const MASK_PASS_BYTES = 256 * 2 ** 20;
 
