@@ -18,7 +18,7 @@ describe('job spec', () => {
     expect(spec.schedule).toEqual({ epochs: 10, batchSize: 64 });
     expect(spec.regularization).toEqual({ l2: 0, l1: 0, dropout: 0 });
     expect(spec.preprocessing).toEqual({ normalize: 'standard' });
-    expect(spec.augmentation).toEqual({ flip: false, photoLike: false });
+    expect(spec.augmentation).toEqual({ flip: false, photoLike: false, photoLikeShare: 0.5 });
     expect(spec.init).toBe('he');
     expect(spec.seed).toBe(1);
     if (spec.architecture.type !== 'cnn') throw new Error('expected a cnn');

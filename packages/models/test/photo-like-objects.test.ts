@@ -79,6 +79,26 @@ describe('photo-like training images with their objects', () => {
     expect(photos).toBeGreaterThan(0);
   });
 
+  it('makes the given share of images photo-like, half unless given', () => {
+    const photoShare = (share?: number) => {
+      const augment = photoLikeObjects(SIDE, SIDE, share === undefined ? {} : { share });
+      const rng = new Rng(11);
+      let photos = 0;
+      for (let i = 0; i < 200; i++) {
+        const image = square(20, 20, 16);
+        const before = Float32Array.from(image.pixels);
+        if (!augment(image, rng).pixels.every((v, p) => v === before[p])) photos++;
+      }
+      return photos / 200;
+    };
+    expect(photoShare(0)).toBe(0);
+    expect(photoShare(1)).toBe(1);
+    expect(photoShare(0.8)).toBeGreaterThan(0.7);
+    expect(photoShare(0.8)).toBeLessThan(0.9);
+    expect(photoShare()).toBeGreaterThan(0.4);
+    expect(photoShare()).toBeLessThan(0.6);
+  });
+
   it('with keepFrame, changes the look and size of the upload but leaves every object where it was', () => {
     const keep = photoLikeObjects(SIDE, SIDE, { keepFrame: true });
     const rng = new Rng(5);

@@ -104,6 +104,8 @@ export const augmentationSchema = z
     flip: z.boolean().default(false),
     /** Box tasks: each training image rendered as a photo-like upload of another size would arrive (seeded). */
     photoLike: z.boolean().default(false),
+    /** With `photoLike`: the share of training images made photo-like each time they are drawn. */
+    photoLikeShare: z.number().min(0).max(1).default(0.5),
     randomCrop: z.object({ padding: z.int().min(0).max(32).default(2) }).optional(),
     colorJitter: z
       .object({

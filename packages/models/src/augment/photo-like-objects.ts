@@ -7,8 +7,8 @@ import { normalizeScene, resamplePlane } from '@ocellus/vision/image';
 const SCALE: readonly [number, number] = [0.5, 3];
 const ASPECT: readonly [number, number] = [0.75, 4 / 3];
 
-/** The share of training images made photo-like; the rest stay as they are, as the evaluation sets are. */
-const PHOTO_SHARE = 0.5;
+/** The share of training images made photo-like unless a spec says otherwise (`augmentation.photoLikeShare`). */
+export const PHOTO_SHARE = 0.5;
 
 const logUniform = (rng: Rng, [lo, hi]: readonly [number, number]) =>
   Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.uniform());
@@ -42,10 +42,12 @@ export interface PhotoLikeObjectsOptions {
    * a caption.
    */
   keepFrame?: boolean;
+  /** The share of training images made photo-like (PHOTO_SHARE unless given); the rest stay as they are. */
+  share?: number;
 }
 
 /**
- * Half the time (`PHOTO_SHARE`, drawn from `rng`), a grey `width x height` training image as the service
+ * A `share` of the time (half unless given, drawn from `rng`), a grey `width x height` training image as the service
  * would see it uploaded photo-like, else the image as it is: rendered at a
  * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift unless `keepFrame`;
  * seeded), brought back to the input's size and through the `digit-scene` normalisation, the boxes (and
@@ -58,8 +60,9 @@ export function photoLikeObjects(
   options: PhotoLikeObjectsOptions = {},
 ): ObjectsAugmentation {
   const frame = options.keepFrame ? { zoom: [1, 1] as [number, number], translate: 0 } : {};
+  const share = options.share ?? PHOTO_SHARE;
   return ({ pixels, objects }, rng) => {
-    if (rng.uniform() >= PHOTO_SHARE) return { pixels, objects };
+    if (rng.uniform() >= share) return { pixels, objects };
     const sx = logUniform(rng, SCALE);
     const size = {
       width: Math.max(8, Math.round(sx * width)),

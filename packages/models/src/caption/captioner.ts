@@ -155,7 +155,7 @@ export class Captioner implements VisionModel<'caption'> {
     const targets = (indices: Int32Array) => captions.targets(indices);
     // Photo-like uploads as evaluation makes them: no zoom or shift, so no digit leaves the caption.
     const augment = spec.augmentation.photoLike
-      ? photoLikeObjects(width, height, { keepFrame: true })
+      ? photoLikeObjects(width, height, { keepFrame: true, share: spec.augmentation.photoLikeShare })
       : undefined;
     const { l2 } = spec.regularization;
     const supervision =

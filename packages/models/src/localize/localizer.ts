@@ -139,7 +139,13 @@ export class Localizer implements VisionModel<'localize'> {
       indices: data.train,
       targets,
       preprocess: preprocessor,
-      ...(spec.augmentation.photoLike ? { augment: photoLikeObjects(data.set.width, data.set.height) } : {}),
+      ...(spec.augmentation.photoLike
+        ? {
+            augment: photoLikeObjects(data.set.width, data.set.height, {
+              share: spec.augmentation.photoLikeShare,
+            }),
+          }
+        : {}),
     });
     const validation = new LocalizationDataset(data.set, {
       indices: data.validation,
