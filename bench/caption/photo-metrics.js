@@ -7,9 +7,9 @@ import { decodeImage, toModelInput } from '@ocellus/vision/image';
 /**
  * Exact match and BLEU-4 on photo-like uploads of the test scenes (either polarity, uneven paper, ink
  * colour, noise, blur, JPEG, 0.5-3x the size; seeded as bench:detect's), decoded and brought to the model
- * through the upload path as the API does.
+ * through the upload path as the API does; `predictOptions` as `/v1/caption`'s (e.g. `{ beam: 3 }`).
  */
-export async function photoMetrics(model, data, test) {
+export async function photoMetrics(model, data, test, predictOptions = {}) {
   const rng = new Rng(17);
   const { channels, height, width } = data.set;
   const plane = channels * height * width;
@@ -19,7 +19,8 @@ export async function photoMetrics(model, data, test) {
     const pixels = data.set.images.slice(i * plane, (i + 1) * plane);
     const upload = await photoLikeUpload({ pixels, width, height, objects: [] }, rng.fork());
     const input = toModelInput(await decodeImage(upload.bytes), spec);
-    outputs.push(...model.predict(new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width])));
+    const batch = new Tensor(input.pixels, [1, spec.channels, spec.height, spec.width]);
+    outputs.push(...model.predict(batch, predictOptions));
   }
   return scorers.caption(outputs, data.targets(test), { labels: model.labels, height, width }).metrics;
 }

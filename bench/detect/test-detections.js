@@ -23,7 +23,12 @@ export function detectorArguments(usage) {
   return { argv, name, option };
 }
 
-export async function testDetections(name, registryRoot = DEFAULT_REGISTRY_ROOT, scenes = 500) {
+export async function testDetections(
+  name,
+  registryRoot = DEFAULT_REGISTRY_ROOT,
+  scenes = 500,
+  predictOptions = {},
+) {
   const registry = openRegistry(registryRoot);
   const version = (await registry.aliases(name)).production;
   const { manifest, tensors } = await registry.load(name, version);
@@ -35,7 +40,9 @@ export async function testDetections(name, registryRoot = DEFAULT_REGISTRY_ROOT,
   const model = modelFromArtifact(manifest, tensors);
   const outputs = [];
   for (let start = 0; start < test.length; start += 8) {
-    outputs.push(...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs));
+    outputs.push(
+      ...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs, predictOptions),
+    );
   }
   return { manifest, version, model, data, test, outputs, targets: data.targets(test) };
 }
