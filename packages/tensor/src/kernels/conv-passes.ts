@@ -1,3 +1,4 @@
+import type { Storage } from '../storage.js';
 import { MAX_PAGES, PAGE_BYTES } from '../wasm/api.js';
 import { type Conv2dGeometry, convGeometryOf } from './conv-geometry.js';
 import { directBackwardScratch, directForwardScratch } from './direct-conv2d.js';
@@ -68,6 +69,14 @@ export function imagesPerPass(
   const perImage = floats(withBatch(geo, 2)) - one;
   return Math.max(1, Math.floor((bytes / 4 - (one - perImage)) / perImage));
 }
+
+/** Images `first` to `first + count` of a batch stored as planes of `plane` values each (null stays null). */
+export const batchPart = <S extends Storage | null>(
+  data: S,
+  first: number,
+  count: number,
+  plane: number,
+): S => (data === null ? null : data.subarray(first * plane, (first + count) * plane)) as S;
 
 /** Runs `pass` over the batch `perPass` images at a time: the pass's geometry and its first image. */
 export function inPasses(

@@ -3,7 +3,7 @@ import { type Runtime, simdRuntime } from '../runtime/index.js';
 import { allocateUnzeroed, dtypeOf, recycle, type Storage } from '../storage.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 import { pooledSize, poolsInRuntime } from './conv-output.js';
-import { backwardFloats, forwardFloats, imagesPerPass, inPasses } from './conv-passes.js';
+import { backwardFloats, batchPart, forwardFloats, imagesPerPass, inPasses } from './conv-passes.js';
 import { type ConvScratch, scratchViews } from './conv-scratch.js';
 import { type DirectForwardOptions, directConv2dBackward, directConv2dForward } from './direct-conv2d.js';
 import { col2im, im2col } from './im2col.js';
@@ -97,8 +97,7 @@ export function conv2dForward(
     if (perPass < n) {
       const [inPlane, outPlane] = [c * h * geo.w, pool ? f * ph * pw : f * geo.oh * geo.ow];
       inPasses(geo, perPass, (part, first) => {
-        const images = (data: Storage, plane: number) =>
-          data.subarray(first * plane, (first + part.n) * plane);
+        const images = (data: Storage, plane: number) => batchPart(data, first, part.n, plane);
         conv2dForward(images(x, inPlane), w, bias, part, images(out, outPlane), undefined, options);
       });
       return;
@@ -208,8 +207,8 @@ export function conv2dBackward(
     if (perPass < n) {
       const [inPlane, outPlane] = [c * h * geo.w, f * p];
       inPasses(geo, perPass, (part, first) => {
-        const images = <S extends Storage | null>(data: S, plane: number): S =>
-          (data === null ? null : data.subarray(first * plane, (first + part.n) * plane)) as S;
+        const images = <S extends Storage | null>(data: S, plane: number) =>
+          batchPart(data, first, part.n, plane);
         const partGrads = { dx: images(dx, inPlane), dw, db };
         conv2dBackward(images(gradOut, outPlane), images(x, inPlane), w, part, partGrads, undefined, {
           ...options,
