@@ -8,7 +8,7 @@ const SCALE: readonly [number, number] = [0.5, 3];
 const ASPECT: readonly [number, number] = [0.75, 4 / 3];
 
 /** The share of training images made photo-like unless a spec says otherwise (`augmentation.photoLikeShare`). */
-export const PHOTO_SHARE = 0.5;
+const PHOTO_SHARE = 0.5;
 
 const logUniform = (rng: Rng, [lo, hi]: readonly [number, number]) =>
   Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.uniform());
