@@ -13,13 +13,21 @@ import { SHAPE_VOCABULARY } from './captioner-scenes.js';
 
 const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
 
-function tinyNet(cell: 'rnn' | 'lstm', attention: boolean, seed = 1, coverage = false, deepOutput?: number) {
+function tinyNet(
+  cell: 'rnn' | 'lstm',
+  attention: boolean,
+  seed = 1,
+  coverage = false,
+  deepOutput?: number,
+  order = false,
+) {
   const arch = captionerSchema.parse({
     type: 'captioner',
     cell,
     attention,
     coverage,
     deepOutput,
+    ...(order ? { cellSupervision: 1, orderAttention: true } : {}),
     layers: [{ filters: 4, kernel: 3, pool: 4 }],
     wordvecDim: 6,
     hiddenDim: 8,
@@ -46,15 +54,16 @@ function forcedScores(net: CaptionerNet, captions: Int32Array[]): number[] {
 }
 
 describe('captioner network', () => {
-  for (const [cell, attention, coverage, deep] of [
-    ['lstm', true, false, undefined],
-    ['lstm', true, true, undefined],
-    ['rnn', false, false, undefined],
-    ['lstm', true, false, 5],
-    ['rnn', false, false, 5],
+  for (const [cell, attention, coverage, deep, order] of [
+    ['lstm', true, false, undefined, false],
+    ['lstm', true, true, undefined, false],
+    ['rnn', false, false, undefined, false],
+    ['lstm', true, false, 5, false],
+    ['rnn', false, false, 5, false],
+    ['lstm', true, false, undefined, true],
   ] as const) {
-    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'})`, () => {
-      const net = tinyNet(cell, attention, 1, coverage, deep);
+    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'}, ordered ${order})`, () => {
+      const net = tinyNet(cell, attention, 1, coverage, deep, order);
       const { greedy, beam } = noGrad(() => {
         const memory = net.encode(images);
         return {
@@ -122,6 +131,40 @@ describe('captioner network', () => {
     );
   });
 
+  it("with ordered attention carries the last word's centre: -1, then the attention's mean of the word centres", () => {
+    const net = tinyNet('lstm', true, 2, false, undefined, true);
+    const { memory, start, first, second } = noGrad(() => {
+      const memory = net.encode(images);
+      const start = net.initialState(memory);
+      const first = net.step(memory, new Int32Array(5).fill(vocabulary.start), start);
+      return { memory, start, first, second: net.step(memory, new Int32Array(5).fill(0), first.state) };
+    });
+    expect(Array.from(start.lastCentre!.values())).toEqual([-1, -1, -1, -1, -1]);
+    // A 4x4 grid: each cell's word centre is its column's centre plus the reader's x offset (channel V).
+    const readout = memory.readout!.values();
+    const width = vocabulary.size + 2;
+    const centres = Array.from(
+      { length: 5 * 16 },
+      (_, i) => (i % 4) + 0.5 + readout[i * width + vocabulary.size]!,
+    );
+    expect(Array.from(memory.centres!.values())).toEqual(centres.map((c) => expect.closeTo(c, 5)));
+    const a0 = first.alpha!.values();
+    const expected = [0, 1, 2, 3, 4].map((n) =>
+      centres.slice(n * 16, (n + 1) * 16).reduce((sum, c, j) => sum + c * a0[n * 16 + j]!, 0),
+    );
+    expect(Array.from(first.state.lastCentre!.values())).toEqual(expected.map((c) => expect.closeTo(c, 5)));
+    // The energies read the offsets from it: the same step from another last centre attends elsewhere.
+    const moved = noGrad(() =>
+      net.step(memory, new Int32Array(5).fill(0), {
+        ...first.state,
+        lastCentre: new Tensor(new Float32Array(5).fill(3), [5]),
+      }),
+    );
+    const a1 = second.alpha!.values();
+    const a2 = moved.alpha!.values();
+    expect(Math.max(...Array.from(a1, (a, i) => Math.abs(a - a2[i]!)))).toBeGreaterThan(1e-3);
+  });
+
   it('penalises attention by sum over cells of (1 - attention summed over the unpadded steps)^2, per caption', () => {
     // Two captions, two steps, three cells; the second caption's second step is padding.
     const alpha = new Tensor(Float32Array.of(0.5, 0.5, 0, 0, 1, 0, 0.2, 0.3, 0.5, 1, 0, 0), [2, 2, 3]);
@@ -163,8 +206,8 @@ describe('captioner network', () => {
       [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), Int32Array.of(0, 1), Int32Array.of(1, 0)],
       vocabulary,
     );
-    expect(Object.keys(captionLosses(out, vocabulary.pad, 0.5))).toEqual(['words', 'attention']);
-    expect(Object.keys(captionLosses(out, vocabulary.pad, 0))).toEqual(['words']);
+    expect(Object.keys(captionLosses(out, vocabulary.pad, { penalty: 0.5 }))).toEqual(['words', 'attention']);
+    expect(Object.keys(captionLosses(out, vocabulary.pad, { penalty: 0 }))).toEqual(['words']);
   });
 
   it('with a deep output layer scores words through tanh(L [h; z] + L_e E y), its width wide', () => {

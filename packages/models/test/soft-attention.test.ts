@@ -27,38 +27,39 @@ function maxDifference(a: Tensor, b: Tensor): number {
 }
 
 /** Show, Attend and Tell's alpha from the module's layers one by one, as it computed them before the fused op. */
-function layerByLayer(module: SoftAttention, keys: Tensor, h: Tensor, coverage: Tensor): Tensor {
+function layerByLayer(module: SoftAttention, keys: Tensor, h: Tensor, term: Tensor): Tensor {
   let pre = add(keys, unsqueeze(module.hidden.forward(h), 1));
-  if (module.coverage) pre = add(pre, module.coverage.forward(unsqueeze(coverage, 2)));
+  const termLayer = module.coverage ?? module.order;
+  if (termLayer) pre = add(pre, termLayer.forward(unsqueeze(term, 2)));
   return softmax(reshape(module.score.forward(tanh(pre)), [K, C]), 1);
 }
 
 describe('SoftAttention', () => {
-  it.each([false, true])(
-    'keeps its layers and computes alpha = softmax(v tanh(W_f a + W_h h + w_c cov)) from them (coverage %s)',
-    (withCoverage) => {
-      const module = new SoftAttention(CHANNELS, HIDDEN, ATTENTION, withCoverage, new Rng(1));
+  it.each([null, 'coverage', 'order'] as const)(
+    'keeps its layers and computes alpha = softmax(v tanh(W_f a + W_h h + w term)) from them (term %s)',
+    (cellTerm) => {
+      const module = new SoftAttention(CHANNELS, HIDDEN, ATTENTION, cellTerm, new Rng(1));
       expect(module.namedParameters().map(([name, p]) => [name, p.shape])).toEqual([
         ['features.weight', [ATTENTION, CHANNELS]],
         ['features.bias', [ATTENTION]],
         ['hidden.weight', [ATTENTION, HIDDEN]],
         ['score.weight', [1, ATTENTION]],
-        ...(withCoverage ? [['coverage.weight', [ATTENTION, 1]]] : []),
+        ...(cellTerm ? [[`${cellTerm}.weight`, [ATTENTION, 1]]] : []),
       ]);
       const rng = new Rng(2);
       const cells = rand([K, C, CHANNELS], rng, { low: -1, high: 1 });
       const h = rand([K, HIDDEN], rng, { low: -1, high: 1 });
-      const coverage = rand([K, C], rng, { low: 0, high: 2 });
+      const term = rand([K, C], rng, { low: -2, high: 2 });
       noGrad(() => {
         const keys = module.features.forward(cells);
-        const { alpha } = module.forward(cells, keys, h, coverage);
-        expect(maxDifference(alpha, layerByLayer(module, keys, h, coverage))).toBeLessThan(1e-6);
+        const { alpha } = module.forward(cells, keys, h, term);
+        expect(maxDifference(alpha, layerByLayer(module, keys, h, term))).toBeLessThan(1e-6);
       });
     },
   );
 
   it("attends the same from one image's keys shared by K hypotheses as from the keys repeated K times", () => {
-    const module = new SoftAttention(CHANNELS, HIDDEN, ATTENTION, true, new Rng(3));
+    const module = new SoftAttention(CHANNELS, HIDDEN, ATTENTION, 'coverage', new Rng(3));
     const rng = new Rng(4);
     const cells = rand([1, C, CHANNELS], rng, { low: -1, high: 1 });
     const h = rand([K, HIDDEN], rng, { low: -1, high: 1 });

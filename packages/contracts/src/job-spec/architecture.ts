@@ -227,6 +227,21 @@ export const captionerSchema = z.object({
    * each word lies (digit scenes). Needs `attention`.
    */
   attentionSupervision: z.number().min(0).default(0),
+  /**
+   * Supervised reading: the weight of a loss that trains every grid cell, through an affine map of its
+   * features (the reader), to name the word whose box holds the cell's centre (cross-entropy; `<pad>` where
+   * no box does, cells inside two boxes left out) and to place that box's centre (smooth L1, in cells). It
+   * gives the encoder each digit's reading and place directly, not only through the attention's mix of
+   * cells; on datasets that say where each word lies (digit scenes). `orderAttention` reads the places.
+   */
+  cellSupervision: z.number().min(0).default(0),
+  /**
+   * Ordered attention: each step's energies also read, per cell, how far right of the last word's centre
+   * the centre of the cell's own word lies (in cells; the reader's placement, so it needs `cellSupervision`,
+   * and the last word's centre is its attention's mean of them), for captions read left to right. Needs
+   * `attention`; not with `coverage`, whose slot in the energies it takes.
+   */
+  orderAttention: z.boolean().default(false),
   tbptt: z.int().min(1).max(64).optional(),
   /**
    * Show, Attend and Tell's deep output layer (eq. 7), this wide: the word scores read

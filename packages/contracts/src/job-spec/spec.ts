@@ -77,6 +77,20 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           message: 'attentionSupervision trains the attention: it needs attention: true',
         });
       }
+      if (arch.type === 'captioner' && arch.orderAttention) {
+        const missing = [
+          ...(arch.attention ? [] : ['attention: true']),
+          ...(arch.cellSupervision > 0 ? [] : ['cellSupervision > 0']),
+          ...(arch.coverage ? ['no coverage'] : []),
+        ];
+        if (missing.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['architecture', 'orderAttention'],
+            message: `orderAttention needs ${missing.join(', ')}`,
+          });
+        }
+      }
       if (isStoredDataset(spec.dataset)) return;
       const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
       if (!datasetTasks.includes(spec.task)) {

@@ -16,6 +16,8 @@ function imageDecoder(
   const own: CaptionMemory = {
     cells: slice(memory.cells, [rows, null, null]),
     keys: memory.keys ? slice(memory.keys, [rows, null, null]) : null,
+    readout: null,
+    centres: memory.centres ? slice(memory.centres, [rows, null]) : null,
   };
   return {
     vocabulary,

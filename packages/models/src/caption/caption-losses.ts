@@ -2,6 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { div, mul, square, sub, sum, Tensor } from '@ocellus/tensor';
 import { attentionSupervisionLoss, attentionTargets, type CellGrid } from './attention-supervision.js';
+import { cellSupervisionLoss, cellTargets } from './cell-supervision.js';
 import type { TeacherForced } from './teacher-forced.js';
 
 /**
@@ -15,29 +16,44 @@ export function doublyStochastic(alpha: Tensor, mask: Float32Array): Tensor {
   return div(sum(square(sub(1, attended))), n);
 }
 
-/** Supervised attention: its weight, each caption's word boxes, and the grid the attention spans. */
-export interface AttentionSupervision {
+/** Supervised attention or reading: its weight, each caption's words and their boxes, and the grid of cells. */
+export interface CellSupervision {
   weight: number;
+  captions: readonly Int32Array[];
   regions: readonly (readonly Box[])[];
   grid: CellGrid;
+}
+
+/** What the captioner's losses ask beyond the words: the penalty's weight, and the supervisions it trains with. */
+export interface CaptionLossOptions {
+  penalty: number;
+  attention?: CellSupervision | undefined;
+  reading?: CellSupervision | undefined;
 }
 
 /**
  * The captioner's named losses: `words`, the cross-entropy of each true next word (and `<end>`)
  * averaged over the tokens of the batch; `attention`, the doubly stochastic penalty times its weight;
- * with `supervision`, `attentionTarget`, the supervision loss of attention-supervision.ts times its weight.
+ * with `options.attention`, `attentionTarget`, the supervision loss of attention-supervision.ts times its
+ * weight; with `options.reading`, `cells`, the reading loss of cell-supervision.ts times its weight.
  */
 export function captionLosses(
   out: TeacherForced,
   pad: number,
-  penalty: number,
-  supervision?: AttentionSupervision,
+  options: CaptionLossOptions,
 ): Record<string, Tensor> {
   const losses: Record<string, Tensor> = {
     words: softmaxCrossEntropy(out.logits, out.forcing.targets, { ignoreIndex: pad }),
   };
+  const { reading } = options;
+  if (reading && reading.weight > 0 && out.readout) {
+    const targets = cellTargets(reading.captions, reading.regions, reading.grid, pad);
+    losses.cells = mul(cellSupervisionLoss(out.readout, targets), reading.weight);
+  }
   if (!out.alpha) return losses;
-  if (penalty > 0) losses.attention = mul(doublyStochastic(out.alpha, out.forcing.mask), penalty);
+  if (options.penalty > 0)
+    losses.attention = mul(doublyStochastic(out.alpha, out.forcing.mask), options.penalty);
+  const supervision = options.attention;
   if (supervision && supervision.weight > 0) {
     const { targets, supervised } = attentionTargets(
       supervision.regions,

@@ -2,18 +2,25 @@ import type { NetworkShape } from '@ocellus/contracts';
 import { Dropout, Embedding, Linear } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import { LSTM, RNN } from '@ocellus/nn/recurrent';
-import { add, concat, flatten, mean, type Rng, Tensor, zeros } from '@ocellus/tensor';
+import { add, concat, flatten, mean, mul, type Rng, reshape, sub, sum, Tensor, zeros } from '@ocellus/tensor';
 import { type MapShape, stackOptions } from '../networks/stacks.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
+import { PLACE_CHANNELS } from './cell-supervision.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
 import { DeepOutput } from './deep-output.js';
 import { ImageEncoder } from './image-encoder.js';
 import { SoftAttention } from './soft-attention.js';
 
-/** What the decoder reads of a batch of images: cell features `[N, cells, channels]` and their attention keys. */
+/**
+ * What the decoder reads of a batch of images: cell features `[N, cells, channels]` and their attention
+ * keys; with `cellSupervision` the reader's output `[N, cells, V + 2]`, and with ordered attention the
+ * centre x of each cell's word `[N, cells]` (in cells, out of the graph).
+ */
 export interface CaptionMemory {
   cells: Tensor;
   keys: Tensor | null;
+  readout: Tensor | null;
+  centres: Tensor | null;
 }
 
 /** One decoding step: scores over the vocabulary `[K, V]`, the next state, and the weights over the cells. */
@@ -41,6 +48,11 @@ export class CaptionerNet extends Module {
   readonly dropout: Dropout;
   readonly deep: DeepOutput | null;
   readonly output: Linear;
+  /**
+   * With `cellSupervision`: each cell's word scores and where that word's box centre lies, an affine map
+   * of its features read only by training.
+   */
+  readonly reader: Linear | null;
 
   constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
@@ -67,7 +79,13 @@ export class CaptionerNet extends Module {
     this.attention = arch.attention
       ? this.registerModule(
           'attention',
-          new SoftAttention(channels, hidden, arch.attentionDim ?? hidden, arch.coverage, rng),
+          new SoftAttention(
+            channels,
+            hidden,
+            arch.attentionDim ?? hidden,
+            arch.coverage ? 'coverage' : arch.orderAttention ? 'order' : null,
+            rng,
+          ),
         )
       : null;
     this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
@@ -77,11 +95,36 @@ export class CaptionerNet extends Module {
       : null;
     const scored = arch.deepOutput ?? read;
     this.output = this.registerModule('output', new Linear(scored, vocabulary, { init: 'xavier', rng }));
+    this.reader =
+      arch.cellSupervision > 0
+        ? this.registerModule(
+            'reader',
+            new Linear(channels, vocabulary + PLACE_CHANNELS, { init: 'xavier', rng }),
+          )
+        : null;
   }
 
   encode(images: Tensor): CaptionMemory {
     const grid = this.encoder.encode(images);
-    return { cells: grid.cells, keys: this.attention ? grid.project(this.attention.features) : null };
+    const readout = this.reader ? this.reader.forward(grid.cells) : null;
+    return {
+      cells: grid.cells,
+      keys: this.attention ? grid.project(this.attention.features) : null,
+      readout,
+      centres: this.attention?.order && readout ? this.wordCentres(readout) : null,
+    };
+  }
+
+  /** Each cell's word centre x in cells, `[N, cells]`: the cell's own centre plus the reader's offset. */
+  private wordCentres(readout: Tensor): Tensor {
+    const [n, cells, width] = readout.shape as [number, number, number];
+    const offsets = readout.values();
+    const { cols } = this.encoder;
+    const centres = new Float32Array(n * cells);
+    for (let i = 0; i < n * cells; i++) {
+      centres[i] = ((i % cells) % cols) + 0.5 + offsets[i * width + width - PLACE_CHANNELS]!;
+    }
+    return new Tensor(centres, [n, cells]);
   }
 
   /** `h_0` (and `c_0`) as affine maps of each image's vector; no attention yet. */
@@ -92,6 +135,7 @@ export class CaptionerNet extends Module {
       h: this.initH.forward(vector),
       c: this.initC?.forward(vector) ?? null,
       coverage: this.attention?.coverage ? zeros([n, cells]) : null,
+      lastCentre: memory.centres ? new Tensor(new Float32Array(n).fill(-1), [n]) : null,
     };
   }
 
@@ -102,12 +146,17 @@ export class CaptionerNet extends Module {
   step(memory: CaptionMemory, words: Int32Array, state: DecoderState): DecoderStep {
     const embedded = this.embedding.forward(new Tensor(Float32Array.from(words), [words.length]));
     if (!this.attention || !memory.keys) {
-      const next = { ...cellStep(this.cell, embedded, state), coverage: null };
+      const next = { ...cellStep(this.cell, embedded, state), coverage: null, lastCentre: null };
       return { logits: this.scores(next.h, embedded), state: next, alpha: null };
     }
-    const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h, state.coverage);
+    const { centres } = memory;
+    const k = words.length;
+    const offsets =
+      centres && state.lastCentre ? sub(centres, reshape(state.lastCentre, [k, 1])) : state.coverage;
+    const { context, alpha } = this.attention.forward(memory.cells, memory.keys, state.h, offsets);
     const coverage = state.coverage ? add(state.coverage, alpha) : null;
-    const next = { ...cellStep(this.cell, concat([embedded, context], 1), state), coverage };
+    const lastCentre = centres ? sum(mul(alpha.detach(), centres), 1) : null;
+    const next = { ...cellStep(this.cell, concat([embedded, context], 1), state), coverage, lastCentre };
     return { logits: this.scores(concat([next.h, context], 1), embedded), state: next, alpha };
   }
 

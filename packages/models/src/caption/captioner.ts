@@ -158,16 +158,19 @@ export class Captioner implements VisionModel<'caption'> {
       ? photoLikeObjects(width, height, { keepFrame: true, share: spec.augmentation.photoLikeShare })
       : undefined;
     const { l2 } = spec.regularization;
-    const supervision =
-      arch.attentionSupervision > 0
-        ? {
-            weight: arch.attentionSupervision,
-            grid: { rows: net.encoder.rows, cols: net.encoder.cols, width, height },
-          }
-        : undefined;
+    const grid = { rows: net.encoder.rows, cols: net.encoder.cols, width, height };
+    const supervised = arch.attentionSupervision > 0 || arch.cellSupervision > 0;
     // Fails before the first step on a dataset that cannot supervise it.
-    const [first] = supervision ? targets(data.train.subarray(0, 1)) : [];
-    if (supervision && first) wordRegions({ captions: [first.tokens], regions: [first.regions] });
+    const [first] = supervised ? targets(data.train.subarray(0, 1)) : [];
+    if (first) wordRegions({ captions: [first.tokens], regions: [first.regions] });
+    const supervisions = (batch: CaptionTargets) => {
+      if (!supervised) return {};
+      const where = { captions: batch.captions, regions: wordRegions(batch), grid };
+      return {
+        attention: { ...where, weight: arch.attentionSupervision },
+        reading: { ...where, weight: arch.cellSupervision },
+      };
+    };
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
       net,
       {
@@ -178,12 +181,10 @@ export class Captioner implements VisionModel<'caption'> {
           return teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt);
         },
         loss: (out, batch) => ({
-          ...captionLosses(
-            out,
-            this.vocabulary.pad,
-            arch.attentionPenalty,
-            supervision && { ...supervision, regions: wordRegions(batch.targets) },
-          ),
+          ...captionLosses(out, this.vocabulary.pad, {
+            penalty: arch.attentionPenalty,
+            ...supervisions(batch.targets),
+          }),
           ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}),
         }),
         metrics: (out) => forcedAccuracy(out, this.vocabulary),

@@ -10,6 +10,8 @@ export interface TeacherForced {
   logits: Tensor;
   /** Attention weights `[N, steps, cells]`, when the network attends. */
   alpha: Tensor | null;
+  /** Each cell's word scores and box centre `[N, cells, V + 2]`, when the network is trained to read its cells. */
+  readout: Tensor | null;
 }
 
 /**
@@ -40,5 +42,6 @@ export function teacherForced(
     forcing,
     logits: reshape(stack(logits, 1), [captions.length * forcing.steps, vocabulary.size]),
     alpha: alphas.length > 0 ? stack(alphas, 1) : null,
+    readout: memory.readout,
   };
 }
