@@ -59,10 +59,13 @@ export async function baseSpec(path) {
   return base;
 }
 
+/** What trains or reads the attention: a variant without attention leaves these out of the base. */
+const WITHOUT_ATTENTION = { attentionSupervision: 0, orderAttention: false };
+
 /**
- * One variant's full job spec: the base with the variant's cell and attention, the budget's counts,
- * epochs and seed when given, a model name of its own and no alias to promote.
- * `budget`: `{ train, validation, test, epochs, seed }`, each optional.
+ * One variant's full job spec: the base with the variant's cell and attention (without attention, none of
+ * the attention's own fields), the budget's counts, epochs and seed when given, a model name of its own and
+ * no alias to promote. `budget`: `{ train, validation, test, epochs, seed }`, each optional.
  */
 export function variantSpec(base, variant, budget) {
   const set = (value, fallback) => value ?? fallback;
@@ -70,7 +73,12 @@ export function variantSpec(base, variant, budget) {
   return defaultJobSpecSchema.parse({
     ...rest,
     model: `caption-${variant.name.replace('+', '-')}`,
-    architecture: { ...base.architecture, cell: variant.cell, attention: variant.attention },
+    architecture: {
+      ...base.architecture,
+      ...(variant.attention ? {} : WITHOUT_ATTENTION),
+      cell: variant.cell,
+      attention: variant.attention,
+    },
     dataset: {
       ...base.dataset,
       train: set(budget.train, base.dataset?.train),
