@@ -140,17 +140,20 @@ describe('a captioner trained with attentionSupervision', () => {
     expect(withIt).toBeGreaterThan(without + 0.3);
   });
 
-  it('fails before training on a dataset that does not say where its words lie', async () => {
-    const data = shapeScenes(10, 1);
-    const bare = {
-      ...data,
-      targets: (indices: Int32Array) => data.targets(indices).map((t) => ({ tokens: t.tokens })),
-    };
-    const spec = tinySpec({ attention: true, attentionSupervision: 1 });
-    await expect(Captioner.create(spec, bare).fit(bare, spec, {})).rejects.toThrow(
-      /box of every caption word/,
-    );
-  });
+  it.each(['attentionSupervision', 'cellSupervision'])(
+    'fails before training on a dataset that does not say where its words lie (%s)',
+    async (option) => {
+      const data = shapeScenes(10, 1);
+      const bare = {
+        ...data,
+        targets: (indices: Int32Array) => data.targets(indices).map((t) => ({ tokens: t.tokens })),
+      };
+      const spec = tinySpec({ attention: true, [option]: 1 });
+      await expect(Captioner.create(spec, bare).fit(bare, spec, {})).rejects.toThrow(
+        /box of every caption word/,
+      );
+    },
+  );
 
   it('is refused by the spec without attention', () => {
     const parsed = defaultJobSpecSchema.safeParse({
