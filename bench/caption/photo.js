@@ -1,6 +1,7 @@
 // `node bench/caption/photo.js [model] [--registry dir] [--scenes N] [--beam K]`: a captioner's (production
 // version, default `digits-captioner`) exact match and BLEU on its first N test scenes (default 500), clean
-// and as photo-like uploads through the upload path (photo-metrics.js, seeded as bench:caption's column),
+// and as photo-like uploads through the upload path (photo-metrics.js, seeded as bench:caption's column; also
+// over their PNG and their JPEG uploads apart),
 // decoded greedily or by a beam of K (as `/v1/caption?beam=K`).
 import { scorers } from '@ocellus/models';
 import { detectorArguments, testDetections } from '../detect/test-detections.js';
@@ -38,5 +39,13 @@ const row = (kind, m) => [
 ];
 process.stdout.write(
   `node bench/caption/photo.js ${argv.join(' ')}: ${name} v${version}, ${test.length} test scenes\n` +
-    `${textTable(['scenes', 'exact', 'BLEU-1', 'BLEU-4'], [row('clean', clean), row('photo-like uploads', photo)])}\n`,
+    `${textTable(
+      ['scenes', 'exact', 'BLEU-1', 'BLEU-4'],
+      [
+        row('clean', clean),
+        row('photo-like uploads', photo),
+        row('  of them PNG', photo.byEncoding.png),
+        row('  of them JPEG', photo.byEncoding.jpeg),
+      ],
+    )}\n`,
 );

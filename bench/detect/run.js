@@ -5,7 +5,7 @@
 // localizer's accuracy and mean IoU) measured in the same run on `--scenes` test images (default 500),
 // then again on photo-like uploads of the same images (either polarity, uneven paper, ink colour, noise,
 // blur, JPEG, 0.5-3x the size; seeded) through the real upload path, boxes (and masks, pasted at each
-// upload's size) scored in upload pixels, over all uploads and by upload size (0.5-1x, 1-2x, 2-3x). A segment model's mask pasting (`pasteMaskRle` of every detection
+// upload's size) scored in upload pixels, over all uploads, by upload size (0.5-1x, 1-2x, 2-3x) and by encoding (PNG, JPEG). A segment model's mask pasting (`pasteMaskRle` of every detection
 // at the input size, as the API's reply does) is timed apart from its `predict`.
 // `npm run bench:detect -- --torch ...`: Faster R-CNN side by side with PyTorch instead (torch-side-by-side.js);
 // `--help` prints both usages.
@@ -91,6 +91,7 @@ async function photoMetrics(model, task, data, test, targets) {
   const outputs = [];
   const truth = [];
   const sizes = [];
+  const formats = [];
   for (let i = 0; i < test.length; i++) {
     const objects = objectsOf(targets[i]);
     const pixels = data.set.images.slice(test[i] * plane, (test[i] + 1) * plane);
@@ -101,6 +102,7 @@ async function photoMetrics(model, task, data, test, targets) {
     outputs.push(toUpload(task, output, input.geometry));
     truth.push(asTarget(task, upload));
     sizes.push({ height: upload.height, width: upload.width });
+    formats.push(upload.encoding.format);
   }
   const score = (keep) =>
     scorers[task](
@@ -113,7 +115,11 @@ async function photoMetrics(model, task, data, test, targets) {
     const { metrics, examples } = score(inBucket);
     return { scale: `${from}-${Math.floor(to)}x`, images: examples, metrics };
   });
-  return { ...score(() => true).metrics, byScale };
+  const byEncoding = ['png', 'jpeg'].map((format) => {
+    const { metrics, examples } = score((i) => formats[i] === format);
+    return { encoding: format, images: examples, metrics };
+  });
+  return { ...score(() => true).metrics, byScale, byEncoding };
 }
 
 const median = (values) => {
@@ -284,5 +290,18 @@ if (json) {
     'mean IoU',
   ];
   process.stdout.write(`\nphoto-like uploads by size\n${textTable(scaleHeader, byScale)}\n`);
+  const byEncoding = rows.flatMap((r) =>
+    r.photo.byEncoding.map((b) => [
+      `${r.model}@${r.version}`,
+      b.encoding,
+      String(b.images),
+      fmt(b.metrics.testAp50),
+      fmt(b.metrics.testMaskAp50),
+      fmt(b.metrics.testAccuracy),
+      fmt(b.metrics.testMeanIou),
+    ]),
+  );
+  const encodingHeader = ['model', 'encoding', ...scaleHeader.slice(2)];
+  process.stdout.write(`\nphoto-like uploads by encoding\n${textTable(encodingHeader, byEncoding)}\n`);
   if (rows.length === 0) log(`no box model with a production version in ${root}`);
 }

@@ -74,6 +74,17 @@ describe('job spec', () => {
     expect(spec.architecture.type).toBe(type);
   });
 
+  it('takes a JPEG share for photo-like training images in 0..1, none unless given', () => {
+    const withJpeg = (photoLikeJpeg: number) => ({
+      ...minimal,
+      augmentation: { photoLike: true, photoLikeJpeg },
+    });
+    expect(defaultJobSpecSchema.parse(withJpeg(0.5)).augmentation.photoLikeJpeg).toBe(0.5);
+    expect(defaultJobSpecSchema.parse(minimal).augmentation.photoLikeJpeg).toBeUndefined();
+    expect(issuePaths(withJpeg(1.5))).toEqual(['augmentation.photoLikeJpeg']);
+    expect(issuePaths(withJpeg(-0.1))).toEqual(['augmentation.photoLikeJpeg']);
+  });
+
   it('draws localisation images from digit-loc only, 64x64 unless sized', () => {
     const spec = defaultJobSpecSchema.parse({
       task: 'localize',

@@ -117,4 +117,27 @@ describe('photo-like training images with their objects', () => {
     }
     expect(photos).toBeGreaterThan(5);
   });
+
+  it('with jpeg, stores each photo-like image as its upload would be, JPEG that share of the time, else 8-bit', () => {
+    const meanApart = (a: Float32Array, b: Float32Array) =>
+      a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    const [asDrawn, eightBit, jpeg] = [undefined, 0, 1].map((share) =>
+      photoLikeObjects(SIDE, SIDE, { share: 1, ...(share === undefined ? {} : { jpeg: share }) }),
+    );
+    let eightBitApart = 0;
+    let jpegApart = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const [a, b, c] = [asDrawn!, eightBit!, jpeg!].map((augment) =>
+        augment(square(12, 10, 30), new Rng(seed)),
+      );
+      // The upload's size, look and the boxes are drawn first, so they stay as they were.
+      expect(b!.objects).toEqual(a!.objects);
+      expect(c!.objects).toEqual(a!.objects);
+      eightBitApart += meanApart(b!.pixels, a!.pixels) / 20;
+      jpegApart += meanApart(c!.pixels, a!.pixels) / 20;
+    }
+    expect(eightBitApart).toBeGreaterThan(0);
+    expect(eightBitApart).toBeLessThan(0.01);
+    expect(jpegApart).toBeGreaterThan(3 * eightBitApart);
+  });
 });

@@ -106,6 +106,11 @@ export const augmentationSchema = z
     photoLike: z.boolean().default(false),
     /** With `photoLike`: the share of training images made photo-like each time they are drawn. */
     photoLikeShare: z.number().min(0).max(1).default(0.5),
+    /**
+     * With `photoLike`: each photo-like training image is stored as its upload would be, this share of them as a
+     * JPEG (quality 50-95, as the photo-like evaluation uploads), the rest as 8-bit levels. Unset, neither.
+     */
+    photoLikeJpeg: z.number().min(0).max(1).optional(),
     randomCrop: z.object({ padding: z.int().min(0).max(32).default(2) }).optional(),
     colorJitter: z
       .object({

@@ -155,7 +155,11 @@ export class Captioner implements VisionModel<'caption'> {
     const targets = (indices: Int32Array) => captions.targets(indices);
     // Photo-like uploads as evaluation makes them: no zoom or shift, so no digit leaves the caption.
     const augment = spec.augmentation.photoLike
-      ? photoLikeObjects(width, height, { keepFrame: true, share: spec.augmentation.photoLikeShare })
+      ? photoLikeObjects(width, height, {
+          keepFrame: true,
+          share: spec.augmentation.photoLikeShare,
+          jpeg: spec.augmentation.photoLikeJpeg,
+        })
       : undefined;
     const { l2 } = spec.regularization;
     const grid = { rows: net.encoder.rows, cols: net.encoder.cols, width, height };

@@ -143,6 +143,7 @@ export class Localizer implements VisionModel<'localize'> {
         ? {
             augment: photoLikeObjects(data.set.width, data.set.height, {
               share: spec.augmentation.photoLikeShare,
+              jpeg: spec.augmentation.photoLikeJpeg,
             }),
           }
         : {}),

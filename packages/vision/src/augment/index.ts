@@ -12,6 +12,7 @@ export { type RandomCropOptions, randomCrop } from './crop.js';
 export { horizontalFlip, mirror } from './flip.js';
 export { gaussianBlur } from './gaussian-blur.js';
 export { encodePhoto, type JpegOptions, jpegRoundTrip, type PhotoEncoding, photoLikeAsync } from './jpeg.js';
+export { jpegGreyRoundTrip, jpegLuminanceTable } from './jpeg-grey.js';
 export { type CanvasSample, type PhotoLikeOptions, type PhotoSample, photoLike } from './photo-like.js';
 export { type PhotoUpload, type PhotoUploadOptions, photoLikeUpload } from './photo-upload.js';
 export { type Augmentation, type AugmentationSpec, augmentation } from './pipeline.js';

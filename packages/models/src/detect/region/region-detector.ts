@@ -111,8 +111,8 @@ export abstract class RegionDetector<
     const detect = data as TrainingData<'detect'>;
     const targets = (indices: Int32Array) => detect.targets(indices);
     const { width, height } = data.set;
-    const { photoLike, photoLikeShare: share } = spec.augmentation;
-    const augment = photoLike ? { augment: photoLikeObjects(width, height, { share }) } : {};
+    const { photoLike, photoLikeShare: share, photoLikeJpeg: jpeg } = spec.augmentation;
+    const augment = photoLike ? { augment: photoLikeObjects(width, height, { share, jpeg }) } : {};
     const train = new SceneDataset(data.set, { indices: data.train, targets, ...augment });
     const validation = new SceneDataset(data.set, { indices: data.validation, targets });
     const { l2 } = spec.regularization;
