@@ -269,39 +269,23 @@ if (json) {
     fmt(r.photo.testMeanIou),
   ]);
   process.stdout.write(`${textTable(header, lines)}\n`);
-  const byScale = rows.flatMap((r) =>
-    r.photo.byScale.map((b) => [
-      `${r.model}@${r.version}`,
-      b.scale,
-      String(b.images),
-      fmt(b.metrics.testAp50),
-      fmt(b.metrics.testMaskAp50),
-      fmt(b.metrics.testAccuracy),
-      fmt(b.metrics.testMeanIou),
-    ]),
-  );
-  const scaleHeader = [
-    'model',
-    'upload width / input',
-    'uploads',
-    'AP50',
-    'mask AP50',
-    'accuracy',
-    'mean IoU',
-  ];
-  process.stdout.write(`\nphoto-like uploads by size\n${textTable(scaleHeader, byScale)}\n`);
-  const byEncoding = rows.flatMap((r) =>
-    r.photo.byEncoding.map((b) => [
-      `${r.model}@${r.version}`,
-      b.encoding,
-      String(b.images),
-      fmt(b.metrics.testAp50),
-      fmt(b.metrics.testMaskAp50),
-      fmt(b.metrics.testAccuracy),
-      fmt(b.metrics.testMeanIou),
-    ]),
-  );
-  const encodingHeader = ['model', 'encoding', ...scaleHeader.slice(2)];
-  process.stdout.write(`\nphoto-like uploads by encoding\n${textTable(encodingHeader, byEncoding)}\n`);
+  /** One table of the photo-like uploads split by `split` (`byScale` or `byEncoding`), each part named by `key`. */
+  const splitTable = (title, split, key, column) => {
+    const parts = rows.flatMap((r) =>
+      r.photo[split].map((b) => [
+        `${r.model}@${r.version}`,
+        b[key],
+        String(b.images),
+        fmt(b.metrics.testAp50),
+        fmt(b.metrics.testMaskAp50),
+        fmt(b.metrics.testAccuracy),
+        fmt(b.metrics.testMeanIou),
+      ]),
+    );
+    const partHeader = ['model', column, 'uploads', 'AP50', 'mask AP50', 'accuracy', 'mean IoU'];
+    process.stdout.write(`\nphoto-like uploads by ${title}\n${textTable(partHeader, parts)}\n`);
+  };
+  splitTable('size', 'byScale', 'scale', 'upload width / input');
+  splitTable('encoding', 'byEncoding', 'encoding', 'encoding');
   if (rows.length === 0) log(`no box model with a production version in ${root}`);
 }
