@@ -63,10 +63,10 @@ function encoded(pixels: Float32Array, size: { width: number; height: number }, 
 
 /**
  * A `share` of the time (half unless given, drawn from `rng`), a grey `width x height` training image as the service
- * would see it uploaded photo-like, else the image as it is: rendered at a
- * random size and aspect (either polarity, uneven paper, noise, blur, zoom and shift unless `keepFrame`;
- * seeded), stored as its upload would be if `jpeg` is given, brought back to the input's size and through the `digit-scene` normalisation, the boxes (and
- * full-canvas masks) following every step.
+ * would see it uploaded photo-like, else the image as it is: rendered at a random size and aspect (either
+ * polarity, uneven paper, noise, blur, zoom and shift unless `keepFrame`; seeded), stored as its upload would
+ * be if `jpeg` is given, brought back to the input's size and through the `digit-scene` normalisation, the
+ * boxes (and full-canvas masks) following every step.
  * Objects the zoom pushed mostly off the canvas are dropped; other fields of an object are kept.
  */
 export function photoLikeObjects(
