@@ -1,6 +1,6 @@
 import type { Box } from '@ocellus/contracts';
 import type { Rng } from '@ocellus/tensor';
-import { jpegGreyRoundTrip, photoLike } from '@ocellus/vision/augment';
+import { decodedGrey, drawEncoding, photoLike, UPLOAD_JPEG_QUALITY } from '@ocellus/vision/augment';
 import { normalizeScene, resamplePlane } from '@ocellus/vision/image';
 
 /** Upload sizes drawn for training, as multiples of the input's width, and the height's aspect change. */
@@ -9,9 +9,6 @@ const ASPECT: readonly [number, number] = [0.75, 4 / 3];
 
 /** The share of training images made photo-like unless a spec says otherwise (`augmentation.photoLikeShare`). */
 const PHOTO_SHARE = 0.5;
-
-/** JPEG qualities drawn for training, as `photoLikeUpload` draws them for the photo-like evaluation uploads. */
-const JPEG_QUALITY: readonly [number, number] = [50, 95];
 
 const logUniform = (rng: Rng, [lo, hi]: readonly [number, number]) =>
   Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.uniform());
@@ -49,16 +46,9 @@ export interface PhotoLikeObjectsOptions {
   share?: number;
   /**
    * When given, each photo-like image is stored at its upload size as an upload is: this share of them as a
-   * JPEG (quality 50-95, `jpegGreyRoundTrip`), the rest as 8-bit grey levels (a PNG's). Unset, neither.
+   * JPEG (quality 50-95, as `photoLikeUpload` draws it), the rest as 8-bit grey levels (a PNG's). Unset, neither.
    */
   jpeg?: number;
-}
-
-/** A photo-like grey plane at its upload size as the upload's bytes would decode: JPEG `jpeg` of the time, else 8-bit. */
-function encoded(pixels: Float32Array, size: { width: number; height: number }, jpeg: number, rng: Rng) {
-  const quality = JPEG_QUALITY[0] + (JPEG_QUALITY[1] - JPEG_QUALITY[0]) * rng.uniform();
-  if (rng.uniform() < jpeg) return jpegGreyRoundTrip(pixels, size.width, size.height, quality);
-  return Float32Array.from(pixels, (v) => Math.round(255 * Math.min(1, Math.max(0, v))) / 255);
 }
 
 /**
@@ -85,7 +75,15 @@ export function photoLikeObjects(
       height: Math.max(8, Math.round(sx * logUniform(rng, ASPECT) * height)),
     };
     const photo = photoLike({ pixels, width, height, objects }, rng, { size, ...frame });
-    const stored = jpeg === undefined ? photo.pixels : encoded(photo.pixels, size, jpeg, rng);
+    const stored =
+      jpeg === undefined
+        ? photo.pixels
+        : decodedGrey(
+            photo.pixels,
+            size.width,
+            size.height,
+            drawEncoding(rng, { jpeg, quality: UPLOAD_JPEG_QUALITY }),
+          );
     const back = resamplePlane(stored, size.width, size.height, width, height);
     const fx = width / size.width;
     const fy = height / size.height;

@@ -4,6 +4,10 @@
  * pads), the DCT, the JPEG Annex K luminance table scaled to the quality as libjpeg does, and back. It
  * matches `jpegRoundTrip` of a grey image to within rounding of the transform (see its test).
  */
+import type { PhotoEncoding } from './jpeg.js';
+
+/** A grey level in [0, 1] as the nearest of 256 8-bit levels, 0..255. */
+const eightBit = (v: number) => Math.round(255 * Math.min(1, Math.max(0, v)));
 
 /** JPEG Annex K, table K.1: the luminance quantisation table at quality 50, in row-major order. */
 const LUMINANCE = [
@@ -66,9 +70,7 @@ export function jpegGreyRoundTrip(
   const coefficients = new Float64Array(64);
   const tmp = new Float64Array(64);
   const level = (x: number, y: number) =>
-    Math.round(
-      255 * Math.min(1, Math.max(0, pixels[Math.min(y, height - 1) * width + Math.min(x, width - 1)]!)),
-    );
+    eightBit(pixels[Math.min(y, height - 1) * width + Math.min(x, width - 1)]!);
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8) {
       for (let i = 0; i < 64; i++) block[i] = level(bx + (i % 8), by + Math.floor(i / 8)) - 128;
@@ -84,4 +86,15 @@ export function jpegGreyRoundTrip(
     }
   }
   return out;
+}
+
+/** `pixels` (`height x width` grey levels in [0, 1]) as an upload of that encoding decodes them, synchronously. */
+export function decodedGrey(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  encoding: PhotoEncoding,
+): Float32Array {
+  if (encoding.format === 'jpeg') return jpegGreyRoundTrip(pixels, width, height, encoding.quality);
+  return Float32Array.from(pixels, (v) => eightBit(v) / 255);
 }

@@ -7,6 +7,12 @@ import { type Range, uniformIn } from './random-range.js';
 /** How an image is written: lossless PNG, or JPEG at a quality in 1..100. */
 export type PhotoEncoding = { format: 'png' } | { format: 'jpeg'; quality: number };
 
+/** A seeded encoding: JPEG with probability `jpeg` at a quality drawn uniformly from `quality`, else PNG. */
+export function drawEncoding(rng: Rng, options: { jpeg: number; quality: Range }): PhotoEncoding {
+  const quality = uniformIn(rng, options.quality, 'quality');
+  return rng.uniform() < options.jpeg ? { format: 'jpeg', quality } : { format: 'png' };
+}
+
 /** A photo-like sample as 8-bit image bytes (grey or sRGB, as its channels). */
 export function encodePhoto(sample: PhotoSample, encoding: PhotoEncoding): Promise<Buffer> {
   const { pixels, channels, width, height } = sample;

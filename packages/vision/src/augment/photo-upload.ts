@@ -1,8 +1,11 @@
 import type { Rng } from '@ocellus/tensor';
 import type { CanvasObject } from './box-geometry.js';
-import { encodePhoto, type PhotoEncoding } from './jpeg.js';
+import { drawEncoding, encodePhoto, type PhotoEncoding } from './jpeg.js';
 import { type CanvasSample, type PhotoLikeOptions, photoLike } from './photo-like.js';
-import { logUniformIn, type Range, uniformIn } from './random-range.js';
+import { logUniformIn, type Range } from './random-range.js';
+
+/** JPEG qualities a photo-like upload is drawn at unless told otherwise. */
+export const UPLOAD_JPEG_QUALITY: Range = [50, 95];
 
 /** `decodeImage`'s default smallest side: an upload is never drawn smaller. */
 const MIN_SIDE = 8;
@@ -40,16 +43,20 @@ export function photoLikeUpload<O extends CanvasObject>(
   rng: Rng,
   options: PhotoUploadOptions = {},
 ): Promise<PhotoUpload<O>> {
-  const { scale = [0.5, 3], aspect = [0.75, 4 / 3], jpeg = 0.5, quality = [50, 95], ...look } = options;
+  const {
+    scale = [0.5, 3],
+    aspect = [0.75, 4 / 3],
+    jpeg = 0.5,
+    quality = UPLOAD_JPEG_QUALITY,
+    ...look
+  } = options;
   const [sizeRng, photoRng, encodeRng] = [rng.fork(), rng.fork(), rng.fork()];
   const sx = logUniformIn(sizeRng, scale, 'scale');
   const sy = sx * logUniformIn(sizeRng, aspect, 'aspect');
   const width = Math.max(MIN_SIDE, Math.round(sx * sample.width));
   const height = Math.max(MIN_SIDE, Math.round(sy * sample.height));
   const photo = photoLike(sample, photoRng, { ...look, size: { width, height }, zoom: [1, 1], translate: 0 });
-  const q = uniformIn(encodeRng, quality, 'quality');
-  const encoding: PhotoEncoding =
-    encodeRng.uniform() < jpeg ? { format: 'jpeg', quality: q } : { format: 'png' };
+  const encoding = drawEncoding(encodeRng, { jpeg, quality });
   return encodePhoto(photo, encoding).then((bytes) => ({
     bytes,
     encoding,
