@@ -140,15 +140,19 @@ describe('a captioner trained with attentionSupervision', () => {
     expect(withIt).toBeGreaterThan(without + 0.3);
   });
 
-  it.each(['attentionSupervision', 'cellSupervision'])(
+  it.each([
+    ['attentionSupervision', { attentionSupervision: 1 }],
+    ['cellSupervision', { cellSupervision: 1 }],
+    ['glimpse', { glimpse: { size: 8, layers: [{ filters: 2 }], features: 4 } }],
+  ])(
     'fails before training on a dataset that does not say where its words lie (%s)',
-    async (option) => {
+    async (_name, option) => {
       const data = shapeScenes(10, 1);
       const bare = {
         ...data,
         targets: (indices: Int32Array) => data.targets(indices).map((t) => ({ tokens: t.tokens })),
       };
-      const spec = tinySpec({ attention: true, [option]: 1 });
+      const spec = tinySpec({ attention: true, ...option });
       await expect(Captioner.create(spec, bare).fit(bare, spec, {})).rejects.toThrow(
         /box of every caption word/,
       );

@@ -20,6 +20,7 @@ function tinyNet(
   coverage = false,
   deepOutput?: number,
   order = false,
+  glimpse = false,
 ) {
   const arch = captionerSchema.parse({
     type: 'captioner',
@@ -28,6 +29,7 @@ function tinyNet(
     coverage,
     deepOutput,
     ...(order ? { cellSupervision: 1, orderAttention: true } : {}),
+    ...(glimpse ? { glimpse: { size: 8, layers: [{ filters: 3 }], features: 5 } } : {}),
     layers: [{ filters: 4, kernel: 3, pool: 4 }],
     wordvecDim: 6,
     hiddenDim: 8,
@@ -54,16 +56,17 @@ function forcedScores(net: CaptionerNet, captions: Int32Array[]): number[] {
 }
 
 describe('captioner network', () => {
-  for (const [cell, attention, coverage, deep, order] of [
-    ['lstm', true, false, undefined, false],
-    ['lstm', true, true, undefined, false],
-    ['rnn', false, false, undefined, false],
-    ['lstm', true, false, 5, false],
-    ['rnn', false, false, 5, false],
-    ['lstm', true, false, undefined, true],
+  for (const [cell, attention, coverage, deep, order, glimpse] of [
+    ['lstm', true, false, undefined, false, false],
+    ['lstm', true, true, undefined, false, false],
+    ['rnn', false, false, undefined, false, false],
+    ['lstm', true, false, 5, false, false],
+    ['rnn', false, false, 5, false, false],
+    ['lstm', true, false, undefined, true, false],
+    ['lstm', true, false, 5, false, true],
   ] as const) {
-    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'}, ordered ${order})`, () => {
-      const net = tinyNet(cell, attention, 1, coverage, deep, order);
+    it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'}, ordered ${order}, glimpse ${glimpse})`, () => {
+      const net = tinyNet(cell, attention, 1, coverage, deep, order, glimpse);
       const { greedy, beam } = noGrad(() => {
         const memory = net.encode(images);
         return {

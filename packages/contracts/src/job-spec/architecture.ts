@@ -183,6 +183,29 @@ export const CAPTION_SPECIAL_TOKENS = ['<start>', '<end>', '<pad>'] as const;
 export const CAPTION_MAX_WORDS = 64;
 
 /**
+ * A captioner's glimpse (after Ba et al. 2015's glimpse network): at every step the decoder places a square
+ * box around its attention's mean cell centre, `size x size` pixels of the image are read there through
+ * `layers` and an affine map to `features` (with the activation), and the word scores read those features
+ * beside `[h_t; z_t]`. The box's offset from that centre and its side are regressed from `[h_t; z_t]`, trained
+ * by smooth L1 towards each word's box, weight `boxWeight`, on datasets that say where each word lies; the
+ * image square is the word box's longest side times `context` (MNIST's 20-pixel digits in 28). In training,
+ * `truthShare` of the words with a box are read at their true box's square instead, so that the reader learns
+ * from well placed squares while the attention and the box still learn where to look.
+ */
+export const glimpseSchema = z.object({
+  size: z.int().min(8).max(64).default(28),
+  context: z.number().min(1).max(4).default(1.4),
+  layers: z
+    .array(convBlockSchema)
+    .min(1)
+    .max(8)
+    .prefault([{ filters: 32 }, { filters: 64 }, { filters: 64 }]),
+  features: z.int().min(1).max(4096).default(128),
+  boxWeight: z.number().min(0).default(1),
+  truthShare: z.number().min(0).max(1).default(0.5),
+});
+
+/**
  * CS231n assignment 3 CaptioningRNN: image features -> h0, word embeddings, rnn/lstm, optional soft
  * attention over the conv stack's grid (Show, Attend and Tell) with the doubly stochastic penalty
  * `attentionPenalty * sum_cells (1 - sum_steps alpha)^2`. `tbptt` cuts the gradient through the
@@ -248,6 +271,8 @@ export const captionerSchema = z.object({
    * `tanh(L_h h_t + L_z z_t + L_e E y_{t-1})` instead of an affine map of `[h_t; z_t]`.
    */
   deepOutput: z.int().min(1).max(4096).optional(),
+  /** Reads each word's digit from the image where the attention points (`glimpseSchema`); needs `attention`. */
+  glimpse: glimpseSchema.optional(),
 });
 
 export const architectureSchema = z.discriminatedUnion('type', [

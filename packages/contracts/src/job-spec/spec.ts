@@ -77,6 +77,13 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           message: 'attentionSupervision trains the attention: it needs attention: true',
         });
       }
+      if (arch.type === 'captioner' && arch.glimpse && !arch.attention) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['architecture', 'glimpse'],
+          message: 'a glimpse is placed where the attention points: it needs attention: true',
+        });
+      }
       if (arch.type === 'captioner' && arch.orderAttention) {
         const missing = [
           ...(arch.attention ? [] : ['attention: true']),

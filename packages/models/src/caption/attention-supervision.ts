@@ -80,8 +80,8 @@ export function wordRegions(batch: CaptionTargets): Box[][] {
     const regions = batch.regions[i];
     if (regions?.length !== tokens.length) {
       throw new RangeError(
-        'attentionSupervision needs the box of every caption word, which this dataset does not give ' +
-          '(digit-scenes does)',
+        'attentionSupervision, cellSupervision and a glimpse need the box of every caption word, which this ' +
+          'dataset does not give (digit-scenes does)',
       );
     }
     return regions;

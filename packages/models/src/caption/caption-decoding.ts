@@ -15,6 +15,7 @@ function imageDecoder(
   const rows = [i, i + 1] as const;
   const own: CaptionMemory = {
     cells: slice(memory.cells, [rows, null, null]),
+    images: memory.images ? slice(memory.images, [rows, null, null, null]) : null,
     keys: memory.keys ? slice(memory.keys, [rows, null, null]) : null,
     readout: null,
     centres: memory.centres ? slice(memory.centres, [rows, null]) : null,

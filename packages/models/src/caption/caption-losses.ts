@@ -3,6 +3,7 @@ import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { div, mul, square, sub, sum, Tensor } from '@ocellus/tensor';
 import { attentionSupervisionLoss, attentionTargets, type CellGrid } from './attention-supervision.js';
 import { cellSupervisionLoss, cellTargets } from './cell-supervision.js';
+import { glimpseBoxLoss, glimpseTargets } from './glimpse.js';
 import type { TeacherForced } from './teacher-forced.js';
 
 /**
@@ -29,13 +30,15 @@ export interface CaptionLossOptions {
   penalty: number;
   attention?: CellSupervision | undefined;
   reading?: CellSupervision | undefined;
+  glimpse?: CellSupervision | undefined;
 }
 
 /**
  * The captioner's named losses: `words`, the cross-entropy of each true next word (and `<end>`)
  * averaged over the tokens of the batch; `attention`, the doubly stochastic penalty times its weight;
  * with `options.attention`, `attentionTarget`, the supervision loss of attention-supervision.ts times its
- * weight; with `options.reading`, `cells`, the reading loss of cell-supervision.ts times its weight.
+ * weight; with `options.reading`, `cells`, the reading loss of cell-supervision.ts times its weight; with
+ * `options.glimpse`, `glimpseBox`, the glimpse's box loss (glimpse.ts) times its weight.
  */
 export function captionLosses(
   out: TeacherForced,
@@ -49,6 +52,12 @@ export function captionLosses(
   if (reading && reading.weight > 0 && out.readout) {
     const targets = cellTargets(reading.captions, reading.regions, reading.grid, pad);
     losses.cells = mul(cellSupervisionLoss(out.readout, targets), reading.weight);
+  }
+  const { glimpse } = options;
+  if (glimpse && glimpse.weight > 0 && out.glimpse) {
+    const targets = glimpseTargets(glimpse.regions, out.forcing.steps, out.glimpse.anchors, glimpse.grid);
+    const box = glimpseBoxLoss(out.glimpse.raw, targets);
+    if (box) losses.glimpseBox = mul(box, glimpse.weight);
   }
   if (!out.alpha) return losses;
   if (options.penalty > 0)

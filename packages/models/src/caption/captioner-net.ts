@@ -1,33 +1,40 @@
-import type { NetworkShape } from '@ocellus/contracts';
+import type { Box, NetworkShape } from '@ocellus/contracts';
 import { Dropout, Embedding, Linear } from '@ocellus/nn/layers';
 import { Module } from '@ocellus/nn/module';
 import { LSTM, RNN } from '@ocellus/nn/recurrent';
 import { add, concat, flatten, mean, mul, type Rng, reshape, sub, sum, Tensor, zeros } from '@ocellus/tensor';
 import { type MapShape, stackOptions } from '../networks/stacks.js';
+import type { CellGrid } from './attention-supervision.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { PLACE_CHANNELS } from './cell-supervision.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
 import { DeepOutput } from './deep-output.js';
+import { Glimpse } from './glimpse.js';
 import { ImageEncoder } from './image-encoder.js';
 import { SoftAttention } from './soft-attention.js';
 
 /**
  * What the decoder reads of a batch of images: cell features `[N, cells, channels]` and their attention
  * keys; with `cellSupervision` the reader's output `[N, cells, V + 2]`, and with ordered attention the
- * centre x of each cell's word `[N, cells]` (in cells, out of the graph).
+ * centre x of each cell's word `[N, cells]` (in cells, out of the graph); with a glimpse the images it reads.
  */
 export interface CaptionMemory {
   cells: Tensor;
+  images: Tensor | null;
   keys: Tensor | null;
   readout: Tensor | null;
   centres: Tensor | null;
 }
 
-/** One decoding step: scores over the vocabulary `[K, V]`, the next state, and the weights over the cells. */
+/**
+ * One decoding step: scores over the vocabulary `[K, V]`, the next state, the weights over the cells, and
+ * with a glimpse its box outputs `[K, 3]` and anchors (`[K * 2]` pixels).
+ */
 export interface DecoderStep {
   logits: Tensor;
   state: DecoderState;
   alpha: Tensor | null;
+  glimpse: { raw: Tensor; anchors: Float32Array } | null;
 }
 
 /**
@@ -53,6 +60,10 @@ export class CaptionerNet extends Module {
    * of its features read only by training.
    */
   readonly reader: Linear | null;
+  /** With `glimpse`: each step's box and the reader of the image under it, whose features the scores read. */
+  readonly glimpse: Glimpse | null;
+  /** Where the cells lie on the image. */
+  readonly grid: CellGrid;
 
   constructor(arch: CaptionerArchitecture, shape: NetworkShape, rng: Rng) {
     super();
@@ -90,10 +101,16 @@ export class CaptionerNet extends Module {
       : null;
     this.dropout = this.registerModule('dropout', new Dropout(shape.dropout, { rng }));
     const read = hidden + (arch.attention ? channels : 0);
-    this.deep = arch.deepOutput
-      ? this.registerModule('deep', new DeepOutput(read, arch.wordvecDim, arch.deepOutput, { rng }))
+    const [imageChannels, height, width] = shape.inputShape as MapShape;
+    this.grid = { rows: this.encoder.rows, cols: this.encoder.cols, width, height };
+    this.glimpse = arch.glimpse
+      ? this.registerModule('glimpse', new Glimpse(arch.glimpse, read, imageChannels, stack))
       : null;
-    const scored = arch.deepOutput ?? read;
+    const scoresRead = read + (this.glimpse?.features ?? 0);
+    this.deep = arch.deepOutput
+      ? this.registerModule('deep', new DeepOutput(scoresRead, arch.wordvecDim, arch.deepOutput, { rng }))
+      : null;
+    const scored = arch.deepOutput ?? scoresRead;
     this.output = this.registerModule('output', new Linear(scored, vocabulary, { init: 'xavier', rng }));
     this.reader =
       arch.cellSupervision > 0
@@ -109,6 +126,7 @@ export class CaptionerNet extends Module {
     const readout = this.reader ? this.reader.forward(grid.cells) : null;
     return {
       cells: grid.cells,
+      images: this.glimpse ? images : null,
       keys: this.attention ? grid.project(this.attention.features) : null,
       readout,
       centres: this.attention?.order && readout ? this.wordCentres(readout) : null,
@@ -141,13 +159,18 @@ export class CaptionerNet extends Module {
 
   /**
    * One step for K rows from the previous `words` and `state`; `memory` holds K images, or one image
-   * that every row reads.
+   * that every row reads. With a glimpse, a row that `truth` gives a box reads that box's square.
    */
-  step(memory: CaptionMemory, words: Int32Array, state: DecoderState): DecoderStep {
+  step(
+    memory: CaptionMemory,
+    words: Int32Array,
+    state: DecoderState,
+    truth?: readonly (Box | null)[],
+  ): DecoderStep {
     const embedded = this.embedding.forward(new Tensor(Float32Array.from(words), [words.length]));
     if (!this.attention || !memory.keys) {
       const next = { ...cellStep(this.cell, embedded, state), coverage: null, lastCentre: null };
-      return { logits: this.scores(next.h, embedded), state: next, alpha: null };
+      return { logits: this.scores(next.h, embedded), state: next, alpha: null, glimpse: null };
     }
     const { centres } = memory;
     const k = words.length;
@@ -157,10 +180,20 @@ export class CaptionerNet extends Module {
     const coverage = state.coverage ? add(state.coverage, alpha) : null;
     const lastCentre = centres ? sum(mul(alpha.detach(), centres), 1) : null;
     const next = { ...cellStep(this.cell, concat([embedded, context], 1), state), coverage, lastCentre };
-    return { logits: this.scores(concat([next.h, context], 1), embedded), state: next, alpha };
+    const read = concat([next.h, context], 1);
+    if (!this.glimpse || !memory.images) {
+      return { logits: this.scores(read, embedded), state: next, alpha, glimpse: null };
+    }
+    const glimpse = this.glimpse.forward(memory.images, alpha, read, this.grid, truth);
+    return {
+      logits: this.scores(concat([read, glimpse.features], 1), embedded),
+      state: next,
+      alpha,
+      glimpse: { raw: glimpse.raw, anchors: glimpse.anchors },
+    };
   }
 
-  /** Word scores from what the step read (`[h_t; z_t]`, or `h_t`) and the previous word's embedding. */
+  /** Word scores from what the step read (`[h_t; z_t]` and the glimpse's features, or `h_t`) and the previous word's embedding. */
   private scores(read: Tensor, embedded: Tensor): Tensor {
     const features = this.deep ? this.deep.forward(read, embedded) : read;
     return this.output.forward(this.dropout.forward(features));

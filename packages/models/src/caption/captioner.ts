@@ -162,8 +162,9 @@ export class Captioner implements VisionModel<'caption'> {
         })
       : undefined;
     const { l2 } = spec.regularization;
-    const grid = { rows: net.encoder.rows, cols: net.encoder.cols, width, height };
-    const supervised = arch.attentionSupervision > 0 || arch.cellSupervision > 0;
+    const { grid } = net;
+    const glimpseWeight = arch.glimpse?.boxWeight ?? 0;
+    const supervised = arch.attentionSupervision > 0 || arch.cellSupervision > 0 || glimpseWeight > 0;
     // Fails before the first step on a dataset that cannot supervise it.
     const [first] = supervised ? targets(data.train.subarray(0, 1)) : [];
     if (first) wordRegions({ captions: [first.tokens], regions: [first.regions] });
@@ -173,8 +174,16 @@ export class Captioner implements VisionModel<'caption'> {
       return {
         attention: { ...where, weight: arch.attentionSupervision },
         reading: { ...where, weight: arch.cellSupervision },
+        glimpse: { ...where, weight: glimpseWeight },
       };
     };
+    // Training reads a share of the words at their true boxes; validation, like serving, where it looks.
+    const truthRng = new Rng(spec.seed + 1);
+    const truthShare = arch.glimpse?.truthShare ?? 0;
+    const glimpseTruth = (batch: CaptionTargets) =>
+      net.training && truthShare > 0
+        ? { regions: wordRegions(batch), share: truthShare, rng: truthRng }
+        : undefined;
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
       net,
       {
@@ -182,7 +191,9 @@ export class Captioner implements VisionModel<'caption'> {
         validation: new CaptionDataset(data.set, data.validation, targets),
         forward: (_model, batch) => {
           for (const layer of frozenNorms) layer.eval();
-          return teacherForced(net, batch.inputs, batch.targets.captions, this.vocabulary, arch.tbptt);
+          const { captions: words } = batch.targets;
+          const truth = glimpseTruth(batch.targets);
+          return teacherForced(net, batch.inputs, words, this.vocabulary, arch.tbptt, truth);
         },
         loss: (out, batch) => ({
           ...captionLosses(out, this.vocabulary.pad, {

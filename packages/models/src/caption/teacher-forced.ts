@@ -1,4 +1,5 @@
-import { reshape, stack, type Tensor } from '@ocellus/tensor';
+import type { Box } from '@ocellus/contracts';
+import { type Rng, reshape, stack, type Tensor } from '@ocellus/tensor';
 import type { CaptionerNet } from './captioner-net.js';
 import { detachState } from './decoder-state.js';
 import { stepColumn, type TeacherForcing, teacherForcing } from './teacher-forcing.js';
@@ -12,12 +13,30 @@ export interface TeacherForced {
   alpha: Tensor | null;
   /** Each cell's word scores and box centre `[N, cells, V + 2]`, when the network is trained to read its cells. */
   readout: Tensor | null;
+  /** With a glimpse, each step's box outputs `[N * steps, 3]` and anchors (`[N * steps * 2]` pixels), row-major by image. */
+  glimpse: { raw: Tensor; anchors: Float32Array } | null;
+}
+
+/** Training's true glimpse places: each word's box, read with probability `share` (drawn from `rng`). */
+export interface GlimpseTruth {
+  regions: readonly (readonly Box[])[];
+  share: number;
+  rng: Rng;
+}
+
+/** Per row, word t's box when drawn to be read there, else null. */
+function truthAt(truth: GlimpseTruth, t: number): (Box | null)[] {
+  return truth.regions.map((boxes) => {
+    const box = boxes[t];
+    return box && truth.rng.uniform() < truth.share ? box : null;
+  });
 }
 
 /**
  * Runs the decoder over `captions` with teacher forcing: step t reads the true word t - 1. With
  * `tbptt`, the recurrent state is detached every `tbptt` steps, so no gradient flows back through
- * more than that many steps of the recurrence (the encoder still gets every step's gradient).
+ * more than that many steps of the recurrence (the encoder still gets every step's gradient). With
+ * `truth`, a glimpse reads a share of the words at their true boxes.
  */
 export function teacherForced(
   net: CaptionerNet,
@@ -25,23 +44,35 @@ export function teacherForced(
   captions: readonly Int32Array[],
   vocabulary: CaptionVocabulary,
   tbptt?: number,
+  truth?: GlimpseTruth,
 ): TeacherForced {
   const forcing = teacherForcing(captions, vocabulary);
   const memory = net.encode(images);
   let state = net.initialState(memory);
   const logits: Tensor[] = [];
   const alphas: Tensor[] = [];
+  const boxes: Tensor[] = [];
+  const n = captions.length;
+  const anchors = new Float32Array(n * forcing.steps * 2);
   for (let t = 0; t < forcing.steps; t++) {
     if (tbptt !== undefined && t > 0 && t % tbptt === 0) state = detachState(state);
-    const out = net.step(memory, stepColumn(forcing.inputs, forcing.steps, t), state);
+    const words = stepColumn(forcing.inputs, forcing.steps, t);
+    const out = net.step(memory, words, state, truth ? truthAt(truth, t) : undefined);
     state = out.state;
     logits.push(out.logits);
     if (out.alpha) alphas.push(out.alpha);
+    if (out.glimpse) {
+      boxes.push(out.glimpse.raw);
+      for (let i = 0; i < n; i++) {
+        anchors.set(out.glimpse.anchors.subarray(i * 2, i * 2 + 2), (i * forcing.steps + t) * 2);
+      }
+    }
   }
   return {
     forcing,
-    logits: reshape(stack(logits, 1), [captions.length * forcing.steps, vocabulary.size]),
+    logits: reshape(stack(logits, 1), [n * forcing.steps, vocabulary.size]),
     alpha: alphas.length > 0 ? stack(alphas, 1) : null,
     readout: memory.readout,
+    glimpse: boxes.length > 0 ? { raw: reshape(stack(boxes, 1), [n * forcing.steps, 3]), anchors } : null,
   };
 }
