@@ -244,6 +244,63 @@ describe('a captioner with a glimpse', () => {
     expect(again).toEqual(half);
   });
 
+  it("trains the namer on the words read at their true boxes only: truthShare's draw marks those steps", () => {
+    const arch = captionerSchema.parse(glimpseSpec(1).architecture);
+    const shape = {
+      inputShape: [1, 32, 32],
+      classes: SHAPE_VOCABULARY.length,
+      dropout: 0,
+      init: 'he' as const,
+    };
+    const net = new CaptionerNet(arch, shape, new Rng(3)).train();
+    const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
+    const indices = Int32Array.from({ length: 6 }, (_, i) => i);
+    const batch = data.targets(indices);
+    const images = gatherBatch(data.set, indices).inputs;
+    const regions = batch.map((t) => t.regions!);
+    const forced = (share: number) =>
+      teacherForced(
+        net,
+        images,
+        batch.map((t) => t.tokens),
+        vocabulary,
+        undefined,
+        {
+          regions,
+          share,
+          rng: new Rng(9),
+        },
+      );
+    const all = forced(1);
+    const { steps, targets } = all.forcing;
+    const words = Array.from(targets, (_, row) =>
+      row % steps < regions[Math.floor(row / steps)]!.length ? 1 : 0,
+    );
+    expect(Array.from(all.glimpse!.named!.truthRows)).toEqual(words);
+    const half = forced(0.5).glimpse!.named!.truthRows;
+    const drawn = half.reduce((a, b) => a + b, 0);
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThan(words.reduce((a, b) => a + b, 0));
+    expect(Array.from(half).every((r, row) => r <= words[row]!)).toBe(true);
+    const losses = captionLosses(all, vocabulary.pad, { penalty: 0, glimpseNames: 2 });
+    const scores = all.glimpse!.named!.scores.values();
+    const v = vocabulary.size;
+    let total = 0;
+    words.forEach((read, row) => {
+      if (!read) return;
+      const logits = Array.from(scores.subarray(row * v, (row + 1) * v));
+      const top = Math.max(...logits);
+      const logSum = top + Math.log(logits.reduce((s, x) => s + Math.exp(x - top), 0));
+      total += logSum - logits[targets[row]!]!;
+    });
+    const count = words.reduce((a, b) => a + b, 0);
+    expect(losses['glimpseName']!.item()).toBeCloseTo((2 * total) / count, 5);
+    expect(forced(0).glimpse!.named!.truthRows.every((r) => r === 0)).toBe(true);
+    expect(Object.keys(captionLosses(forced(0), vocabulary.pad, { penalty: 0, glimpseNames: 2 }))).toEqual([
+      'words',
+    ]);
+  });
+
   it('adds no glimpse, and no box loss, without it', () => {
     const arch = captionerSchema.parse({ ...glimpseSpec(1).architecture, glimpse: undefined });
     const shape = {

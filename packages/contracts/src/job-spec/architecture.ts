@@ -190,7 +190,9 @@ export const CAPTION_MAX_WORDS = 64;
  * by smooth L1 towards each word's box, weight `boxWeight`, on datasets that say where each word lies; the
  * image square is the word box's longest side times `context` (MNIST's 20-pixel digits in 28). In training,
  * `truthShare` of the words with a box are read at their true box's square instead, so that the reader learns
- * from well placed squares while the attention and the box still learn where to look.
+ * from well placed squares while the attention and the box still learn where to look; on those words an
+ * affine map of the reader's features (the namer, read only by training) is trained to name the word,
+ * cross-entropy of weight `nameWeight`, so that the reader learns to read from its own squares.
  */
 export const glimpseSchema = z.object({
   size: z.int().min(8).max(64).default(28),
@@ -203,6 +205,7 @@ export const glimpseSchema = z.object({
   features: z.int().min(1).max(4096).default(128),
   boxWeight: z.number().min(0).default(1),
   truthShare: z.number().min(0).max(1).default(0.5),
+  nameWeight: z.number().min(0).default(1),
 });
 
 /**

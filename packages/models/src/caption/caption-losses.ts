@@ -31,6 +31,8 @@ export interface CaptionLossOptions {
   attention?: CellSupervision | undefined;
   reading?: CellSupervision | undefined;
   glimpse?: CellSupervision | undefined;
+  /** The weight of the glimpse namer's cross-entropy on the words read at their true boxes. */
+  glimpseNames?: number | undefined;
 }
 
 /**
@@ -38,7 +40,9 @@ export interface CaptionLossOptions {
  * averaged over the tokens of the batch; `attention`, the doubly stochastic penalty times its weight;
  * with `options.attention`, `attentionTarget`, the supervision loss of attention-supervision.ts times its
  * weight; with `options.reading`, `cells`, the reading loss of cell-supervision.ts times its weight; with
- * `options.glimpse`, `glimpseBox`, the glimpse's box loss (glimpse.ts) times its weight.
+ * `options.glimpse`, `glimpseBox`, the glimpse's box loss (glimpse.ts) times its weight; with
+ * `options.glimpseNames` and a training batch's namer scores, `glimpseName`, their cross-entropy on the words
+ * read at a true box, times that weight.
  */
 export function captionLosses(
   out: TeacherForced,
@@ -58,6 +62,14 @@ export function captionLosses(
     const targets = glimpseTargets(glimpse.regions, out.forcing.steps, out.glimpse.anchors, glimpse.grid);
     const box = glimpseBoxLoss(out.glimpse.raw, targets);
     if (box) losses.glimpseBox = mul(box, glimpse.weight);
+  }
+  const named = out.glimpse?.named;
+  if (options.glimpseNames && options.glimpseNames > 0 && named?.truthRows.includes(1)) {
+    const labels = out.forcing.targets.map((word, row) => (named.truthRows[row] ? word : pad));
+    losses.glimpseName = mul(
+      softmaxCrossEntropy(named.scores, labels, { ignoreIndex: pad }),
+      options.glimpseNames,
+    );
   }
   if (!out.alpha) return losses;
   if (options.penalty > 0)

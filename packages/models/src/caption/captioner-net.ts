@@ -9,7 +9,7 @@ import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { PLACE_CHANNELS } from './cell-supervision.js';
 import { cellStep, type DecoderState } from './decoder-state.js';
 import { DeepOutput } from './deep-output.js';
-import { Glimpse } from './glimpse.js';
+import { Glimpse, type GlimpseStep } from './glimpse.js';
 import { ImageEncoder } from './image-encoder.js';
 import { SoftAttention } from './soft-attention.js';
 
@@ -28,13 +28,13 @@ export interface CaptionMemory {
 
 /**
  * One decoding step: scores over the vocabulary `[K, V]`, the next state, the weights over the cells, and
- * with a glimpse its box outputs `[K, 3]` and anchors (`[K * 2]` pixels).
+ * with a glimpse its box outputs `[K, 3]`, anchors (`[K * 2]` pixels) and in training the namer's scores.
  */
 export interface DecoderStep {
   logits: Tensor;
   state: DecoderState;
   alpha: Tensor | null;
-  glimpse: { raw: Tensor; anchors: Float32Array } | null;
+  glimpse: Omit<GlimpseStep, 'features'> | null;
 }
 
 /**
@@ -104,7 +104,7 @@ export class CaptionerNet extends Module {
     const [imageChannels, height, width] = shape.inputShape as MapShape;
     this.grid = { rows: this.encoder.rows, cols: this.encoder.cols, width, height };
     this.glimpse = arch.glimpse
-      ? this.registerModule('glimpse', new Glimpse(arch.glimpse, read, imageChannels, stack))
+      ? this.registerModule('glimpse', new Glimpse(arch.glimpse, read, imageChannels, vocabulary, stack))
       : null;
     const scoresRead = read + (this.glimpse?.features ?? 0);
     this.deep = arch.deepOutput
@@ -189,7 +189,7 @@ export class CaptionerNet extends Module {
       logits: this.scores(concat([read, glimpse.features], 1), embedded),
       state: next,
       alpha,
-      glimpse: { raw: glimpse.raw, anchors: glimpse.anchors },
+      glimpse: { raw: glimpse.raw, anchors: glimpse.anchors, named: glimpse.named },
     };
   }
 

@@ -198,6 +198,7 @@ export class Captioner implements VisionModel<'caption'> {
         loss: (out, batch) => ({
           ...captionLosses(out, this.vocabulary.pad, {
             penalty: arch.attentionPenalty,
+            glimpseNames: arch.glimpse?.nameWeight,
             ...supervisions(batch.targets),
           }),
           ...(l2 > 0 ? { l2: mul(l2Penalty(net), l2) } : {}),

@@ -89,19 +89,31 @@ export function glimpseSquares(
   return new Tensor(rois, [k, 5]);
 }
 
+/** One step's glimpse: box outputs, anchors, the reader's features, and in training the namer's scores of them. */
+export interface GlimpseStep {
+  raw: Tensor;
+  anchors: Float32Array;
+  features: Tensor;
+  /** With `truth` and a namer: word scores `[K, V]` of every row's features, and which rows read a true box. */
+  named: { scores: Tensor; truthRows: Uint8Array } | null;
+}
+
 /**
- * The glimpse of `glimpseSchema`: `box`, the affine map of what a step read to its box outputs, and
- * `reader`, the conv stack, flatten, affine map to `features` and the activation over the square.
+ * The glimpse of `glimpseSchema`: `box`, the affine map of what a step read to its box outputs,
+ * `reader`, the conv stack, flatten, affine map to `features` and the activation over the square, and
+ * with `nameWeight` the `namer`, an affine map of those features to word scores read only by training.
  */
 export class Glimpse extends Module {
   readonly box: Linear;
   readonly reader: Sequential;
+  readonly namer: Linear | null;
   readonly features: number;
 
   constructor(
     private readonly spec: GlimpseSpec,
     readWidth: number,
     imageChannels: number,
+    vocabulary: number,
     stack: StackOptions,
   ) {
     super();
@@ -121,6 +133,10 @@ export class Glimpse extends Module {
         activationLayer(stack.activation),
       ),
     );
+    this.namer =
+      spec.nameWeight > 0
+        ? this.registerModule('namer', new Linear(spec.features, vocabulary, { init: 'xavier', rng }))
+        : null;
     this.features = spec.features;
   }
 
@@ -136,7 +152,7 @@ export class Glimpse extends Module {
     read: Tensor,
     grid: CellGrid,
     truth?: readonly (Box | null)[],
-  ): { raw: Tensor; anchors: Float32Array; features: Tensor } {
+  ): GlimpseStep {
     const raw = this.box.forward(read);
     const k = read.shape[0]!;
     const anchors = glimpseAnchors(alpha.values(), k, grid);
@@ -150,7 +166,12 @@ export class Glimpse extends Module {
       truth,
     );
     const pixels = roiAlign(images.detach(), squares, { outputSize: this.spec.size, aligned: true });
-    return { raw, anchors, features: this.reader.forward(pixels) };
+    const features = this.reader.forward(pixels);
+    const named =
+      truth && this.namer
+        ? { scores: this.namer.forward(features), truthRows: Uint8Array.from(truth, (box) => (box ? 1 : 0)) }
+        : null;
+    return { raw, anchors, features, named };
   }
 }
 

@@ -13,8 +13,15 @@ export interface TeacherForced {
   alpha: Tensor | null;
   /** Each cell's word scores and box centre `[N, cells, V + 2]`, when the network is trained to read its cells. */
   readout: Tensor | null;
-  /** With a glimpse, each step's box outputs `[N * steps, 3]` and anchors (`[N * steps * 2]` pixels), row-major by image. */
-  glimpse: { raw: Tensor; anchors: Float32Array } | null;
+  /**
+   * With a glimpse, each step's box outputs `[N * steps, 3]` and anchors (`[N * steps * 2]` pixels), row-major
+   * by image; with `truth` and a namer, its word scores `[N * steps, V]` and 1 on the steps read at a true box.
+   */
+  glimpse: {
+    raw: Tensor;
+    anchors: Float32Array;
+    named: { scores: Tensor; truthRows: Uint8Array } | null;
+  } | null;
 }
 
 /** Training's true glimpse places: each word's box, read with probability `share` (drawn from `rng`). */
@@ -52,8 +59,10 @@ export function teacherForced(
   const logits: Tensor[] = [];
   const alphas: Tensor[] = [];
   const boxes: Tensor[] = [];
+  const named: Tensor[] = [];
   const n = captions.length;
   const anchors = new Float32Array(n * forcing.steps * 2);
+  const truthRows = new Uint8Array(n * forcing.steps);
   for (let t = 0; t < forcing.steps; t++) {
     if (tbptt !== undefined && t > 0 && t % tbptt === 0) state = detachState(state);
     const words = stepColumn(forcing.inputs, forcing.steps, t);
@@ -65,7 +74,9 @@ export function teacherForced(
       boxes.push(out.glimpse.raw);
       for (let i = 0; i < n; i++) {
         anchors.set(out.glimpse.anchors.subarray(i * 2, i * 2 + 2), (i * forcing.steps + t) * 2);
+        truthRows[i * forcing.steps + t] = out.glimpse.named?.truthRows[i] ?? 0;
       }
+      if (out.glimpse.named) named.push(out.glimpse.named.scores);
     }
   }
   return {
@@ -73,6 +84,16 @@ export function teacherForced(
     logits: reshape(stack(logits, 1), [n * forcing.steps, vocabulary.size]),
     alpha: alphas.length > 0 ? stack(alphas, 1) : null,
     readout: memory.readout,
-    glimpse: boxes.length > 0 ? { raw: reshape(stack(boxes, 1), [n * forcing.steps, 3]), anchors } : null,
+    glimpse:
+      boxes.length > 0
+        ? {
+            raw: reshape(stack(boxes, 1), [n * forcing.steps, 3]),
+            anchors,
+            named:
+              named.length > 0
+                ? { scores: reshape(stack(named, 1), [n * forcing.steps, vocabulary.size]), truthRows }
+                : null,
+          }
+        : null,
   };
 }
