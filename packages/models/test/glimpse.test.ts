@@ -273,7 +273,7 @@ describe('a captioner with a glimpse', () => {
       );
     const all = forced(1);
     const { steps, targets } = all.forcing;
-    const words = Array.from(targets, (_, row) =>
+    const words = Array.from(targets, (_, row): number =>
       row % steps < regions[Math.floor(row / steps)]!.length ? 1 : 0,
     );
     expect(Array.from(all.glimpse!.named!.truthRows)).toEqual(words);
