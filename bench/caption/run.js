@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { modelFromArtifact, prepareData, runTrainingJob } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { defaultThreads } from '@ocellus/tensor/runtime';
-import { gatherBatch } from '@ocellus/vision/datasets';
 import { textTable } from '../text-table.js';
 import { photoMetrics } from './photo-metrics.js';
+import { msPerCaption } from './timing.js';
 import { baseSpec, selectVariants, variantSpec } from './variants.js';
 
 const argv = process.argv.slice(2);
@@ -39,7 +39,6 @@ const count = (name, fallback) => {
 };
 const json = argv.includes('--json');
 const timed = count('--timed', 50);
-const WARM_UP = 3;
 const budget = {
   train: count('--train', 2000),
   validation: count('--validation', undefined),
@@ -48,29 +47,6 @@ const budget = {
   seed: count('--seed', undefined),
 };
 const log = (line) => process.stderr.write(`${line}\n`);
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-/**
- * Milliseconds per caption of `model.predict` (greedy, the default) on `batch` test scenes at a time:
- * the median of `timed` calls over the test split, cycling through it, after `WARM_UP` calls.
- */
-function msPerCaption(model, set, test, batch) {
-  const scenes = (call) =>
-    Int32Array.from({ length: batch }, (_, j) => test[(call * batch + j) % test.length]);
-  for (let call = 0; call < WARM_UP; call++) model.predict(gatherBatch(set, scenes(call)).inputs);
-  const samples = [];
-  for (let call = 0; call < timed; call++) {
-    const { inputs } = gatherBatch(set, scenes(call));
-    const t0 = performance.now();
-    model.predict(inputs);
-    samples.push((performance.now() - t0) / batch);
-  }
-  return median(samples);
-}
 
 let variants;
 let specs;
@@ -128,8 +104,8 @@ try {
     const weights = Object.values(tensors).reduce((sum, t) => sum + t.data.length, 0);
     const weightsBytes = (await stat(registry.weightsPath(name, version))).size;
     log(`${variants[i].name}: timing ${name} v${version} on ${test.length} test scenes`);
-    const msBatch1 = msPerCaption(model, data.set, test, 1);
-    const msBatch8 = msPerCaption(model, data.set, test, 8);
+    const msBatch1 = msPerCaption(model, data.set, test, 1, timed);
+    const msBatch8 = msPerCaption(model, data.set, test, 8, timed);
     log(`${variants[i].name}: photo-like uploads of the ${test.length} test scenes`);
     const photo = await photoMetrics(model, data, test);
     const { metrics } = manifest;
