@@ -149,34 +149,37 @@ const glimpseSpec = (epochs: number, truthShare = 0.5) =>
     { schedule: { epochs, batchSize: 6, clipNorm: 5 } },
   );
 
+const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
+
+/** An untrained 32x32 captioner network of `glimpseSpec`'s architecture, with or without its glimpse. */
+function tinyNet(withGlimpse = true) {
+  const { architecture } = glimpseSpec(1);
+  const arch = captionerSchema.parse(withGlimpse ? architecture : { ...architecture, glimpse: undefined });
+  const shape = { inputShape: [1, 32, 32], classes: vocabulary.size, dropout: 0, init: 'he' as const };
+  return new CaptionerNet(arch, shape, new Rng(3)).train();
+}
+
+/** The first `n` scenes: images, captions, word boxes, and the supervision that asks for those boxes on `grid`. */
+function firstScenes(n: number, grid: CellGrid) {
+  const indices = Int32Array.from({ length: n }, (_, i) => i);
+  const batch = data.targets(indices);
+  const captions = batch.map((t) => t.tokens);
+  const regions = batch.map((t) => t.regions!);
+  return {
+    images: gatherBatch(data.set, indices).inputs,
+    captions,
+    regions,
+    supervision: { weight: 1, captions, regions, grid },
+  };
+}
+
 describe('a captioner with a glimpse', () => {
   it('trains the box by its own loss alone and the reader by the words alone: the square is placed out of the graph', () => {
-    const arch = captionerSchema.parse(glimpseSpec(1).architecture);
-    const shape = {
-      inputShape: [1, 32, 32],
-      classes: SHAPE_VOCABULARY.length,
-      dropout: 0,
-      init: 'he' as const,
-    };
-    const net = new CaptionerNet(arch, shape, new Rng(3)).train();
-    const indices = Int32Array.from({ length: 6 }, (_, i) => i);
-    const batch = data.targets(indices);
-    const images = gatherBatch(data.set, indices).inputs;
-    const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
+    const net = tinyNet();
+    const { images, captions, supervision } = firstScenes(6, net.grid);
     const gradients = (name: 'words' | 'glimpseBox') => {
       net.zeroGrad();
-      const out = teacherForced(
-        net,
-        images,
-        batch.map((t) => t.tokens),
-        vocabulary,
-      );
-      const supervision = {
-        weight: 1,
-        captions: batch.map((t) => t.tokens),
-        regions: batch.map((t) => t.regions!),
-        grid: net.grid,
-      };
+      const out = teacherForced(net, images, captions, vocabulary);
       const losses = captionLosses(out, vocabulary.pad, { penalty: 0, glimpse: supervision });
       expect(Object.keys(losses)).toEqual(['words', 'glimpseBox']);
       losses[name]!.backward();
@@ -245,32 +248,10 @@ describe('a captioner with a glimpse', () => {
   });
 
   it("trains the namer on the words read at their true boxes only: truthShare's draw marks those steps", () => {
-    const arch = captionerSchema.parse(glimpseSpec(1).architecture);
-    const shape = {
-      inputShape: [1, 32, 32],
-      classes: SHAPE_VOCABULARY.length,
-      dropout: 0,
-      init: 'he' as const,
-    };
-    const net = new CaptionerNet(arch, shape, new Rng(3)).train();
-    const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
-    const indices = Int32Array.from({ length: 6 }, (_, i) => i);
-    const batch = data.targets(indices);
-    const images = gatherBatch(data.set, indices).inputs;
-    const regions = batch.map((t) => t.regions!);
+    const net = tinyNet();
+    const { images, captions, regions } = firstScenes(6, net.grid);
     const forced = (share: number) =>
-      teacherForced(
-        net,
-        images,
-        batch.map((t) => t.tokens),
-        vocabulary,
-        undefined,
-        {
-          regions,
-          share,
-          rng: new Rng(9),
-        },
-      );
+      teacherForced(net, images, captions, vocabulary, undefined, { regions, share, rng: new Rng(9) });
     const all = forced(1);
     const { steps, targets } = all.forcing;
     const words = Array.from(targets, (_, row): number =>
@@ -302,31 +283,14 @@ describe('a captioner with a glimpse', () => {
   });
 
   it('adds no glimpse, and no box loss, without it', () => {
-    const arch = captionerSchema.parse({ ...glimpseSpec(1).architecture, glimpse: undefined });
-    const shape = {
-      inputShape: [1, 32, 32],
-      classes: SHAPE_VOCABULARY.length,
-      dropout: 0,
-      init: 'he' as const,
-    };
-    const net = new CaptionerNet(arch, shape, new Rng(3));
+    const net = tinyNet(false);
     expect(net.glimpse).toBeNull();
-    const indices = Int32Array.of(0, 1);
-    const batch = data.targets(indices);
-    const out = teacherForced(
-      net,
-      gatherBatch(data.set, indices).inputs,
-      batch.map((t) => t.tokens),
-      new CaptionVocabulary(SHAPE_VOCABULARY),
-    );
+    const { images, captions, supervision } = firstScenes(2, net.grid);
+    const out = teacherForced(net, images, captions, vocabulary);
     expect(out.glimpse).toBeNull();
-    const supervision = {
-      weight: 1,
-      captions: batch.map((t) => t.tokens),
-      regions: batch.map((t) => t.regions!),
-      grid: net.grid,
-    };
-    expect(Object.keys(captionLosses(out, 5, { penalty: 0, glimpse: supervision }))).toEqual(['words']);
+    expect(Object.keys(captionLosses(out, vocabulary.pad, { penalty: 0, glimpse: supervision }))).toEqual([
+      'words',
+    ]);
   });
 
   it('is refused by the spec without attention', () => {
