@@ -184,15 +184,15 @@ export const CAPTION_MAX_WORDS = 64;
 
 /**
  * A captioner's glimpse (after Ba et al. 2015's glimpse network): at every step the decoder places a square
- * box around its attention's mean cell centre, `size x size` pixels of the image are read there through
- * `layers` and an affine map to `features` (with the activation), and the word scores read those features
- * beside `[h_t; z_t]`. The box's offset from that centre and its side are regressed from `[h_t; z_t]`, trained
- * by smooth L1 towards each word's box, weight `boxWeight`, on datasets that say where each word lies; the
- * image square is the word box's longest side times `context` (MNIST's 20-pixel digits in 28). In training,
- * `truthShare` of the words with a box are read at their true box's square instead, so that the reader learns
- * from well placed squares while the attention and the box still learn where to look; on those words an
- * affine map of the reader's features (the namer, read only by training) is trained to name the word,
- * cross-entropy of weight `nameWeight`, so that the reader learns to read from its own squares.
+ * where its attention peaks (the attention's mean of the cell centres near its highest weight), reads it at
+ * `size x size` pixels through `layers` and an affine map to `features` (with the activation), and the word
+ * scores read those features beside `[h_t; z_t]`. The square's offset from that point and the side of the
+ * word's box are regressed from `[h_t; z_t]`, trained by smooth L1 towards each word's box (weight
+ * `boxWeight`) on datasets that say where each word lies; the square is that side times `context` (MNIST's
+ * 20-pixel digits in 28). In training, `truthShare` of the words with a box are read at their true box's
+ * square instead, so that the reader learns from well placed squares while the attention and the box still
+ * learn where to look; on those words an affine map of the reader's features (the namer, read only by
+ * training) is trained to name the word, cross-entropy of weight `nameWeight`.
  */
 export const glimpseSchema = z.object({
   size: z.int().min(8).max(64).default(28),

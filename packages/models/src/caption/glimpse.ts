@@ -22,9 +22,9 @@ const LOG_SIDE_LIMIT = 2;
 const unitOf = (grid: CellGrid) => Math.min(grid.width, grid.height) / 8;
 
 /**
- * Cells either side of the attention's peak that its anchor reads: the weights left over the rest of the
- * image would pull a mean of every cell towards the image's centre (on digit scenes, by 13 pixels on average
- * for a 2,000-scene captioner, against 4 for this window on the shipped one's attention).
+ * Cells either side of the attention's peak that its anchor reads: the weight left over the rest of the
+ * image pulls a mean over every cell away from the word (on `digits-captioner` version 3's test scenes, read
+ * with the true words, 20.7% of those means lie more than 8 pixels from the word's box centre, 5.4% of these).
  */
 export const ANCHOR_WINDOW = 2;
 
