@@ -187,7 +187,7 @@ export function glimpseTargets(
   grid: CellGrid,
 ): { targets: Tensor; weights: Float32Array; supervised: number } {
   const unit = unitOf(grid);
-  const targets = new Float32Array(regions.length * steps * 3);
+  const targets = new Float32Array(regions.length * steps * GLIMPSE_BOX_OUTPUTS);
   const weights = new Float32Array(regions.length * steps);
   let supervised = 0;
   regions.forEach((boxes, n) => {
@@ -204,7 +204,7 @@ export function glimpseTargets(
       supervised++;
     });
   });
-  return { targets: new Tensor(targets, [regions.length * steps, 3]), weights, supervised };
+  return { targets: new Tensor(targets, [regions.length * steps, GLIMPSE_BOX_OUTPUTS]), weights, supervised };
 }
 
 /** Smooth L1 of the box outputs `[N * steps, 3]` against `glimpseTargets`, the mean over the supervised steps' outputs. */

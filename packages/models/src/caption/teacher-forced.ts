@@ -2,6 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import { type Rng, reshape, stack, type Tensor } from '@ocellus/tensor';
 import type { CaptionerNet } from './captioner-net.js';
 import { detachState } from './decoder-state.js';
+import { GLIMPSE_BOX_OUTPUTS } from './glimpse.js';
 import { stepColumn, type TeacherForcing, teacherForcing } from './teacher-forcing.js';
 import type { CaptionVocabulary } from './vocabulary.js';
 
@@ -87,7 +88,7 @@ export function teacherForced(
     glimpse:
       boxes.length > 0
         ? {
-            raw: reshape(stack(boxes, 1), [n * forcing.steps, 3]),
+            raw: reshape(stack(boxes, 1), [n * forcing.steps, GLIMPSE_BOX_OUTPUTS]),
             anchors,
             named:
               named.length > 0
