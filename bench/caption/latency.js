@@ -10,7 +10,7 @@ import { modelFromArtifact, prepareData } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
 import { defaultThreads } from '@ocellus/tensor/runtime';
 import { textTable } from '../text-table.js';
-import { msPerCaption } from './timing.js';
+import { median, msPerCaption } from './timing.js';
 
 const argv = process.argv.slice(2);
 const values = (name) =>
@@ -42,7 +42,6 @@ for (let round = 0; round < rounds; round++) {
       samples[i][batch].push(msPerCaption(model, data.set, test, batch, timed, { beam }));
   });
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = models.map(({ root, version }, i) => [
   median(samples[i][1]),
   median(samples[i][8]),

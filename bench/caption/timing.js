@@ -2,7 +2,8 @@ import { gatherBatch } from '@ocellus/vision/datasets';
 
 const WARM_UP = 3;
 
-const median = (values) => {
+/** The middle value of `values` (the upper one of an even count). */
+export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };

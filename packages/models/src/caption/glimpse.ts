@@ -74,16 +74,14 @@ export function glimpseSquares(
   const rois = new Float32Array(k * 5);
   for (let i = 0; i < k; i++) {
     const box = truth?.[i];
-    if (box) {
-      const half = (Math.max(box[2] - box[0], box[3] - box[1]) / 2) * context;
-      const [x, y] = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
-      rois.set([image(i), x - half, y - half, x + half, y + half], i * 5);
-      continue;
-    }
-    const [dx, dy, s] = [raw[i * 3]!, raw[i * 3 + 1]!, raw[i * 3 + 2]!];
-    const x = anchors[i * 2]! + dx * unit;
-    const y = anchors[i * 2 + 1]! + dy * unit;
-    const half = unit * Math.exp(Math.max(-LOG_SIDE_LIMIT, Math.min(LOG_SIDE_LIMIT, s))) * context;
+    const [x, y, side] = box
+      ? [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, Math.max(box[2] - box[0], box[3] - box[1])]
+      : [
+          anchors[i * 2]! + raw[i * 3]! * unit,
+          anchors[i * 2 + 1]! + raw[i * 3 + 1]! * unit,
+          2 * unit * Math.exp(Math.max(-LOG_SIDE_LIMIT, Math.min(LOG_SIDE_LIMIT, raw[i * 3 + 2]!))),
+        ];
+    const half = (side / 2) * context;
     rois.set([image(i), x - half, y - half, x + half, y + half], i * 5);
   }
   return new Tensor(rois, [k, 5]);
