@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { CellGrid } from '../src/caption/attention-supervision.js';
 import { captionLosses } from '../src/caption/caption-losses.js';
 import { CaptionerNet } from '../src/caption/captioner-net.js';
-import { glimpseAnchors, glimpseBoxLoss, glimpseSquares, glimpseTargets } from '../src/caption/glimpse.js';
+import {
+  glimpseAnchors,
+  glimpseBoxLoss,
+  glimpseSquares,
+  glimpseTargets,
+  jitterBox,
+} from '../src/caption/glimpse.js';
 import { teacherForced } from '../src/caption/teacher-forced.js';
 import { CaptionVocabulary } from '../src/caption/vocabulary.js';
 import { SHAPE_VOCABULARY, shapeScenes, tinySpec } from './captioner-scenes.js';
@@ -72,6 +78,25 @@ describe('glimpseSquares', () => {
         expect(pixels[y * 6 + x]).toBeCloseTo(values[13 * 11 + (3 + y) * 11 + (2 + x)]!, 5);
       }
     }
+  });
+});
+
+describe('jitterBox', () => {
+  it('moves the centre by up to `amount` of the longest side and scales both sides by one factor within e^+-amount', () => {
+    const box: [number, number, number, number] = [10, 20, 18, 40]; // centre (14, 30), 8 x 20
+    const rng = new Rng(5);
+    const drawn = Array.from({ length: 2000 }, () => jitterBox(box, 0.2, rng));
+    const shifts = drawn.flatMap((b) => [(b[0] + b[2]) / 2 - 14, (b[1] + b[3]) / 2 - 30]);
+    const scales = drawn.map((b) => [(b[2] - b[0]) / 8, (b[3] - b[1]) / 20]);
+    expect(Math.max(...shifts.map(Math.abs))).toBeLessThanOrEqual(0.2 * 20 + 1e-9);
+    expect(Math.max(...shifts.map(Math.abs))).toBeGreaterThan(0.19 * 20);
+    expect(scales.every(([w, h]) => Math.abs(w! - h!) < 1e-9)).toBe(true);
+    const logs = scales.map(([w]) => Math.log(w!));
+    expect(Math.max(...logs.map(Math.abs))).toBeLessThanOrEqual(0.2 + 1e-9);
+    expect(Math.min(...logs)).toBeLessThan(-0.19);
+    expect(Math.max(...logs)).toBeGreaterThan(0.19);
+    expect(jitterBox(box, 0.2, new Rng(5))).toEqual(drawn[0]);
+    expect(jitterBox(box, 0, rng)).toEqual(box);
   });
 });
 
@@ -247,11 +272,39 @@ describe('a captioner with a glimpse', () => {
     expect(again).toEqual(half);
   });
 
+  it('reads a true box moved by `jitter` when it has one, the same rows as without', () => {
+    const net = tinyNet();
+    net.eval(); // batch statistics would carry the moved squares into every row
+    const { images, captions, regions } = firstScenes(6, net.grid);
+    const named = (jitter: number) =>
+      teacherForced(net, images, captions, vocabulary, undefined, {
+        regions,
+        share: 1,
+        jitter,
+        rng: new Rng(9),
+      }).glimpse!.named!;
+    const [still, moved] = [named(0), named(0.3)];
+    expect(Array.from(moved.truthRows)).toEqual(Array.from(still.truthRows));
+    const [a, b] = [still.scores.values(), moved.scores.values()];
+    const v = vocabulary.size;
+    still.truthRows.forEach((read, row) => {
+      const differs = Array.from(a.subarray(row * v, (row + 1) * v)).some(
+        (x, c) => Math.abs(x - b[row * v + c]!) > 1e-6,
+      );
+      expect(differs).toBe(read === 1);
+    });
+  });
+
   it("trains the namer on the words read at their true boxes only: truthShare's draw marks those steps", () => {
     const net = tinyNet();
     const { images, captions, regions } = firstScenes(6, net.grid);
     const forced = (share: number) =>
-      teacherForced(net, images, captions, vocabulary, undefined, { regions, share, rng: new Rng(9) });
+      teacherForced(net, images, captions, vocabulary, undefined, {
+        regions,
+        share,
+        jitter: 0,
+        rng: new Rng(9),
+      });
     const all = forced(1);
     const { steps, targets } = all.forcing;
     const words = Array.from(targets, (_, row): number =>

@@ -205,6 +205,12 @@ export const glimpseSchema = z.object({
   features: z.int().min(1).max(4096).default(128),
   boxWeight: z.number().min(0).default(1),
   truthShare: z.number().min(0).max(1).default(0.5),
+  /**
+   * A true box read in training is first moved and rescaled at random: its centre by up to this share of its
+   * longest side on each axis, its side by a factor in `[e^-jitter, e^jitter]`, as the squares the model
+   * places itself are off.
+   */
+  jitter: z.number().min(0).max(0.5).default(0),
   nameWeight: z.number().min(0).default(1),
 });
 

@@ -180,9 +180,10 @@ export class Captioner implements VisionModel<'caption'> {
     // Training reads a share of the words at their true boxes; validation, like serving, where it looks.
     const truthRng = new Rng(spec.seed + 1);
     const truthShare = arch.glimpse?.truthShare ?? 0;
+    const jitter = arch.glimpse?.jitter ?? 0;
     const glimpseTruth = (batch: CaptionTargets) =>
       net.training && truthShare > 0
-        ? { regions: wordRegions(batch), share: truthShare, rng: truthRng }
+        ? { regions: wordRegions(batch), share: truthShare, jitter, rng: truthRng }
         : undefined;
     const result = await trainNetwork<CaptionTargets, TeacherForced>(
       net,

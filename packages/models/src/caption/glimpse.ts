@@ -2,7 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import { Flatten, Linear, Sequential } from '@ocellus/nn/layers';
 import { smoothL1Loss } from '@ocellus/nn/losses';
 import { Module } from '@ocellus/nn/module';
-import { roiAlign, Tensor } from '@ocellus/tensor';
+import { type Rng, roiAlign, Tensor } from '@ocellus/tensor';
 import { activationLayer } from '../networks/activation.js';
 import { convStack, type StackOptions } from '../networks/stacks.js';
 import type { CellGrid } from './attention-supervision.js';
@@ -85,6 +85,20 @@ export function glimpseSquares(
     rois.set([image(i), x - half, y - half, x + half, y + half], i * 5);
   }
   return new Tensor(rois, [k, 5]);
+}
+
+/**
+ * `box` moved and rescaled at random, as a square the model places is off its digit: the centre by up to
+ * `amount` of the box's longest side on each axis, both sides by one factor in `[e^-amount, e^amount]`.
+ */
+export function jitterBox(box: Box, amount: number, rng: Rng): Box {
+  const draw = () => (2 * rng.uniform() - 1) * amount;
+  const side = Math.max(box[2] - box[0], box[3] - box[1]);
+  const x = (box[0] + box[2]) / 2 + draw() * side;
+  const y = (box[1] + box[3]) / 2 + draw() * side;
+  const scale = Math.exp(draw());
+  const [halfW, halfH] = [((box[2] - box[0]) / 2) * scale, ((box[3] - box[1]) / 2) * scale];
+  return [x - halfW, y - halfH, x + halfW, y + halfH];
 }
 
 /** One step's glimpse: box outputs, anchors, the reader's features, and in training the namer's scores of them. */

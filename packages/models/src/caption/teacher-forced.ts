@@ -2,7 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import { type Rng, reshape, stack, type Tensor } from '@ocellus/tensor';
 import type { CaptionerNet } from './captioner-net.js';
 import { detachState } from './decoder-state.js';
-import { GLIMPSE_BOX_OUTPUTS } from './glimpse.js';
+import { GLIMPSE_BOX_OUTPUTS, jitterBox } from './glimpse.js';
 import { stepColumn, type TeacherForcing, teacherForcing } from './teacher-forcing.js';
 import type { CaptionVocabulary } from './vocabulary.js';
 
@@ -25,18 +25,23 @@ export interface TeacherForced {
   } | null;
 }
 
-/** Training's true glimpse places: each word's box, read with probability `share` (drawn from `rng`). */
+/**
+ * Training's true glimpse places: each word's box, read with probability `share` and moved by up to
+ * `jitter` (`jitterBox`), both drawn from `rng`.
+ */
 export interface GlimpseTruth {
   regions: readonly (readonly Box[])[];
   share: number;
+  jitter: number;
   rng: Rng;
 }
 
-/** Per row, word t's box when drawn to be read there, else null. */
+/** Per row, word t's box (jittered) when drawn to be read there, else null. */
 function truthAt(truth: GlimpseTruth, t: number): (Box | null)[] {
   return truth.regions.map((boxes) => {
     const box = boxes[t];
-    return box && truth.rng.uniform() < truth.share ? box : null;
+    if (!box || truth.rng.uniform() >= truth.share) return null;
+    return truth.jitter > 0 ? jitterBox(box, truth.jitter, truth.rng) : box;
   });
 }
 
