@@ -20,7 +20,7 @@ function tinyNet(
   coverage = false,
   deepOutput?: number,
   order = false,
-  glimpse = false,
+  glimpse: false | 'once' | 'twice' = false,
 ) {
   const arch = captionerSchema.parse({
     type: 'captioner',
@@ -29,7 +29,9 @@ function tinyNet(
     coverage,
     deepOutput,
     ...(order ? { cellSupervision: 1, orderAttention: true } : {}),
-    ...(glimpse ? { glimpse: { size: 8, layers: [{ filters: 3 }], features: 5 } } : {}),
+    ...(glimpse
+      ? { glimpse: { size: 8, layers: [{ filters: 3 }], features: 5, refine: glimpse === 'twice' } }
+      : {}),
     layers: [{ filters: 4, kernel: 3, pool: 4 }],
     wordvecDim: 6,
     hiddenDim: 8,
@@ -63,7 +65,8 @@ describe('captioner network', () => {
     ['lstm', true, false, 5, false, false],
     ['rnn', false, false, 5, false, false],
     ['lstm', true, false, undefined, true, false],
-    ['lstm', true, false, 5, false, true],
+    ['lstm', true, false, 5, false, 'once'],
+    ['lstm', true, true, 5, false, 'twice'],
   ] as const) {
     it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'}, ordered ${order}, glimpse ${glimpse})`, () => {
       const net = tinyNet(cell, attention, 1, coverage, deep, order, glimpse);

@@ -1,4 +1,4 @@
-import { captionerSchema, defaultJobSpecSchema } from '@ocellus/contracts';
+import { defaultJobSpecSchema } from '@ocellus/contracts';
 import { Captioner } from '@ocellus/models';
 import { gradCheck, noGrad, Rng, rand, roiAlign, Tensor } from '@ocellus/tensor';
 import { boxIou } from '@ocellus/vision/boxes';
@@ -6,17 +6,11 @@ import { gatherBatch } from '@ocellus/vision/datasets';
 import { describe, expect, it } from 'vitest';
 import type { CellGrid } from '../src/caption/attention-supervision.js';
 import { captionLosses } from '../src/caption/caption-losses.js';
-import { CaptionerNet } from '../src/caption/captioner-net.js';
-import {
-  glimpseAnchors,
-  glimpseBoxLoss,
-  glimpseSquares,
-  glimpseTargets,
-  jitterBox,
-} from '../src/caption/glimpse.js';
+import type { CaptionerNet } from '../src/caption/captioner-net.js';
+import { glimpseAnchors, glimpseSquares, jitterBox } from '../src/caption/glimpse.js';
+import { glimpseBoxLoss, glimpseTargets } from '../src/caption/glimpse-targets.js';
 import { teacherForced } from '../src/caption/teacher-forced.js';
-import { CaptionVocabulary } from '../src/caption/vocabulary.js';
-import { SHAPE_VOCABULARY, shapeScenes, tinySpec } from './captioner-scenes.js';
+import { data, firstScenes, glimpseSpec, tinyNet, vocabulary } from './glimpse-fixtures.js';
 
 /** A 4x4 grid of 8-pixel cells over 32x32 pixels: the box unit is 4 pixels, a zero side output 8. */
 const grid: CellGrid = { rows: 4, cols: 4, width: 32, height: 32 };
@@ -161,43 +155,6 @@ describe('glimpseBoxLoss', () => {
   });
 });
 
-const data = shapeScenes(24, 5, { min: 2, max: 3 });
-const glimpseSpec = (epochs: number, truthShare = 0.5) =>
-  tinySpec(
-    {
-      cell: 'lstm',
-      attention: true,
-      attentionPenalty: 0,
-      attentionSupervision: 1,
-      glimpse: { size: 8, context: 1.25, layers: [{ filters: 4 }], features: 8, truthShare },
-    },
-    { schedule: { epochs, batchSize: 6, clipNorm: 5 } },
-  );
-
-const vocabulary = new CaptionVocabulary(SHAPE_VOCABULARY);
-
-/** An untrained 32x32 captioner network of `glimpseSpec`'s architecture, with or without its glimpse. */
-function tinyNet(withGlimpse = true) {
-  const { architecture } = glimpseSpec(1);
-  const arch = captionerSchema.parse(withGlimpse ? architecture : { ...architecture, glimpse: undefined });
-  const shape = { inputShape: [1, 32, 32], classes: vocabulary.size, dropout: 0, init: 'he' as const };
-  return new CaptionerNet(arch, shape, new Rng(3)).train();
-}
-
-/** The first `n` scenes: images, captions, word boxes, and the supervision that asks for those boxes on `grid`. */
-function firstScenes(n: number, grid: CellGrid) {
-  const indices = Int32Array.from({ length: n }, (_, i) => i);
-  const batch = data.targets(indices);
-  const captions = batch.map((t) => t.tokens);
-  const regions = batch.map((t) => t.regions!);
-  return {
-    images: gatherBatch(data.set, indices).inputs,
-    captions,
-    regions,
-    supervision: { weight: 1, captions, regions, grid },
-  };
-}
-
 describe('a captioner with a glimpse', () => {
   it('trains the box by its own loss alone and the reader by the words alone: the square is placed out of the graph', () => {
     const net = tinyNet();
@@ -262,7 +219,7 @@ describe('a captioner with a glimpse', () => {
 
   it('reads its share of training words at their true boxes, seeded: the same spec twice gives the same weights', async () => {
     const weights = async (truthShare: number) => {
-      const spec = glimpseSpec(1, truthShare);
+      const spec = glimpseSpec(1, { truthShare });
       const model = Captioner.create(spec, data);
       await model.fit(data, spec, {});
       return Object.values(model.toArtifact().tensors).map((t) => Array.from(t.values()));
@@ -336,7 +293,7 @@ describe('a captioner with a glimpse', () => {
   });
 
   it('adds no glimpse, and no box loss, without it', () => {
-    const net = tinyNet(false);
+    const net = tinyNet(null);
     expect(net.glimpse).toBeNull();
     const { images, captions, supervision } = firstScenes(2, net.grid);
     const out = teacherForced(net, images, captions, vocabulary);

@@ -211,6 +211,11 @@ export const glimpseSchema = z.object({
    * places itself are off.
    */
   jitter: z.number().min(0).max(0.5).default(0),
+  /**
+   * Read twice: the first read's features and what the step read move and rescale the square (trained
+   * towards the word's box by the same smooth L1 and `boxWeight`), and the word is read there.
+   */
+  refine: z.boolean().default(false),
   nameWeight: z.number().min(0).default(1),
 });
 

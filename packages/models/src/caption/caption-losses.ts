@@ -3,7 +3,7 @@ import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { div, mul, square, sub, sum, Tensor } from '@ocellus/tensor';
 import { attentionSupervisionLoss, attentionTargets, type CellGrid } from './attention-supervision.js';
 import { cellSupervisionLoss, cellTargets } from './cell-supervision.js';
-import { glimpseBoxLoss, glimpseTargets } from './glimpse.js';
+import { glimpseBoxLoss, glimpseTargets, refineTargets } from './glimpse-targets.js';
 import type { TeacherForced } from './teacher-forced.js';
 
 /**
@@ -40,7 +40,8 @@ export interface CaptionLossOptions {
  * averaged over the tokens of the batch; `attention`, the doubly stochastic penalty times its weight;
  * with `options.attention`, `attentionTarget`, the supervision loss of attention-supervision.ts times its
  * weight; with `options.reading`, `cells`, the reading loss of cell-supervision.ts times its weight; with
- * `options.glimpse`, `glimpseBox`, the glimpse's box loss (glimpse.ts) times its weight; with
+ * `options.glimpse`, `glimpseBox`, the glimpse's box loss (glimpse-targets.ts) times its weight, and with a
+ * refinement `glimpseRefine`, the same loss of its outputs towards the word's box from the first read; with
  * `options.glimpseNames` and a training batch's namer scores, `glimpseName`, their cross-entropy on the words
  * read at a true box, times that weight.
  */
@@ -62,6 +63,11 @@ export function captionLosses(
     const targets = glimpseTargets(glimpse.regions, out.forcing.steps, out.glimpse.anchors, glimpse.grid);
     const box = glimpseBoxLoss(out.glimpse.raw, targets);
     if (box) losses.glimpseBox = mul(box, glimpse.weight);
+    const { refined } = out.glimpse;
+    const refine =
+      refined &&
+      glimpseBoxLoss(refined.raw, refineTargets(glimpse.regions, out.forcing.steps, refined.places));
+    if (refine) losses.glimpseRefine = mul(refine, glimpse.weight);
   }
   const named = out.glimpse?.named;
   if (options.glimpseNames && options.glimpseNames > 0 && named?.truthRows.includes(1)) {

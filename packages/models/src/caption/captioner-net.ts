@@ -28,7 +28,8 @@ export interface CaptionMemory {
 
 /**
  * One decoding step: scores over the vocabulary `[K, V]`, the next state, the weights over the cells, and
- * with a glimpse its box outputs `[K, 3]`, anchors (`[K * 2]` pixels) and in training the namer's scores.
+ * with a glimpse its box outputs `[K, 3]`, anchors (`[K * 2]` pixels), its refinement and in training the
+ * namer's scores.
  */
 export interface DecoderStep {
   logits: Tensor;
@@ -189,7 +190,7 @@ export class CaptionerNet extends Module {
       logits: this.scores(concat([read, glimpse.features], 1), embedded),
       state: next,
       alpha,
-      glimpse: { raw: glimpse.raw, anchors: glimpse.anchors, named: glimpse.named },
+      glimpse: { raw: glimpse.raw, anchors: glimpse.anchors, refined: glimpse.refined, named: glimpse.named },
     };
   }
 

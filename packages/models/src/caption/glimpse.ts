@@ -1,8 +1,7 @@
 import type { Box } from '@ocellus/contracts';
 import { Flatten, Linear, Sequential } from '@ocellus/nn/layers';
-import { smoothL1Loss } from '@ocellus/nn/losses';
 import { Module } from '@ocellus/nn/module';
-import { type Rng, roiAlign, Tensor } from '@ocellus/tensor';
+import { concat, type Rng, roiAlign, Tensor } from '@ocellus/tensor';
 import { activationLayer } from '../networks/activation.js';
 import { convStack, type StackOptions } from '../networks/stacks.js';
 import type { CellGrid } from './attention-supervision.js';
@@ -19,7 +18,7 @@ const LOG_SIDE_LIMIT = 2;
  * The box's units on an image: offsets count `unit` pixels (an eighth of its shorter side, 16 on a
  * 128x128 scene) and the side is `2 * unit * exp(s)`, so that zero outputs mean a 32-pixel box on the anchor.
  */
-const unitOf = (grid: CellGrid) => Math.min(grid.width, grid.height) / 8;
+export const unitOf = (grid: CellGrid) => Math.min(grid.width, grid.height) / 8;
 
 /**
  * Cells either side of the attention's peak that its anchor reads: the weight left over the rest of the
@@ -57,9 +56,50 @@ export function glimpseAnchors(alpha: ArrayLike<number>, k: number, grid: CellGr
 }
 
 /**
- * The squares the glimpse reads, as RoIAlign rows `[K, 5]` (image row, x1, y1, x2, y2): centred on the
- * anchor moved by the regressed offset, the regressed side times `context`; a row that `truth` gives a box
- * is centred on that box instead, its longest side times `context`. `image(i)` is row i's image.
+ * Where each row's glimpse lies, `[K * 3]` pixels (centre x, centre y, side): the anchor moved by the
+ * regressed offset and the regressed side, or for a row that `truth` gives a box, that box's centre and
+ * longest side.
+ */
+export function glimpsePlaces(
+  raw: ArrayLike<number>,
+  anchors: Float32Array,
+  grid: CellGrid,
+  truth?: readonly (Box | null)[],
+): Float32Array {
+  const k = anchors.length / 2;
+  const unit = unitOf(grid);
+  const places = new Float32Array(k * 3);
+  for (let i = 0; i < k; i++) {
+    const box = truth?.[i];
+    places.set(
+      box
+        ? [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, Math.max(box[2] - box[0], box[3] - box[1])]
+        : [
+            anchors[i * 2]! + raw[i * 3]! * unit,
+            anchors[i * 2 + 1]! + raw[i * 3 + 1]! * unit,
+            2 * unit * Math.exp(Math.max(-LOG_SIDE_LIMIT, Math.min(LOG_SIDE_LIMIT, raw[i * 3 + 2]!))),
+          ],
+      i * 3,
+    );
+  }
+  return places;
+}
+
+/** RoIAlign rows `[K, 5]` (image row, x1, y1, x2, y2) of squares on `places`, each side times `context`. */
+export function placeSquares(places: Float32Array, context: number, image: (i: number) => number): Tensor {
+  const k = places.length / 3;
+  const rois = new Float32Array(k * 5);
+  for (let i = 0; i < k; i++) {
+    const [x, y, side] = [places[i * 3]!, places[i * 3 + 1]!, places[i * 3 + 2]!];
+    const half = (side / 2) * context;
+    rois.set([image(i), x - half, y - half, x + half, y + half], i * 5);
+  }
+  return new Tensor(rois, [k, 5]);
+}
+
+/**
+ * The squares the glimpse reads, as RoIAlign rows `[K, 5]`: `placeSquares` of `glimpsePlaces`.
+ * `image(i)` is row i's image.
  */
 export function glimpseSquares(
   raw: ArrayLike<number>,
@@ -69,22 +109,30 @@ export function glimpseSquares(
   image: (i: number) => number,
   truth?: readonly (Box | null)[],
 ): Tensor {
-  const k = anchors.length / 2;
-  const unit = unitOf(grid);
-  const rois = new Float32Array(k * 5);
-  for (let i = 0; i < k; i++) {
-    const box = truth?.[i];
-    const [x, y, side] = box
-      ? [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, Math.max(box[2] - box[0], box[3] - box[1])]
-      : [
-          anchors[i * 2]! + raw[i * 3]! * unit,
-          anchors[i * 2 + 1]! + raw[i * 3 + 1]! * unit,
-          2 * unit * Math.exp(Math.max(-LOG_SIDE_LIMIT, Math.min(LOG_SIDE_LIMIT, raw[i * 3 + 2]!))),
-        ];
-    const half = (side / 2) * context;
-    rois.set([image(i), x - half, y - half, x + half, y + half], i * 5);
+  return placeSquares(glimpsePlaces(raw, anchors, grid, truth), context, image);
+}
+
+/**
+ * A refinement moves a glimpse by at most this many of its sides and rescales it by at most e^this: an
+ * untrained head sends no square off the image.
+ */
+const REFINE_LIMIT = 1;
+
+const clamp = (v: number) => Math.max(-REFINE_LIMIT, Math.min(REFINE_LIMIT, v));
+
+/**
+ * The places of a second read (`glimpsePlaces`' layout, `[K * 3]` centre x, y and side) from the first's
+ * and the refinement's outputs `[K, 3]`: the centre moves by `dx, dy` sides, the side is scaled by `e^ds`.
+ */
+export function refinePlaces(places: Float32Array, delta: ArrayLike<number>): Float32Array {
+  const moved = new Float32Array(places.length);
+  for (let i = 0; i < places.length; i += 3) {
+    const side = places[i + 2]!;
+    moved[i] = places[i]! + clamp(delta[i]!) * side;
+    moved[i + 1] = places[i + 1]! + clamp(delta[i + 1]!) * side;
+    moved[i + 2] = side * Math.exp(clamp(delta[i + 2]!));
   }
-  return new Tensor(rois, [k, 5]);
+  return moved;
 }
 
 /**
@@ -101,11 +149,16 @@ export function jitterBox(box: Box, amount: number, rng: Rng): Box {
   return [x - halfW, y - halfH, x + halfW, y + halfH];
 }
 
-/** One step's glimpse: box outputs, anchors, the reader's features, and in training the namer's scores of them. */
+/**
+ * One step's glimpse: box outputs, anchors, the reader's features, in training the namer's scores of them,
+ * and with `refine` where the first read lay and the refinement's outputs.
+ */
 export interface GlimpseStep {
   raw: Tensor;
   anchors: Float32Array;
   features: Tensor;
+  /** `[K * 3]` first places (`glimpsePlaces`) and the refinement's outputs `[K, 3]` from them (`refinePlaces`). */
+  refined: { places: Float32Array; raw: Tensor } | null;
   /** With `truth` and a namer: word scores `[K, V]` of every row's features, and which rows read a true box. */
   named: { scores: Tensor; truthRows: Uint8Array } | null;
 }
@@ -119,6 +172,8 @@ export class Glimpse extends Module {
   readonly box: Linear;
   readonly reader: Sequential;
   readonly namer: Linear | null;
+  /** With `refine`: the affine map of the first read's features and what the step read to a move of the square. */
+  readonly refine: Linear | null;
   readonly features: number;
 
   constructor(
@@ -149,6 +204,12 @@ export class Glimpse extends Module {
       spec.nameWeight > 0
         ? this.registerModule('namer', new Linear(spec.features, vocabulary, { init: 'xavier', rng }))
         : null;
+    this.refine = spec.refine
+      ? this.registerModule(
+          'refine',
+          new Linear(spec.features + readWidth, GLIMPSE_BOX_OUTPUTS, { init: 'xavier', rng }),
+        )
+      : null;
     this.features = spec.features;
   }
 
@@ -156,7 +217,8 @@ export class Glimpse extends Module {
    * One step's glimpse for K rows: the box outputs `[K, 3]` from `read [K, width]`, the anchors, and the
    * reader's features `[K, features]` of each row's square of `images` (K images, or one every row reads).
    * The square is placed out of the graph: the box learns from its own loss, not through the pixels. A row
-   * that `truth` gives a box reads that box's square instead (training's share of true places).
+   * that `truth` gives a box reads that box's square instead (training's share of true places). With
+   * `refine`, the first read's features and `read` move the square, and the features are the second read's.
    */
   forward(
     images: Tensor,
@@ -166,61 +228,23 @@ export class Glimpse extends Module {
     truth?: readonly (Box | null)[],
   ): GlimpseStep {
     const raw = this.box.forward(read);
-    const k = read.shape[0]!;
-    const anchors = glimpseAnchors(alpha.values(), k, grid);
-    const single = images.shape[0] === 1;
-    const squares = glimpseSquares(
-      raw.values(),
-      anchors,
-      grid,
-      this.spec.context,
-      (i) => (single ? 0 : i),
-      truth,
-    );
-    const pixels = roiAlign(images.detach(), squares, { outputSize: this.spec.size, aligned: true });
-    const features = this.reader.forward(pixels);
+    const anchors = glimpseAnchors(alpha.values(), read.shape[0]!, grid);
+    const places = glimpsePlaces(raw.values(), anchors, grid, truth);
+    const first = this.read(images, places);
+    const refined = this.refine ? { places, raw: this.refine.forward(concat([first, read], 1)) } : null;
+    const features = refined ? this.read(images, refinePlaces(places, refined.raw.values())) : first;
     const named =
       truth && this.namer
         ? { scores: this.namer.forward(features), truthRows: Uint8Array.from(truth, (box) => (box ? 1 : 0)) }
         : null;
-    return { raw, anchors, features, named };
+    return { raw, anchors, features, refined, named };
   }
-}
 
-/**
- * The box targets of a teacher-forced batch: step t of caption n is asked for word t's box, as the
- * offset of its centre from that step's anchor and its longest side (`[N * steps, 3]`), and `weights`
- * is 1 on those steps, 0 on `<end>` and padding.
- */
-export function glimpseTargets(
-  regions: readonly (readonly Box[])[],
-  steps: number,
-  anchors: Float32Array,
-  grid: CellGrid,
-): { targets: Tensor; weights: Float32Array; supervised: number } {
-  const unit = unitOf(grid);
-  const targets = new Float32Array(regions.length * steps * GLIMPSE_BOX_OUTPUTS);
-  const weights = new Float32Array(regions.length * steps);
-  let supervised = 0;
-  regions.forEach((boxes, n) => {
-    if (boxes.length >= steps)
-      throw new RangeError(`caption ${n} has ${boxes.length} regions for ${steps - 1} words`);
-    boxes.forEach(([x1, y1, x2, y2], t) => {
-      const row = n * steps + t;
-      const side = Math.max(x2 - x1, y2 - y1);
-      if (!(side > 0)) return;
-      targets[row * 3] = ((x1 + x2) / 2 - anchors[row * 2]!) / unit;
-      targets[row * 3 + 1] = ((y1 + y2) / 2 - anchors[row * 2 + 1]!) / unit;
-      targets[row * 3 + 2] = Math.log(side / (2 * unit));
-      weights[row] = 1;
-      supervised++;
-    });
-  });
-  return { targets: new Tensor(targets, [regions.length * steps, GLIMPSE_BOX_OUTPUTS]), weights, supervised };
-}
-
-/** Smooth L1 of the box outputs `[N * steps, 3]` against `glimpseTargets`, the mean over the supervised steps' outputs. */
-export function glimpseBoxLoss(raw: Tensor, target: ReturnType<typeof glimpseTargets>): Tensor | null {
-  if (target.supervised === 0) return null;
-  return smoothL1Loss(raw, target.targets, { weights: target.weights });
+  /** The reader's features of the squares on `places` of `images` (one per row, or one every row reads). */
+  private read(images: Tensor, places: Float32Array): Tensor {
+    const single = images.shape[0] === 1;
+    const squares = placeSquares(places, this.spec.context, (i) => (single ? 0 : i));
+    const pixels = roiAlign(images.detach(), squares, { outputSize: this.spec.size, aligned: true });
+    return this.reader.forward(pixels);
+  }
 }

@@ -16,11 +16,13 @@ export interface TeacherForced {
   readout: Tensor | null;
   /**
    * With a glimpse, each step's box outputs `[N * steps, 3]` and anchors (`[N * steps * 2]` pixels), row-major
-   * by image; with `truth` and a namer, its word scores `[N * steps, V]` and 1 on the steps read at a true box.
+   * by image; with `refine`, its first places `[N * steps * 3]` and refinement outputs `[N * steps, 3]`; with
+   * `truth` and a namer, its word scores `[N * steps, V]` and 1 on the steps read at a true box.
    */
   glimpse: {
     raw: Tensor;
     anchors: Float32Array;
+    refined: { places: Float32Array; raw: Tensor } | null;
     named: { scores: Tensor; truthRows: Uint8Array } | null;
   } | null;
 }
@@ -65,9 +67,11 @@ export function teacherForced(
   const logits: Tensor[] = [];
   const alphas: Tensor[] = [];
   const boxes: Tensor[] = [];
+  const refinements: Tensor[] = [];
   const named: Tensor[] = [];
   const n = captions.length;
   const anchors = new Float32Array(n * forcing.steps * 2);
+  const places = new Float32Array(n * forcing.steps * 3);
   const truthRows = new Uint8Array(n * forcing.steps);
   for (let t = 0; t < forcing.steps; t++) {
     if (tbptt !== undefined && t > 0 && t % tbptt === 0) state = detachState(state);
@@ -78,9 +82,13 @@ export function teacherForced(
     if (out.alpha) alphas.push(out.alpha);
     if (out.glimpse) {
       boxes.push(out.glimpse.raw);
+      const { refined } = out.glimpse;
+      if (refined) refinements.push(refined.raw);
       for (let i = 0; i < n; i++) {
-        anchors.set(out.glimpse.anchors.subarray(i * 2, i * 2 + 2), (i * forcing.steps + t) * 2);
-        truthRows[i * forcing.steps + t] = out.glimpse.named?.truthRows[i] ?? 0;
+        const row = i * forcing.steps + t;
+        anchors.set(out.glimpse.anchors.subarray(i * 2, i * 2 + 2), row * 2);
+        if (refined) places.set(refined.places.subarray(i * 3, i * 3 + 3), row * 3);
+        truthRows[row] = out.glimpse.named?.truthRows[i] ?? 0;
       }
       if (out.glimpse.named) named.push(out.glimpse.named.scores);
     }
@@ -95,6 +103,10 @@ export function teacherForced(
         ? {
             raw: reshape(stack(boxes, 1), [n * forcing.steps, GLIMPSE_BOX_OUTPUTS]),
             anchors,
+            refined:
+              refinements.length > 0
+                ? { places, raw: reshape(stack(refinements, 1), [n * forcing.steps, GLIMPSE_BOX_OUTPUTS]) }
+                : null,
             named:
               named.length > 0
                 ? { scores: reshape(stack(named, 1), [n * forcing.steps, vocabulary.size]), truthRows }
