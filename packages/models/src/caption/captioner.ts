@@ -1,4 +1,5 @@
 import {
+  type Box,
   captionerSchema,
   type InputSpec,
   type JobSpec,
@@ -24,6 +25,7 @@ import { captionLosses } from './caption-losses.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { CaptionerNet } from './captioner-net.js';
 import { forcedAccuracy } from './forced-accuracy.js';
+import { glimpseReadings, type WordReadings } from './glimpse-readings.js';
 import { type TeacherForced, teacherForced } from './teacher-forced.js';
 import { CaptionVocabulary } from './vocabulary.js';
 
@@ -118,6 +120,22 @@ export class Captioner implements VisionModel<'caption'> {
       logProb: c.logProb / c.steps,
       ...(withAttention ? { attention: { grid: [rows, cols], weights: c.attention } } : {}),
     }));
+  }
+
+  /**
+   * What the glimpse reads of each word of `captions` about `images` when put on the word's box (one per word
+   * in `boxes`): a diagnostic of the reader apart from where the model looks (`glimpseReadings`).
+   */
+  readWords(
+    images: Tensor,
+    captions: readonly Int32Array[],
+    boxes: readonly (readonly Box[])[],
+  ): WordReadings[] {
+    const { net } = this.ready();
+    return releasingTemporaries(() => {
+      net.eval();
+      return glimpseReadings(net, this.vocabulary, images, captions, boxes);
+    });
   }
 
   /** Greedy captions as `tokens` [N, maxLength] (`<pad>` after the words) and `logProb` [N], the mean per token. */
