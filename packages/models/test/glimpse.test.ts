@@ -1,4 +1,4 @@
-import { defaultJobSpecSchema } from '@ocellus/contracts';
+import { type Box, defaultJobSpecSchema } from '@ocellus/contracts';
 import { Captioner } from '@ocellus/models';
 import { gradCheck, noGrad, Rng, rand, roiAlign, Tensor } from '@ocellus/tensor';
 import { boxIou } from '@ocellus/vision/boxes';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellGrid } from '../src/caption/attention-supervision.js';
 import { captionLosses } from '../src/caption/caption-losses.js';
 import type { CaptionerNet } from '../src/caption/captioner-net.js';
-import { glimpseAnchors, glimpseSquares, jitterBox } from '../src/caption/glimpse.js';
+import { glimpseAnchors, glimpsePlaces, jitterBox, placeSquares } from '../src/caption/glimpse.js';
 import { glimpseBoxLoss, glimpseTargets } from '../src/caption/glimpse-targets.js';
 import { teacherForced } from '../src/caption/teacher-forced.js';
 import { data, firstScenes, glimpseSpec, tinyNet, vocabulary } from './glimpse-fixtures.js';
@@ -31,7 +31,17 @@ describe('glimpseAnchors', () => {
   });
 });
 
-describe('glimpseSquares', () => {
+/** The squares a glimpse reads, as RoIAlign rows: `placeSquares` of `glimpsePlaces`. */
+const glimpseSquares = (
+  raw: ArrayLike<number>,
+  anchors: Float32Array,
+  on: CellGrid,
+  context: number,
+  image: (i: number) => number,
+  truth?: readonly (Box | null)[],
+) => placeSquares(glimpsePlaces(raw, anchors, on, truth), context, image);
+
+describe('glimpsePlaces and placeSquares', () => {
   it('centres a square on the anchor moved by the offset in units, the side 2 units x exp(s) x context', () => {
     const anchors = Float32Array.of(12, 12, 20, 8);
     const squares = glimpseSquares([0, 0, 0, 1, -0.5, Math.log(2)], anchors, grid, 1.5, (i) => 7 + i);

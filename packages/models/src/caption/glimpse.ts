@@ -98,21 +98,6 @@ export function placeSquares(places: Float32Array, context: number, image: (i: n
 }
 
 /**
- * The squares the glimpse reads, as RoIAlign rows `[K, 5]`: `placeSquares` of `glimpsePlaces`.
- * `image(i)` is row i's image.
- */
-export function glimpseSquares(
-  raw: ArrayLike<number>,
-  anchors: Float32Array,
-  grid: CellGrid,
-  context: number,
-  image: (i: number) => number,
-  truth?: readonly (Box | null)[],
-): Tensor {
-  return placeSquares(glimpsePlaces(raw, anchors, grid, truth), context, image);
-}
-
-/**
  * A refinement moves a glimpse by at most this many of its sides and rescales it by at most e^this: an
  * untrained head sends no square off the image.
  */
