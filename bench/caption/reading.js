@@ -5,13 +5,9 @@
 // training: half of its training scenes were made photo-like each time), the share that the namer and that
 // the word scores (teacher forced) get right when each word's box is moved by each of `--shifts` pixels, in a
 // direction drawn per word (seeded). A model with `refine` moves the square before it reads.
-import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
-import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { modelFromArtifact, prepareData } from '@ocellus/models';
-import { openRegistry } from '@ocellus/registry';
 import { Rng } from '@ocellus/tensor';
 import { gatherBatch } from '@ocellus/vision/datasets';
-import { detectorArguments } from '../detect/test-detections.js';
+import { detectorArguments, productionModel } from '../detect/test-detections.js';
 import { textTable } from '../text-table.js';
 
 const USAGE =
@@ -34,19 +30,15 @@ if (shifts.some((s) => !(s >= 0))) {
   process.exit(2);
 }
 
-const registry = openRegistry(option('--registry') ?? DEFAULT_REGISTRY_ROOT);
-const version = (await registry.aliases(name)).production;
-const { manifest, tensors } = await registry.load(name, version);
+const { manifest, version, model, data, test } = await productionModel(name, option('--registry'), {
+  train: trainScenes,
+  validation: 1,
+  test: scenes,
+});
 if (manifest.task !== 'caption') {
   process.stderr.write(`${name} is a ${manifest.task} model, not a captioner\nusage: ${USAGE}\n`);
   process.exit(2);
 }
-const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
-const { data, test } = prepareData({
-  ...stored,
-  dataset: { ...stored.dataset, train: trainScenes, validation: 1, test: scenes },
-});
-const model = modelFromArtifact(manifest, tensors);
 
 /** Each word's box moved by `shift` pixels in a direction drawn from `rng`. */
 const moved = (boxes, shift, rng) =>

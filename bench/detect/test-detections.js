@@ -23,26 +23,32 @@ export function detectorArguments(usage) {
   return { argv, name, option };
 }
 
+/**
+ * A registered model's production version, loaded, with its own spec's data: `counts` over the spec's
+ * dataset counts (e.g. `{ test: 500 }`).
+ */
+export async function productionModel(name, registryRoot = DEFAULT_REGISTRY_ROOT, counts = {}) {
+  const registry = openRegistry(registryRoot);
+  const version = (await registry.aliases(name)).production;
+  const { manifest, tensors } = await registry.load(name, version);
+  const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
+  const { data, test } = prepareData({ ...stored, dataset: { ...stored.dataset, ...counts } });
+  return { manifest, version, model: modelFromArtifact(manifest, tensors), data, test };
+}
+
 export async function testDetections(
   name,
   registryRoot = DEFAULT_REGISTRY_ROOT,
   scenes = 500,
   predictOptions = {},
 ) {
-  const registry = openRegistry(registryRoot);
-  const version = (await registry.aliases(name)).production;
-  const { manifest, tensors } = await registry.load(name, version);
-  const stored = defaultJobSpecSchema.parse(manifest.extra.spec);
-  const { data, test } = prepareData({
-    ...stored,
-    dataset: { ...stored.dataset, train: 1, validation: 1, test: scenes },
-  });
-  const model = modelFromArtifact(manifest, tensors);
+  const loaded = await productionModel(name, registryRoot, { train: 1, validation: 1, test: scenes });
+  const { model, data, test } = loaded;
   const outputs = [];
   for (let start = 0; start < test.length; start += 8) {
     outputs.push(
       ...model.predict(gatherBatch(data.set, test.subarray(start, start + 8)).inputs, predictOptions),
     );
   }
-  return { manifest, version, model, data, test, outputs, targets: data.targets(test) };
+  return { ...loaded, outputs, targets: data.targets(test) };
 }
