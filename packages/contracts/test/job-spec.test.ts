@@ -141,6 +141,25 @@ describe('job spec', () => {
     expect(result.error?.issues[0]?.message).toBe('the conv stack has blocks 0..2, not 4');
   });
 
+  it('leaves digit scenes undistorted unless asked, and fills a distortion in with zeros and share 1', () => {
+    const scenes = (dataset: object) => ({
+      task: 'caption',
+      model: 'scenes',
+      architecture: { type: 'captioner' },
+      dataset: { name: 'digit-scenes', ...dataset },
+    });
+    expect(defaultJobSpecSchema.parse(scenes({})).dataset).not.toHaveProperty('distort');
+    const spec = defaultJobSpecSchema.parse(scenes({ distort: { rotate: 10 } }));
+    expect(spec.dataset).toMatchObject({
+      distort: { rotate: 10, shear: 0, elastic: { alpha: 0, sigma: 4 }, share: 1 },
+    });
+    expect(issuePaths(scenes({ distort: { rotate: 90 } }))).toEqual(['dataset.distort.rotate']);
+    expect(issuePaths(scenes({ distort: { elastic: { sigma: 0 } } }))).toEqual([
+      'dataset.distort.elastic.sigma',
+    ]);
+    expect(issuePaths(scenes({ distort: { share: 2 } }))).toEqual(['dataset.distort.share']);
+  });
+
   it('rejects an unknown architecture at architecture.type', () => {
     expect(issuePaths({ ...minimal, architecture: { type: 'transformer' } })).toEqual(['architecture.type']);
   });

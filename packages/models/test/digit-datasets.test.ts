@@ -124,6 +124,23 @@ describe('digit-scenes', () => {
       expect(Array.from(tokens)).toEqual(ordered.map((o) => o.index));
     });
   });
+
+  it('distorts the training scenes alone, as the spec asks', () => {
+    const plain = prepareData(specOf('caption', dataset));
+    const distort = { rotate: 10, shear: 0.15, elastic: { alpha: 30 } };
+    const bent = prepareData(specOf('caption', { ...dataset, distort }));
+    const same = (indices: Int32Array) => {
+      const [a, b] = [hashes(plain.data.set, indices), hashes(bent.data.set, indices)];
+      return [...a].filter((h) => b.has(h)).length;
+    };
+    expect(same(plain.data.validation)).toBe(20);
+    expect(same(plain.test)).toBe(30);
+    expect(same(plain.data.train)).toBe(0);
+    const again = prepareData(specOf('caption', { ...dataset, distort }));
+    expect(Buffer.from(again.data.set.images.buffer).equals(Buffer.from(bent.data.set.images.buffer))).toBe(
+      true,
+    );
+  });
 });
 
 describe('digitSplits', () => {

@@ -36,6 +36,24 @@ const digitLocSchema = z.object({
   size: canvas(64),
 });
 
+/**
+ * Training scenes only (validation and test keep MNIST's digits): each digit is rotated and sheared
+ * about its centre and moved by an elastic field (Simard et al. 2003) before it is stamped; lengths in
+ * the 28 px MNIST grid, seeded by the set.
+ */
+const digitDistortionSchema = z.object({
+  rotate: z.number().min(0).max(45).default(0).describe('largest rotation, degrees either way'),
+  shear: z.number().min(0).max(1).default(0).describe('largest horizontal shear, either way'),
+  elastic: z
+    .object({
+      alpha: z.number().min(0).max(100).default(0),
+      sigma: z.number().min(0.5).max(10).default(4),
+    })
+    .prefault({})
+    .describe('uniform [-1, 1] displacements smoothed by a Gaussian of sigma px, scaled by alpha'),
+  share: z.number().min(0).max(1).default(1).describe('the share of training digits distorted'),
+});
+
 /** Canvases of 1-5 digits: training-split digits for training, test-split digits for evaluation. */
 const digitScenesSchema = z.object({
   name: z.literal('digit-scenes'),
@@ -48,6 +66,7 @@ const digitScenesSchema = z.object({
     .object({ min: z.int().min(1).max(20).default(1), max: z.int().min(1).max(20).default(5) })
     .prefault({})
     .refine((d) => d.min <= d.max, { message: 'digits.min must not exceed digits.max' }),
+  distort: digitDistortionSchema.optional(),
 });
 
 const builtinDatasetSchema = z.discriminatedUnion('name', [mnistSchema, digitLocSchema, digitScenesSchema]);

@@ -11,7 +11,7 @@ import {
 } from '@ocellus/vision/scenes';
 import type { TaskTargets, TrainingData } from '../types.js';
 import type { DataOptions, DatasetSource, PreparedData } from './dataset-source.js';
-import { type DigitSplits, digitSplits } from './digit-splits.js';
+import { type DigitSetPart, type DigitSplits, digitSplits } from './digit-splits.js';
 
 type DigitScenesDataset = Extract<JobSpec['dataset'], { name: 'digit-scenes' }>;
 type SceneTask = 'detect' | 'segment' | 'caption';
@@ -46,11 +46,13 @@ function sceneData<T extends SceneTask>(task: T, splits: DigitSplits): TrainingD
 
 /**
  * Scenes of `digits.min..digits.max` digits (REFERENCE.md "Digit scenes" 5-6) for the spec's task:
- * labels are the ten digits for detect and segment, `CAPTION_VOCABULARY` for caption.
+ * labels are the ten digits for detect and segment, `CAPTION_VOCABULARY` for caption. The spec's
+ * `distort` applies to the training scenes alone.
  */
 function prepareDigitScenes(dataset: DigitScenesDataset, options: DataOptions, task: Task): PreparedData {
   if (!isSceneTask(task)) throw new RangeError(`digit-scenes has no '${task}' targets`);
-  const generate = (set: DigitSetOptions) => digitScenes({ ...set, digits: dataset.digits });
+  const generate = (set: DigitSetOptions, part: DigitSetPart) =>
+    digitScenes({ ...set, digits: dataset.digits, ...(part === 'train' && { distort: dataset.distort }) });
   const splits = digitSplits(dataset, options, generate);
   return { data: sceneData(task, splits), test: splits.test };
 }

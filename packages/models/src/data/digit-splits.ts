@@ -25,6 +25,9 @@ export interface DigitSplits {
   test: Int32Array;
 }
 
+/** Which of the three sets a generated set becomes. */
+export type DigitSetPart = 'train' | 'validation' | 'test';
+
 const range = (start: number, count: number) => Int32Array.from({ length: count }, (_, i) => start + i);
 
 /**
@@ -35,7 +38,7 @@ const range = (start: number, count: number) => Int32Array.from({ length: count 
 export function digitSplits(
   counts: DigitSetCounts,
   options: DataOptions,
-  generate: (options: DigitSetOptions) => SceneSet<DigitObject>,
+  generate: (options: DigitSetOptions, part: DigitSetPart) => SceneSet<DigitObject>,
 ): DigitSplits {
   if (options.classes)
     throw new RangeError('a class subset applies to mnist only, not to generated digit sets');
@@ -50,15 +53,12 @@ export function digitSplits(
   const [trainSeed, validationSeed, testSeed] = [rng.nextUint32(), rng.nextUint32(), rng.nextUint32()];
   const { size } = counts;
   const scenes = concatSceneSets([
-    generate({ split: 'train', pool: digits.train, count: counts.train, seed: trainSeed, size }),
-    generate({
-      split: 'train',
-      pool: digits.validation,
-      count: counts.validation,
-      seed: validationSeed,
-      size,
-    }),
-    generate({ split: 'test', count: counts.test, seed: testSeed, size }),
+    generate({ split: 'train', pool: digits.train, count: counts.train, seed: trainSeed, size }, 'train'),
+    generate(
+      { split: 'train', pool: digits.validation, count: counts.validation, seed: validationSeed, size },
+      'validation',
+    ),
+    generate({ split: 'test', count: counts.test, seed: testSeed, size }, 'test'),
   ]);
   return {
     scenes,

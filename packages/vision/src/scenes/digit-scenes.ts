@@ -3,10 +3,11 @@ import { Rng } from '@ocellus/tensor';
 import { boxIou } from '../boxes/iou.js';
 import { CanvasSet, type CanvasSize, checkCanvas } from './canvas.js';
 import { captionOf } from './captions.js';
+import type { DigitDistortion } from './digit-distortion.js';
 import { digitPool } from './digit-pool.js';
 import type { DigitSetOptions } from './digit-set-options.js';
 import type { DigitObject, SceneSet } from './scene-set.js';
-import { type DigitStamp, drawStamp, type SizeRange } from './stamp.js';
+import { type DigitStamp, drawStamp, type SizeRange, type StampDistortion } from './stamp.js';
 
 /** REFERENCE.md "Digit scenes" 5: 128x128 canvases of 1..5 digits of side 16..40. */
 export const SCENE_CANVAS: Readonly<CanvasSize> = { height: 128, width: 128 };
@@ -18,10 +19,14 @@ export const SCENE_MAX_IOU = 0.2;
 export const SCENE_MIN_CENTRE_GAP = 4;
 /** Placements tried per digit before the scene goes on without it. */
 export const SCENE_PLACEMENT_TRIES = 100;
+/** Mixed into the set's seed to seed the distortions' own draws. */
+const DISTORTION_SEED = 0x5eed_d157;
 
 export interface DigitScenesOptions extends DigitSetOptions {
   /** How many digits a scene tries to place, uniform in `min..max` (default 1..5). */
   digits?: SizeRange;
+  /** Distorts the stamps (training sets), with draws of their own seeded from `seed`. */
+  distort?: DigitDistortion;
 }
 
 const centreX = (box: Box) => (box[0] + box[2]) / 2;
@@ -55,7 +60,8 @@ function checkDigitCounts(digits: SizeRange): void {
 /**
  * Scenes: `k` digits drawn one by one, each placed at the first of up to 100 uniform positions
  * whose box keeps IoU <= 0.2 and a centre-x gap >= 4 px to every box placed; a digit that finds
- * none is left out and the next one tries. Each image's label is the number of digits it kept,
+ * none is left out and the next one tries; with `distort`, each digit is distorted before it is
+ * placed. Each image's label is the number of digits it kept,
  * its caption the digits left to right (`captionOf`).
  */
 export function digitScenes(options: DigitScenesOptions): SceneSet<DigitObject> {
@@ -66,6 +72,10 @@ export function digitScenes(options: DigitScenesOptions): SceneSet<DigitObject> 
   checkDigitCounts(digits);
   const pool = digitPool(options.split, options.pool);
   const rng = new Rng(seed);
+  const distort: StampDistortion | undefined = options.distort && {
+    rng: new Rng((seed ^ DISTORTION_SEED) >>> 0),
+    distortion: options.distort,
+  };
   const canvases = new CanvasSet(count, size);
   const labels = new Int32Array(count);
   const objects: DigitObject[][] = [];
@@ -74,7 +84,7 @@ export function digitScenes(options: DigitScenesOptions): SceneSet<DigitObject> 
     const k = rng.int(digits.min, digits.max + 1);
     const placed: DigitObject[] = [];
     for (let d = 0; d < k; d++) {
-      const stamp = drawStamp(rng, pool, SCENE_DIGIT_SIZES);
+      const stamp = drawStamp(rng, pool, SCENE_DIGIT_SIZES, distort);
       const place = findPlace(rng, stamp, size, placed);
       if (place) placed.push(canvases.place(i, stamp, place.left, place.top));
     }

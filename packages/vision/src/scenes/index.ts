@@ -8,6 +8,7 @@ export {
   PAD_TOKEN,
   START_TOKEN,
 } from './captions.js';
+export { type DigitDistortion, distortDigit } from './digit-distortion.js';
 export { type DigitSplit, digitPool } from './digit-pool.js';
 export {
   type DigitScenesOptions,
@@ -23,4 +24,4 @@ export type { DigitSetOptions } from './digit-set-options.js';
 export { LOCALISATION_CANVAS, LOCALISATION_DIGIT_SIZES, localisationImages } from './localisation.js';
 export { placedMaskRle } from './placed-mask.js';
 export { concatSceneSets, type DigitObject, type SceneObject, type SceneSet } from './scene-set.js';
-export { type DigitStamp, digitStamp, drawStamp, type SizeRange } from './stamp.js';
+export { type DigitStamp, digitStamp, drawStamp, type SizeRange, type StampDistortion } from './stamp.js';

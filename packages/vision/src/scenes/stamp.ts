@@ -2,6 +2,7 @@ import type { Box } from '@ocellus/contracts';
 import type { Rng } from '@ocellus/tensor';
 import { resizeBilinear } from '../augment/bilinear.js';
 import { loadMnist, MNIST_SIDE } from '../mnist/load.js';
+import { type DigitDistortion, distortDigit } from './digit-distortion.js';
 
 /** One MNIST digit resized to `size x size`, ready to composite: REFERENCE.md "Digit scenes" 1-2. */
 export interface DigitStamp {
@@ -24,13 +25,31 @@ export interface SizeRange {
 
 const MAX_REDRAWS = 1000;
 
-/** Resizes MNIST digit `mnistIndex` bilinearly (half-pixel centres) to `size x size`; null when its mask is empty. */
-export function digitStamp(mnistIndex: number, size: number): DigitStamp | null {
-  const { images, labels } = loadMnist();
+/** Training digits distorted with their own draws, apart from the draws that pick and place them. */
+export interface StampDistortion {
+  rng: Rng;
+  distortion: DigitDistortion;
+}
+
+/** MNIST digit `mnistIndex`'s 28 x 28 grey plane (a view into the loaded set). */
+function mnistPlane(mnistIndex: number): Float32Array {
   const plane = MNIST_SIDE * MNIST_SIDE;
+  return loadMnist().images.subarray(mnistIndex * plane, (mnistIndex + 1) * plane);
+}
+
+/**
+ * Resizes MNIST digit `mnistIndex` bilinearly (half-pixel centres) to `size x size`; null when its
+ * mask is empty. `plane` replaces the digit's 28 x 28 pixels (a distorted copy of them).
+ */
+export function digitStamp(
+  mnistIndex: number,
+  size: number,
+  plane = mnistPlane(mnistIndex),
+): DigitStamp | null {
+  const { labels } = loadMnist();
   const pixels = new Float32Array(size * size);
   const window = { top: 0, left: 0, height: MNIST_SIDE, width: MNIST_SIDE };
-  resizeBilinear(images, mnistIndex * plane, MNIST_SIDE, window, pixels, 0, size, size);
+  resizeBilinear(plane, 0, MNIST_SIDE, window, pixels, 0, size, size);
   const mask = new Uint8Array(size * size);
   let [x1, y1, x2, y2] = [size, size, 0, 0];
   for (let y = 0; y < size; y++) {
@@ -51,11 +70,21 @@ export function digitStamp(mnistIndex: number, size: number): DigitStamp | null 
   return { mnistIndex, digit: labels[mnistIndex]!, size, pixels, mask, extent: [x1, y1, x2, y2] };
 }
 
-/** A digit drawn uniformly from `pool` at a size uniform in `sizes`, drawn again while its mask is empty. */
-export function drawStamp(rng: Rng, pool: Int32Array, sizes: SizeRange): DigitStamp {
+/**
+ * A digit drawn uniformly from `pool` at a size uniform in `sizes`, distorted by `distort` when given,
+ * drawn again while its mask is empty.
+ */
+export function drawStamp(
+  rng: Rng,
+  pool: Int32Array,
+  sizes: SizeRange,
+  distort?: StampDistortion,
+): DigitStamp {
   for (let draw = 0; draw < MAX_REDRAWS; draw++) {
     const mnistIndex = pool[rng.int(0, pool.length)]!;
-    const stamp = digitStamp(mnistIndex, rng.int(sizes.min, sizes.max + 1));
+    const size = rng.int(sizes.min, sizes.max + 1);
+    const plane = distort && distortDigit(distort.rng, mnistPlane(mnistIndex), distort.distortion);
+    const stamp = digitStamp(mnistIndex, size, plane);
     if (stamp) return stamp;
   }
   throw new Error(`no digit with a non-empty mask in ${MAX_REDRAWS} draws from a pool of ${pool.length}`);
