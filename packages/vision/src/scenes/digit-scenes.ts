@@ -61,8 +61,8 @@ function checkDigitCounts(digits: SizeRange): void {
  * Scenes: `k` digits drawn one by one, each placed at the first of up to 100 uniform positions
  * whose box keeps IoU <= 0.2 and a centre-x gap >= 4 px to every box placed; a digit that finds
  * none is left out and the next one tries; with `distort`, each digit is distorted before it is
- * placed. Each image's label is the number of digits it kept,
- * its caption the digits left to right (`captionOf`).
+ * placed. Each image's label is the number of digits it kept, its caption the digits left to
+ * right (`captionOf`).
  */
 export function digitScenes(options: DigitScenesOptions): SceneSet<DigitObject> {
   const { count, seed } = options;
