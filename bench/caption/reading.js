@@ -1,8 +1,9 @@
 // `node bench/caption/reading.js [model] [--registry dir] [--scenes N] [--train N] [--shifts 0,2,4]`: how well a
 // captioner's glimpse (production version, default `digits-captioner`) reads a digit when its square is put on
 // it, apart from where the model looks (`Captioner.readWords`): on every word of the first N test scenes
-// (default 500), and of the first N training scenes (default 500, clean, as the model never saw them in
-// training: half of its training scenes were made photo-like each time), the share that the namer and that
+// (default 500), and of the first N training scenes (default 500, not photo-like, as the model never saw them
+// in training: half of its training scenes were made photo-like each time; distorted when its spec distorts
+// the training digits, `dataset.distort`), the share that the namer and that
 // the word scores (teacher forced) get right when each word's box is moved by each of `--shifts` pixels, in a
 // direction drawn per word (seeded). A model with `refine` moves the square before it reads. A second table
 // splits the test words read at their boxes by crowding: the largest share of another digit's box that lies
