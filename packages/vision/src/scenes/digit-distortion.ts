@@ -20,20 +20,28 @@ export interface DigitDistortion {
 
 const CENTRE = (MNIST_SIDE - 1) / 2;
 
+/** How far a field's Gaussian reaches: its noise is drawn this much wider on each side of the 28 x 28 grid. */
+const margin = (sigma: number) => Math.ceil(3 * sigma);
+
+/** Uniform `[-1, 1]` noise over the 28 x 28 grid widened by the Gaussian's reach on each side. */
+function fieldNoise(rng: Rng, sigma: number): Float32Array {
+  const side = MNIST_SIDE + 2 * margin(sigma);
+  return Float32Array.from({ length: side * side }, () => 2 * rng.uniform() - 1);
+}
+
 /**
- * A smoothed uniform field over the 28 x 28 grid, scaled by `alpha`: drawn on a grid wider by the
- * Gaussian's reach on each side and cut back, so the field is as strong at the grid's edges as inside.
+ * `noise` smoothed by the Gaussian, cut back to the 28 x 28 grid and scaled by `alpha`: drawn wider than
+ * the grid, the field is as strong at the grid's edges as inside. Zero when `alpha` is.
  */
-function elasticField(rng: Rng, alpha: number, sigma: number): Float32Array {
-  const margin = Math.ceil(3 * sigma);
-  const side = MNIST_SIDE + 2 * margin;
-  const wide = new Float32Array(side * side);
-  for (let i = 0; i < wide.length; i++) wide[i] = 2 * rng.uniform() - 1;
-  const smooth = gaussianBlur(wide, side, side, sigma);
+function elasticField(noise: Float32Array, alpha: number, sigma: number): Float32Array {
   const field = new Float32Array(MNIST_SIDE * MNIST_SIDE);
+  if (alpha === 0) return field;
+  const reach = margin(sigma);
+  const side = MNIST_SIDE + 2 * reach;
+  const smooth = gaussianBlur(noise, side, side, sigma);
   for (let y = 0; y < MNIST_SIDE; y++) {
     for (let x = 0; x < MNIST_SIDE; x++) {
-      field[y * MNIST_SIDE + x] = alpha * smooth[(y + margin) * side + x + margin]!;
+      field[y * MNIST_SIDE + x] = alpha * smooth[(y + reach) * side + x + reach]!;
     }
   }
   return field;
@@ -63,9 +71,10 @@ export function distortDigit(rng: Rng, plane: Float32Array, distortion: DigitDis
   const keep = rng.uniform() >= share;
   const angle = ((2 * rng.uniform() - 1) * rotate * Math.PI) / 180;
   const slant = (2 * rng.uniform() - 1) * shear;
-  const dx = elasticField(rng, elastic.alpha, elastic.sigma);
-  const dy = elasticField(rng, elastic.alpha, elastic.sigma);
+  const noise = [fieldNoise(rng, elastic.sigma), fieldNoise(rng, elastic.sigma)] as const;
   if (keep) return plane.slice();
+  const dx = elasticField(noise[0], elastic.alpha, elastic.sigma);
+  const dy = elasticField(noise[1], elastic.alpha, elastic.sigma);
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
   const out = new Float32Array(MNIST_SIDE * MNIST_SIDE);
   for (let y = 0; y < MNIST_SIDE; y++) {
