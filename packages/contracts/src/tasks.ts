@@ -16,6 +16,7 @@ export const ARCHITECTURE_TYPES = [
   'faster-rcnn',
   'mask-rcnn',
   'captioner',
+  'captioner-ensemble',
 ] as const;
 export type ArchitectureType = (typeof ARCHITECTURE_TYPES)[number];
 
@@ -32,6 +33,7 @@ export const TASK_OF_ARCHITECTURE: { readonly [K in ArchitectureType]: Task } = 
   'faster-rcnn': 'detect',
   'mask-rcnn': 'segment',
   captioner: 'caption',
+  'captioner-ensemble': 'caption',
 };
 
 /** The model a task route serves when the request names none (the shipped registry's names). */

@@ -160,6 +160,33 @@ describe('job spec', () => {
     expect(issuePaths(scenes({ distort: { share: 2 } }))).toEqual(['dataset.distort.share']);
   });
 
+  it('takes two to four distinct published captioners as an ensemble, with no transfer or search', () => {
+    const ensemble = (members: object[], extra: object = {}) => ({
+      task: 'caption',
+      model: 'captions',
+      architecture: { type: 'captioner-ensemble', members },
+      dataset: { name: 'digit-scenes' },
+      ...extra,
+    });
+    const five = { model: 'digits-captioner', version: 5 };
+    const two = [five, { model: 'digits-captioner', version: 6 }];
+    expect(defaultJobSpecSchema.parse(ensemble(two)).architecture).toEqual({
+      type: 'captioner-ensemble',
+      members: two,
+    });
+    expect(issuePaths(ensemble(two.slice(0, 1)))).toEqual(['architecture.members']);
+    const many = [1, 2, 3, 4, 5].map((version) => ({ model: 'c', version }));
+    expect(issuePaths(ensemble(many))).toEqual(['architecture.members']);
+    expect(issuePaths(ensemble([five, five]))).toEqual(['architecture.members']);
+    expect(issuePaths(ensemble([five, { model: 'digits-captioner' }]))).toEqual([
+      'architecture.members.1.version',
+    ]);
+    expect(issuePaths(ensemble(two, { transferFrom: { model: 'digits-faster-rcnn' } }))).toEqual([
+      'transferFrom',
+    ]);
+    expect(issuePaths({ ...ensemble(two), task: 'detect' })).toEqual(['architecture.type']);
+  });
+
   it('rejects an unknown architecture at architecture.type', () => {
     expect(issuePaths({ ...minimal, architecture: { type: 'transformer' } })).toEqual(['architecture.type']);
   });

@@ -2,6 +2,7 @@ import type { ArchitectureType, Task } from '@ocellus/contracts';
 import type { Manifest, TensorRecord } from '@ocellus/registry';
 import { fromRecords } from './artifact.js';
 import { Captioner } from './caption/captioner.js';
+import { CaptionerEnsemble } from './caption/captioner-ensemble.js';
 import { KnnClassifier } from './classify/knn.js';
 import { NetworkClassifier } from './classify/network-classifier.js';
 import { FastRcnn } from './detect/fast-rcnn/fast-rcnn.js';
@@ -34,6 +35,7 @@ export const families: { readonly [K in ArchitectureType]?: ModelFamily } = {
   'fast-rcnn': family('fast-rcnn', 'detect', FastRcnn),
   'faster-rcnn': family('faster-rcnn', 'detect', FasterRcnn),
   captioner: family('captioner', 'caption', Captioner),
+  'captioner-ensemble': family('captioner-ensemble', 'caption', CaptionerEnsemble),
   'mask-rcnn': family('mask-rcnn', 'segment', MaskRcnn),
 };
 

@@ -1,5 +1,6 @@
 export { artifactRecords, fromRecords, toRecords } from './artifact.js';
 export { Captioner } from './caption/captioner.js';
+export { CaptionerEnsemble } from './caption/captioner-ensemble.js';
 export { KnnClassifier } from './classify/knn.js';
 export { NetworkClassifier } from './classify/network-classifier.js';
 export type { DataOptions, DatasetName, DatasetSource, PreparedData } from './data/dataset-source.js';

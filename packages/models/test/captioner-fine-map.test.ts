@@ -2,7 +2,7 @@ import { captionerSchema } from '@ocellus/contracts';
 import { Linear } from '@ocellus/nn/layers';
 import { mul, noGrad, Rng, rand, sum, type Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
-import { beamCaptions } from '../src/caption/caption-decoding.js';
+import { beamCaptions, netDecoders } from '../src/caption/caption-decoding.js';
 import { CaptionerNet } from '../src/caption/captioner-net.js';
 import { greedyDecode } from '../src/caption/greedy-decode.js';
 import { COORDINATE_CHANNELS, ImageEncoder } from '../src/caption/image-encoder.js';
@@ -139,10 +139,10 @@ describe('captioner encoder with fineMap', () => {
     expect(net.attention!.features.weight.shape).toEqual([5, 3 + 5 + COORDINATE_CHANNELS]);
     expect(net.attention!.hidden.weight.shape).toEqual([5, 8]);
     const { greedy, beam } = noGrad(() => {
-      const memory = net.encode(images);
+      const decoders = netDecoders(net, net.encode(images), vocabulary);
       return {
-        greedy: greedyDecode(net, memory, vocabulary, 3),
-        beam: beamCaptions(net, memory, vocabulary, { beam: 1, maxLength: 3 }),
+        greedy: greedyDecode(decoders.all(), decoders.images, 3),
+        beam: beamCaptions(decoders, { beam: 1, maxLength: 3 }),
       };
     });
     greedy.forEach((g, i) => {

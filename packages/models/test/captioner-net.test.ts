@@ -2,7 +2,7 @@ import { captionerSchema } from '@ocellus/contracts';
 import { softmaxCrossEntropy } from '@ocellus/nn/losses';
 import { gradCheck, noGrad, Rng, rand, sum, Tensor } from '@ocellus/tensor';
 import { describe, expect, it } from 'vitest';
-import { beamCaptions } from '../src/caption/caption-decoding.js';
+import { beamCaptions, netDecoders } from '../src/caption/caption-decoding.js';
 import { captionLosses, doublyStochastic } from '../src/caption/caption-losses.js';
 import { CaptionerNet } from '../src/caption/captioner-net.js';
 import { DeepOutput } from '../src/caption/deep-output.js';
@@ -71,10 +71,10 @@ describe('captioner network', () => {
     it(`decodes greedily as a beam of one, scoring captions as teacher forcing does (${cell}, attention ${attention}, coverage ${coverage}, deep output ${deep ?? 'none'}, ordered ${order}, glimpse ${glimpse})`, () => {
       const net = tinyNet(cell, attention, 1, coverage, deep, order, glimpse);
       const { greedy, beam } = noGrad(() => {
-        const memory = net.encode(images);
+        const decoders = netDecoders(net, net.encode(images), vocabulary);
         return {
-          greedy: greedyDecode(net, memory, vocabulary, 3),
-          beam: beamCaptions(net, memory, vocabulary, { beam: 1, maxLength: 3 }),
+          greedy: greedyDecode(decoders.all(), decoders.images, 3),
+          beam: beamCaptions(decoders, { beam: 1, maxLength: 3 }),
         };
       });
       beam.forEach((b, i) => {

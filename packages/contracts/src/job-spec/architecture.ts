@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNameSchema, modelVersionSchema } from '../names.js';
 import {
   activationSchema,
   anchorsSchema,
@@ -289,6 +290,26 @@ export const captionerSchema = z.object({
   glimpse: glimpseSchema.optional(),
 });
 
+/** Most captioners one ensemble averages: each costs a full decode per caption. */
+export const MAX_ENSEMBLE_MEMBERS = 4;
+
+/**
+ * Published captioners decoded together: at every step each member reads the words chosen so far, and the
+ * next word is the best of the mean of their word log-probabilities (renormalised); the attention is their
+ * mean. Members are pinned versions with the same vocabulary and input; a job trains nothing, it scores the
+ * ensemble on its dataset and publishes the members' weights as one version.
+ */
+export const captionerEnsembleSchema = z.object({
+  type: z.literal('captioner-ensemble'),
+  members: z
+    .array(z.object({ model: modelNameSchema, version: modelVersionSchema }))
+    .min(2)
+    .max(MAX_ENSEMBLE_MEMBERS)
+    .refine((members) => new Set(members.map((m) => `${m.model}@${m.version}`)).size === members.length, {
+      message: 'each member is a different published version',
+    }),
+});
+
 export const architectureSchema = z.discriminatedUnion('type', [
   knnSchema,
   linearSchema,
@@ -301,6 +322,7 @@ export const architectureSchema = z.discriminatedUnion('type', [
   fasterRcnnSchema,
   maskRcnnSchema,
   captionerSchema,
+  captionerEnsembleSchema,
 ]);
 export type Architecture = z.infer<typeof architectureSchema>;
 

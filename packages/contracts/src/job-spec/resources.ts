@@ -147,6 +147,9 @@ function networkCost(arch: Architecture, shape: Shape, flat: number): Cost {
         (arch.attention ? size(out) : 0);
       return add(cost, { params, activations: arch.maxLength * perStep });
     }
+    case 'captioner-ensemble':
+      // Trains nothing: its members are published models, scored one batch at a time.
+      return { params: 0, activations: 0 };
   }
 }
 

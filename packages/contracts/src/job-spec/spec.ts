@@ -98,6 +98,17 @@ export function jobSpecSchema({ maxEpochs, maxSearchDimensions }: JobSpecLimits)
           });
         }
       }
+      if (arch.type === 'captioner-ensemble') {
+        for (const field of ['transferFrom', 'search'] as const) {
+          if (spec[field]) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `a captioner-ensemble trains nothing: it has no ${field}`,
+            });
+          }
+        }
+      }
       if (isStoredDataset(spec.dataset)) return;
       const datasetTasks: readonly string[] = TASKS_OF_DATASET[spec.dataset.name];
       if (!datasetTasks.includes(spec.task)) {

@@ -9,7 +9,7 @@ import {
 } from '@ocellus/contracts';
 import { l2Penalty } from '@ocellus/nn/losses';
 import type { Manifest } from '@ocellus/registry';
-import { mul, Rng, releasingTemporaries, Tensor } from '@ocellus/tensor';
+import { mul, Rng, releasingTemporaries, type Tensor } from '@ocellus/tensor';
 import { prefixed, withPrefix } from '../artifact.js';
 import { photoLikeObjects } from '../augment/photo-like-objects.js';
 import { initScheme } from '../classify/network-builder.js';
@@ -20,8 +20,9 @@ import { frozenNormLayers } from '../transfer/frozen-norms.js';
 import type { Artifact, ComputeOptions, FitHooks, TaskOutputs, TrainingData, VisionModel } from '../types.js';
 import { wordRegions } from './attention-supervision.js';
 import { CaptionDataset, type CaptionTargets } from './caption-dataset.js';
-import { decodeCaptions } from './caption-decoding.js';
+import { type CaptionDecoders, decodeCaptions, netDecoders } from './caption-decoding.js';
 import { captionLosses } from './caption-losses.js';
+import { captionOutputs, captionTensors } from './caption-outputs.js';
 import type { CaptionerArchitecture } from './captioner-architecture.js';
 import { CaptionerNet } from './captioner-net.js';
 import { forcedAccuracy } from './forced-accuracy.js';
@@ -105,21 +106,26 @@ export class Captioner implements VisionModel<'caption'> {
 
   /** Each image's caption: its words, the mean log-probability of its tokens (`<end>` included), and with `attention` its weights per word. */
   predict(batch: Tensor, options: ComputeOptions<'caption'> = {}): TaskOutputs['caption'][] {
-    const { net } = this.ready();
-    const { rows, cols } = net.encoder;
-    const captions = releasingTemporaries(() => {
-      net.eval();
-      return decodeCaptions(net, batch, this.vocabulary, {
+    const captions = releasingTemporaries(() =>
+      decodeCaptions(this.decoders(batch), {
         beam: options.beam ?? 1,
         maxLength: this.architecture.maxLength,
-      });
-    });
-    const withAttention = options.attention === true && this.architecture.attention;
-    return captions.map((c) => ({
-      tokens: Int32Array.from(c.tokens),
-      logProb: c.logProb / c.steps,
-      ...(withAttention ? { attention: { grid: [rows, cols], weights: c.attention } } : {}),
-    }));
+      }),
+    );
+    return captionOutputs(captions, options.attention === true ? this.attentionGrid : null);
+  }
+
+  /** `[rows, cols]` of the cells the attention weighs; null without attention. */
+  get attentionGrid(): [number, number] | null {
+    const { encoder } = this.ready().net;
+    return this.architecture.attention ? [encoder.rows, encoder.cols] : null;
+  }
+
+  /** The decoders of `batch`, encoded (in eval mode): the caller releases the temporaries. */
+  decoders(batch: Tensor): CaptionDecoders {
+    const { net } = this.ready();
+    net.eval();
+    return netDecoders(net, net.encode(batch), this.vocabulary);
   }
 
   /**
@@ -140,19 +146,7 @@ export class Captioner implements VisionModel<'caption'> {
 
   /** Greedy captions as `tokens` [N, maxLength] (`<pad>` after the words) and `logProb` [N], the mean per token. */
   infer(batch: Tensor): Record<string, Tensor> {
-    const { maxLength } = this.architecture;
-    const outputs = this.predict(batch);
-    const tokens = new Float32Array(outputs.length * maxLength).fill(this.vocabulary.pad);
-    outputs.forEach((o, i) => {
-      tokens.set(o.tokens, i * maxLength);
-    });
-    return {
-      tokens: new Tensor(tokens, [outputs.length, maxLength]),
-      logProb: new Tensor(
-        Float32Array.from(outputs, (o) => o.logProb),
-        [outputs.length],
-      ),
-    };
+    return captionTensors(this.predict(batch), this.architecture.maxLength, this.vocabulary.pad);
   }
 
   async fit(data: TrainingData, spec: JobSpec, hooks: FitHooks): Promise<Metrics> {

@@ -15,6 +15,7 @@ import { hyperparameterSearch, type SearchRecord } from '../search/run-search.js
 import type { JobSpecSchema } from '../search/trial-spec.js';
 import { loadTransferSource } from '../transfer/source.js';
 import type { FitHooks, TrainingData } from '../types.js';
+import { loadEnsemble } from './ensemble-members.js';
 import { evaluateModel } from './evaluators.js';
 import { publishedBy } from './published-by.js';
 
@@ -63,7 +64,12 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
     `data: ${data.train.length} train, ${data.validation.length} validation, ${test.length} test`,
   );
   const source = spec.transferFrom ? await loadTransferSource(spec, context.registry, context.onLog) : null;
-  const createModel = source ? source.createModel : (s: JobSpec, d: TrainingData) => family.create(s, d);
+  const ensemble = await loadEnsemble(spec, context.registry, context.onLog);
+  const createModel = source
+    ? source.createModel
+    : ensemble
+      ? () => ensemble
+      : (s: JobSpec, d: TrainingData) => family.create(s, d);
   context.onPhase?.('TRAINING');
   const started = Date.now();
   let search: SearchRecord | null = null;
