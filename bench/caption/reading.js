@@ -7,7 +7,8 @@
 // the word scores (teacher forced) get right when each word's box is moved by each of `--shifts` pixels, in a
 // direction drawn per word (seeded). A model with `refine` moves the square before it reads. A second table
 // splits the test words read at their boxes by crowding: the largest share of another digit's box that lies
-// inside the word's square (its box's longest side times the glimpse's context).
+// inside the word's square (its box's longest side times the glimpse's context). The last column is the share of
+// captions whose every word is read right: what exact match would be with every square on its box.
 import { Rng } from '@ocellus/tensor';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { detectorArguments, productionModel } from '../detect/test-detections.js';
@@ -74,15 +75,18 @@ function crowding(boxes, t) {
  */
 function reading(indices, shift) {
   const rng = new Rng(shift + 1);
-  let [words, named, scored] = [0, 0, 0];
+  let [words, named, scored, captions, allNamed, allScored] = [0, 0, 0, 0, 0, 0];
   const perWord = [];
   for (let start = 0; start < indices.length; start += 16) {
     const batch = indices.subarray(start, start + 16);
     const targets = data.targets(batch);
-    const captions = targets.map((t) => t.tokens);
+    const tokens = targets.map((t) => t.tokens);
     const boxes = targets.map((t) => moved(t.regions, shift, rng));
-    model.readWords(gatherBatch(data.set, batch).inputs, captions, boxes).forEach((read, i) => {
-      captions[i].forEach((word, t) => {
+    model.readWords(gatherBatch(data.set, batch).inputs, tokens, boxes).forEach((read, i) => {
+      captions++;
+      if (tokens[i].every((word, t) => read.named[t] === word)) allNamed++;
+      if (tokens[i].every((word, t) => read.scored[t] === word)) allScored++;
+      tokens[i].forEach((word, t) => {
         words++;
         if (read.named[t] === word) named++;
         if (read.scored[t] === word) scored++;
@@ -90,7 +94,14 @@ function reading(indices, shift) {
       });
     });
   }
-  return { words, named: named / words, scored: scored / words, perWord };
+  return {
+    words,
+    named: named / words,
+    scored: scored / words,
+    captionsNamed: allNamed / captions,
+    captionsScored: allScored / captions,
+    perWord,
+  };
 }
 
 const CROWDING_BINS = ['none', 'under 0.3', '0.3 to 0.6', '0.6 or more'];
@@ -115,14 +126,21 @@ for (const [split, indices] of [
   for (const shift of shifts) {
     const r = reading(indices, shift);
     if (split === 'test' && shift === 0) atBoxes = r;
-    rows.push([split, String(shift), String(r.words), percent(r.named), percent(r.scored)]);
+    rows.push([
+      split,
+      String(shift),
+      String(r.words),
+      percent(r.named),
+      percent(r.scored),
+      `${percent(r.captionsNamed)} / ${percent(r.captionsScored)}`,
+    ]);
   }
 }
 atBoxes ??= reading(test, 0);
 process.stdout.write(
   `node bench/caption/reading.js ${argv.join(' ')}: ${name} v${version}, ${test.length} test and ` +
     `${data.train.length} training scenes\n` +
-    `${textTable(['scenes', 'box moved (px)', 'words', 'namer right', 'word scores right'], rows)}\n\n` +
+    `${textTable(['scenes', 'box moved (px)', 'words', 'namer right', 'word scores right', 'captions with every word right (namer / scores)'], rows)}\n\n` +
     `test words at their boxes, by the largest share of another digit's box inside the word's square\n` +
     `${textTable(['crowding', 'words', 'misread by the namer', 'share'], crowdingRows(atBoxes.perWord))}\n`,
 );
