@@ -38,7 +38,8 @@ export interface JobOutcome {
 
 /**
  * The whole training pipeline shared by the trainer, the CLI and `models:build`, the same for every task:
- * data from the dataset table, fit (or a hyperparameter search, and from a transfer source when asked),
+ * data from the dataset table, fit (or a hyperparameter search, and from a transfer source when asked; a
+ * `captioner-ensemble` is made of its published members and only scored on the validation images),
  * the task's evaluator on the held-out test split (never seen before this point), publish with the
  * task's metrics, optional promote. A job that already published (its
  * retry after a crash while publishing) returns that version without training again.
