@@ -1,6 +1,7 @@
-// `node bench/caption/ensembles.js [--registry dir] [--model name] [--versions 5,6,7] [--validation N] [--scenes N]`:
-// published captioners alone and every ensemble of two or more of them (`captioner-ensemble`, decoded greedily),
-// scored side by side: exact match on the first N validation scenes (default 1,000; the held-out digits no
+// `node bench/caption/ensembles.js [--registry dir] [--model name] [--versions 5,6,7 | --sets 5+6,5+6+7]
+// [--validation N] [--scenes N]`: published captioners alone and every ensemble of two or more of them
+// (`captioner-ensemble`, decoded greedily), or with `--sets` those ensembles and their members alone, scored
+// side by side: exact match on the first N validation scenes (default 1,000; the held-out digits no
 // member trained on, so the scenes an ensemble is chosen on) and exact match and BLEU-4 on the first N test
 // scenes (default 500), of the first version's spec's data. The members must be published captioners of one
 // vocabulary, input and attention grid.
@@ -12,7 +13,7 @@ import { gatherBatch } from '@ocellus/vision/datasets';
 import { textTable } from '../text-table.js';
 
 const USAGE =
-  'node bench/caption/ensembles.js [--registry dir] [--model name] [--versions 5,6,7] [--validation N] [--scenes N]';
+  'node bench/caption/ensembles.js [--registry dir] [--model name] [--versions 5,6,7 | --sets 5+6,5+6+7] [--validation N] [--scenes N]';
 const argv = process.argv.slice(2);
 const option = (flag) => {
   const i = argv.indexOf(flag);
@@ -28,8 +29,16 @@ const count = (flag, fallback) => {
   return n;
 };
 const name = option('--model') ?? 'digits-captioner';
-const versions = (option('--versions') ?? '5,6,7').split(',').map(Number);
-if (versions.length < 2 || versions.some((v) => !Number.isInteger(v) || v < 1))
+const isVersion = (v) => Number.isInteger(v) && v >= 1;
+const sets = option('--sets')
+  ?.split(',')
+  .map((set) => set.split('+').map(Number));
+if (sets?.some((set) => set.length < 2 || !set.every(isVersion)))
+  fail('--sets takes ensembles of two or more published versions joined by +, comma separated');
+const versions = sets
+  ? [...new Set(sets.flat())].sort((a, b) => a - b)
+  : (option('--versions') ?? '5,6,7').split(',').map(Number);
+if (versions.length < 2 || !versions.every(isVersion))
   fail('--versions takes two or more published versions, comma separated');
 const [validationScenes, testScenes] = [count('--validation', 1000), count('--scenes', 500)];
 
@@ -66,7 +75,10 @@ const score = (model, indices) =>
   scorers.caption(captions(model, indices), data.targets(indices), { labels: model.labels, height, width })
     .metrics;
 const percent = (x) => `${(100 * x).toFixed(1)}%`;
-const rows = subsets(members).map((chosen) => {
+const chosenSets = sets
+  ? [...members.map((m) => [m]), ...sets.map((set) => set.map((v) => members.find((m) => m.version === v)))]
+  : subsets(members);
+const rows = chosenSets.map((chosen) => {
   const model = chosen.length === 1 ? chosen[0].captioner : CaptionerEnsemble.fromMembers(chosen);
   const [validation, scored] = [score(model, data.validation), score(model, test)];
   return [
