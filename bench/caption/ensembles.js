@@ -7,9 +7,8 @@
 // vocabulary, input and attention grid.
 import { DEFAULT_REGISTRY_ROOT } from '@ocellus/api';
 import { defaultJobSpecSchema } from '@ocellus/contracts';
-import { CaptionerEnsemble, modelFromArtifact, prepareData, scorers } from '@ocellus/models';
+import { CaptionerEnsemble, modelFromArtifact, predictAll, prepareData, scorers } from '@ocellus/models';
 import { openRegistry } from '@ocellus/registry';
-import { gatherBatch } from '@ocellus/vision/datasets';
 import { textTable } from '../text-table.js';
 
 const USAGE =
@@ -61,19 +60,12 @@ const subsets = (items) =>
     items.filter((_, i) => ((mask + 1) >> i) & 1),
   ).sort((a, b) => a.length - b.length);
 
-/** Greedy captions of `indices` by `model`, 16 images at a time. */
-function captions(model, indices) {
-  const outputs = [];
-  for (let start = 0; start < indices.length; start += 16) {
-    outputs.push(...model.predict(gatherBatch(data.set, indices.subarray(start, start + 16)).inputs));
-  }
-  return outputs;
-}
-
 const { height, width } = data.set;
-const score = (model, indices) =>
-  scorers.caption(captions(model, indices), data.targets(indices), { labels: model.labels, height, width })
-    .metrics;
+/** Greedy decoding of `indices` by `model`, 16 images at a time, scored. */
+const score = (model, indices) => {
+  const { outputs, targets } = predictAll(model, data, indices, 16);
+  return scorers.caption(outputs, targets, { labels: model.labels, height, width }).metrics;
+};
 const percent = (x) => `${(100 * x).toFixed(1)}%`;
 const chosenSets = sets
   ? [...members.map((m) => [m]), ...sets.map((set) => set.map((v) => members.find((m) => m.version === v)))]
