@@ -160,7 +160,7 @@ describe('job spec', () => {
     expect(issuePaths(scenes({ distort: { share: 2 } }))).toEqual(['dataset.distort.share']);
   });
 
-  it('takes two to four distinct published captioners as an ensemble, with no transfer or search', () => {
+  it('takes two to six distinct published captioners as an ensemble, with no transfer or search', () => {
     const ensemble = (members: object[], extra: object = {}) => ({
       task: 'caption',
       model: 'captions',
@@ -175,7 +175,8 @@ describe('job spec', () => {
       members: two,
     });
     expect(issuePaths(ensemble(two.slice(0, 1)))).toEqual(['architecture.members']);
-    const many = [1, 2, 3, 4, 5].map((version) => ({ model: 'c', version }));
+    const many = [1, 2, 3, 4, 5, 6, 7].map((version) => ({ model: 'c', version }));
+    expect(defaultJobSpecSchema.safeParse(ensemble(many.slice(0, 6))).success).toBe(true);
     expect(issuePaths(ensemble(many))).toEqual(['architecture.members']);
     expect(issuePaths(ensemble([five, five]))).toEqual(['architecture.members']);
     expect(issuePaths(ensemble([five, { model: 'digits-captioner' }]))).toEqual([

@@ -291,7 +291,7 @@ export const captionerSchema = z.object({
 });
 
 /** Most captioners one ensemble averages: each costs a full decode per caption. */
-export const MAX_ENSEMBLE_MEMBERS = 4;
+export const MAX_ENSEMBLE_MEMBERS = 6;
 
 /**
  * Published captioners decoded together: at every step each member reads the words chosen so far, and the
