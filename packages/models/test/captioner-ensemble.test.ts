@@ -16,6 +16,7 @@ import { noGrad, type Tensor } from '@ocellus/tensor';
 import { gatherBatch } from '@ocellus/vision/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanLogProbs } from '../src/caption/ensemble-decoders.js';
+import { dataSpecOf } from '../src/pipeline/ensemble-members.js';
 import { SHAPE_VOCABULARY, shapeScenes, tinySpec } from './captioner-scenes.js';
 
 const data = shapeScenes(12, 6);
@@ -165,12 +166,16 @@ describe('a captioner-ensemble training job', () => {
     for (const seed of [1, 2]) await runTrainingJob(captionerSpec(seed), { registry, jobId: null });
     const members = [1, 2].map((version) => ({ model: 'scenes-captioner', version }));
     const phases: string[] = [];
+    const logs: string[] = [];
     const { manifest, metrics } = await runTrainingJob(ensembleSpec(members), {
       registry,
       jobId: 'ensemble-1',
       onPhase: (p) => phases.push(p),
+      onLog: (line) => logs.push(line),
     });
     expect(phases).toEqual(['PREPARING_DATA', 'TRAINING', 'EVALUATING', 'PUBLISHING']);
+    // It trains nothing, so it generates one training scene, and scores the spec's own validation scenes.
+    expect(logs).toContain(`data: 1 train, ${dataset.validation} validation, ${dataset.test} test`);
     expect(manifest.architecture.type).toBe('captioner-ensemble');
     expect(metrics.epochs).toBe(0);
     expect(metrics.valExactMatch).toBeGreaterThanOrEqual(0);
@@ -189,6 +194,17 @@ describe('a captioner-ensemble training job', () => {
     const { data: scenes, test } = prepareData(ensembleSpec(members));
     const images = gatherBatch(scenes.set, test).inputs;
     expect(published.predict(images, { beam: 2 })).toEqual(inMemory.predict(images, { beam: 2 }));
+    const skipped = prepareData(dataSpecOf(ensembleSpec(members)));
+    expect(skipped.data.train.length).toBe(1);
+    for (const [split, full, kept] of [
+      ['validation', scenes.validation, skipped.data.validation],
+      ['test', test, skipped.test],
+    ] as const) {
+      expect(gatherBatch(skipped.data.set, kept).inputs.values(), split).toEqual(
+        gatherBatch(scenes.set, full).inputs.values(),
+      );
+      expect(skipped.data.targets(kept), split).toEqual(scenes.targets(full));
+    }
   });
 
   it('fails, publishing nothing, when a member is not a published captioner', async () => {

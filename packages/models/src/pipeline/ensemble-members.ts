@@ -1,4 +1,4 @@
-import type { JobSpec } from '@ocellus/contracts';
+import { isStoredDataset, type JobSpec } from '@ocellus/contracts';
 import type { Registry } from '@ocellus/registry';
 import { Captioner } from '../caption/captioner.js';
 import { CaptionerEnsemble, type EnsembleMember } from '../caption/captioner-ensemble.js';
@@ -28,4 +28,15 @@ export async function loadEnsemble(
   }
   onLog?.(`ensemble of ${members.map((m) => `${m.model}@${m.version}`).join(', ')}`);
   return CaptionerEnsemble.fromMembers(members);
+}
+
+/**
+ * The spec whose data a job prepares: an ensemble trains nothing, so its generated digit scenes skip the
+ * training part (one scene; the validation and test scenes have seeds of their own and stay the same). A
+ * stored dataset keeps its counts: its training split moves the validation's draw and the vocabulary.
+ */
+export function dataSpecOf(spec: JobSpec): JobSpec {
+  const { architecture, dataset } = spec;
+  if (architecture.type !== 'captioner-ensemble' || isStoredDataset(dataset)) return spec;
+  return { ...spec, dataset: { ...dataset, train: 1 } };
 }

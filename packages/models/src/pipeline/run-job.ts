@@ -15,7 +15,7 @@ import { hyperparameterSearch, type SearchRecord } from '../search/run-search.js
 import type { JobSpecSchema } from '../search/trial-spec.js';
 import { loadTransferSource } from '../transfer/source.js';
 import type { FitHooks, TrainingData } from '../types.js';
-import { loadEnsemble } from './ensemble-members.js';
+import { dataSpecOf, loadEnsemble } from './ensemble-members.js';
 import { evaluateModel } from './evaluators.js';
 import { publishedBy } from './published-by.js';
 
@@ -60,7 +60,7 @@ export async function runTrainingJob(spec: JobSpec, context: JobContext): Promis
   const family = familyOf(spec.architecture.type);
   context.onPhase?.('PREPARING_DATA');
   const datasetsRoot = datasetStoreRoot(context.registry.root);
-  const { data, test } = prepareData(spec, { datasetsRoot, ...context.data });
+  const { data, test } = prepareData(dataSpecOf(spec), { datasetsRoot, ...context.data });
   context.onLog?.(
     `data: ${data.train.length} train, ${data.validation.length} validation, ${test.length} test`,
   );
